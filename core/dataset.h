@@ -1,0 +1,84 @@
+/*
+ * core/dataset.h — dataset format v1: the JSON file every part of rigor reads and writes.
+ *
+ * A dataset is held in memory as a jansson document, exactly as it is stored:
+ *   {"format": "rigor-dataset", "version": 1, "meta": {...}, "runs": [{...}, ...]}
+ * (full specification: docs/dataset-format.md). Modules build runs as json_t objects with the
+ * helpers below and append them; readers get a validated document and read keys directly.
+ * Keeping the document as JSON (rather than a C struct per key) means a loader never drops a
+ * key it does not know, so load -> save -> load is the identity, and newer minor additions
+ * survive older tools.
+ *
+ * Validation (rg_dataset_validate) checks the envelope, the version, required keys and the
+ * type of every known key, including histograms; the message names the file, the JSON path
+ * (runs[3].latency.p99) and the line and column where the value sits.
+ */
+#ifndef RIGOR_CORE_DATASET_H
+#define RIGOR_CORE_DATASET_H
+
+#include <jansson.h>
+#include "core/hist.h"
+
+#define RG_DATASET_FORMAT "rigor-dataset"
+#define RG_DATASET_VERSION 1
+
+/*
+ * New empty dataset: meta holds title (may be NULL), created (now), tool version, host
+ * (cpu model, cores, kernel, hostname) and provenance.command (argv joined, shell-quoted).
+ * argc may be 0. Returns a new reference.
+ */
+json_t *rg_dataset_new(const char *title, int argc, char **argv);
+
+/*
+ * Load and validate a dataset file ("-" = stdin). Returns a new reference, or NULL with err
+ * (RG_ERRLEN) like "bad.json:3:14: runs[0].requests: expected an integer, got string".
+ * JSON syntax errors give jansson's line and column.
+ */
+json_t *rg_dataset_load(const char *path, char *err);
+
+/*
+ * Load path if it exists (validated, appended to), else return rg_dataset_new(...).
+ * For `-o FILE` on commands that append runs. NULL with err when the file exists but is bad.
+ */
+json_t *rg_dataset_open_or_new(const char *path, const char *title, int argc, char **argv,
+                               char *err);
+
+/* Validate an in-memory document; 0 or -1 with err (path only; no file/line). */
+int rg_dataset_validate(const json_t *ds, char *err);
+
+/* Serialize (stable key order, 2-space indent, trailing newline) and write atomically. */
+int rg_dataset_save(const char *path, const json_t *ds, char *err);
+/* The serialized text as rg_dataset_save writes it; caller frees. NULL on OOM. */
+char *rg_dataset_dumps(const json_t *ds);
+
+/* Append a run (steals the reference). 0, or -1 if ds has no runs array. */
+int rg_dataset_append_run(json_t *ds, json_t *run);
+
+/*
+ * A new run object with the identity keys in their canonical order:
+ * target, url, concurrency (or null), rate (or null), run, source, complete, started.
+ * concurrency <= 0 stores null; rate <= 0 stores null. started may be NULL (omitted).
+ */
+json_t *rg_run_new(const char *target, const char *url, long long concurrency, double rate,
+                   int run_index, const char *source, int complete, const char *started);
+
+/*
+ * The SPEC latency object from a histogram in microseconds:
+ * {"unit": "us", "mean", "stdev", "min", "max", "p50", "p90", "p99", "p999", "histogram"}.
+ * With an empty histogram the statistics are null and there is no histogram key.
+ */
+json_t *rg_latency_json(const rg_hist *h);
+
+/* An errors object with all six kinds present: {"connect","read","write","timeout","protocol","status"}. */
+json_t *rg_errors_json(uint64_t connect, uint64_t read, uint64_t write, uint64_t timeout,
+                       uint64_t protocol, uint64_t status);
+
+/* Total of an errors object (0 for NULL/non-object). */
+uint64_t rg_errors_total(const json_t *errors);
+
+/* Convenience readers for validated runs: the number at key (integer or real), or dflt. */
+double rg_json_num(const json_t *obj, const char *key, double dflt);
+/* Nested: rg_json_path_num(run, "latency.p99", NAN). */
+double rg_json_path_num(const json_t *obj, const char *dotted, double dflt);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * loadgen/loadgen.h — the public face of the load generator, the reference server and plans.
+ *
+ * `rigor load`, `rigor serve` and `rigor run` are the commands (declared in core/cli.h).
+ * lg_run() is the engine entry point used by both `rigor load` and `rigor run`: it performs
+ * one measured run against one URL and returns the run as a dataset v1 object.
+ *
+ * (Contract agreed between loadgen/ and the plan runner; fields may be added, not renamed.)
+ */
+#ifndef RIGOR_LOADGEN_LOADGEN_H
+#define RIGOR_LOADGEN_LOADGEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+typedef struct lg_config {
+    const char *url;            /* http://host[:port]/path?query (https: rejected) */
+    const char *target;         /* label stored as `target`; NULL = the URL's host:port */
+    const char *method;         /* default "GET" */
+    const char *const *headers; /* "Name: value" strings */
+    size_t nheaders;
+    const char *body;           /* may contain NULs; body_len bytes */
+    size_t body_len;
+    int threads;                /* >= 1 */
+    uint64_t connections;       /* >= 1 */
+    double rate;                /* requests/s; 0 = closed loop */
+    double duration_s;          /* measured window; ignored when requests > 0 */
+    uint64_t requests;          /* stop after this many completed requests; 0 = use duration */
+    double warmup_s;            /* measured but excluded */
+    double timeout_s;           /* per request; default 10 */
+    bool keepalive;             /* default true */
+    pid_t server_pid;           /* sample /proc/PID (and children) when > 0 */
+    const char *capture_iface;  /* run the capture sidecar on this interface when non-NULL */
+    int sigfigs;                /* histogram precision; 0 = default 3 */
+    /* Called from the controlling thread about 4 times a second while the run goes on. */
+    void (*progress)(void *ctx, double elapsed_s, double total_s, uint64_t requests,
+                     uint64_t errors);
+    void *progress_ctx;
+} lg_config;
+
+/* Fill a config with the defaults above (url and target NULL). */
+void lg_config_init(lg_config *cfg);
+
+/*
+ * Perform one run. Returns a new v1 run object (rg_run_new + the measured keys), or NULL
+ * with err filled (RG_ERRLEN) when the run could not start (bad URL, unknown host, fd
+ * limit...). A run stopped by lg_request_stop() is returned with "complete": false.
+ * run_index is stored as `run`.
+ */
+json_t *lg_run(const lg_config *cfg, int run_index, char *err);
+
+/* Ask a running lg_run to stop within a second. Async-signal-safe. */
+void lg_request_stop(void);
+/* True once lg_request_stop was called (until lg_clear_stop). */
+bool lg_stop_requested(void);
+void lg_clear_stop(void);
+
+#endif

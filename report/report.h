@@ -1,0 +1,29 @@
+/*
+ * report/report.h — the public face of the report writer.
+ *
+ * `rigor report` is the command (core/cli.h). rp_write() is also what `rigor run --report`
+ * uses: from validated datasets and analyze's document it writes DIR/report.md and the charts
+ * (NAME.png with NAME.gp and NAME.dat beside it).
+ */
+#ifndef RIGOR_REPORT_REPORT_H
+#define RIGOR_REPORT_REPORT_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+typedef struct rp_options {
+    const char *dir;          /* output directory (created if missing) */
+    const char *format;       /* "png" (default) or "svg" */
+    const char *title;        /* NULL = from the first dataset's meta */
+    const char *const *dataset_paths;  /* names shown in the header, one per dataset */
+} rp_options;
+
+/*
+ * Write the report. Returns 0, RG_EXIT_FAIL (1) when report.md was written but charts could
+ * not be drawn (gnuplot missing or failing; err says which and how to install), or -1 with
+ * err on anything else.
+ */
+int rp_write(json_t *const *datasets, size_t n, const json_t *analysis, const rp_options *opt,
+             char *err);
+
+#endif
