@@ -12,12 +12,12 @@
 # 3. Open-loop accuracy: achieved / intended rate at a few rates.
 # 4. Memory: rigor load's RSS sampled during a MEM_S-second run (300 for the SPEC's 5 minutes).
 # The table is printed and written into the "Load generator" section of docs/benchmarks.md.
-# Environment: ROUNDS (3), DURATION (5), MEM_S (60), NO_DOCS=1 to leave docs alone.
+# Environment: ROUNDS (5), DURATION (4), MEM_S (60), NO_DOCS=1 to leave docs alone.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 RIGOR=${RIGOR:-$top/rigor}
-ROUNDS=${ROUNDS:-3}
-DUR=${DURATION:-5}
+ROUNDS=${ROUNDS:-5}
+DUR=${DURATION:-4}
 MEM_S=${MEM_S:-60}
 W=$(mktemp -d "${TMPDIR:-/tmp}/rigor-bench.XXXXXX")
 PIDS=""
@@ -168,9 +168,9 @@ LG=$!
 : > "$W/mem.tsv"
 i=0
 while kill -0 $LG 2>/dev/null; do
+    sleep 5; i=$((i + 5))
     rss=$(awk '/VmRSS/ {print $2}' /proc/$LG/status 2>/dev/null)
     [ -n "$rss" ] && echo "$i $rss" >> "$W/mem.tsv"
-    sleep 5; i=$((i + 5))
 done
 wait $LG
 
