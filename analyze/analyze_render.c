@@ -47,6 +47,8 @@ static const char *fmt_metric(char *buf, size_t len, const char *metric, double 
     char t[64];
     if (!isfinite(v))
         snprintf(buf, len, "-");
+    else if (fabs(v) >= 1e15 || (v != 0.0 && fabs(v) < 1e-9))
+        snprintf(buf, len, "%.4g", v);  /* absurd values stay readable */
     else if (strstr(metric, "latency"))
         rg_fmt_us(buf, len, v, 3);
     else if (strcmp(metric, "error_rate") == 0)
@@ -66,7 +68,7 @@ static const char *cell_name(char *buf, size_t len, const json_t *o, int md)
     double c = num(o, "concurrency"), r = num(o, "rate");
     safe(t, sizeof t, str(o, "target"), md);
     if (isfinite(c))
-        snprintf(buf, len, "%s @ %.15g connections", t, c);
+        snprintf(buf, len, "%s @ %.15g connection%s", t, c, c == 1.0 ? "" : "s");
     else if (isfinite(r))
         snprintf(buf, len, "%s @ %.15g req/s", t, r);
     else
@@ -123,6 +125,11 @@ static void group_out(FILE *f, const json_t *g, int md, double conf)
     cell_name(name, sizeof name, g, md);
     long long runs = json_integer_value(json_object_get(g, "runs"));
     long long skipped = json_integer_value(json_object_get(g, "runs_skipped"));
+    if (json_object_size(json_object_get(g, "metrics")) == 0) {
+        fprintf(f, md ? "### %s: no runs (%lld incomplete skipped)\n\n"
+                      : "%s: no runs (%lld incomplete skipped)\n\n", name, skipped);
+        return;
+    }
     if (md) {
         fprintf(f, "### %s: %lld run%s", name, runs, runs == 1 ? "" : "s");
         fprintf(f, skipped ? " (%lld incomplete skipped)\n\n" : "\n\n", skipped);

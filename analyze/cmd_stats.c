@@ -184,18 +184,31 @@ static void ministat_block(const an_set *a, const an_set_cmp *c, double conf)
     }
 }
 
-static void our_block(const an_set *a, const an_set *b, const an_set_cmp *c, size_t i,
-                      double conf)
+/* %.*g of v, or "-" when it does not exist; rotates among 8 buffers so one printf can
+ * use several. */
+static const char *g(double v, int digits)
 {
-    printf("%c vs %c: difference %.6g (%g%% CI %.6g to %.6g, %s), ratio %.6g (CI %.6g to %.6g, "
-           "%s)\n", sym(i), sym(0), c->diff, 100.0 * conf, c->diff_lo, c->diff_hi,
-           c->m_e == c->m_e ? "pooled Student t" : "Welch t", c->ratio, c->ratio_lo,
-           c->ratio_hi, !c->ratio_method ? "no interval"
+    static char bufs[8][40];
+    static int k;
+    char *b = bufs[k++ & 7];
+    if (isfinite(v))
+        snprintf(b, sizeof bufs[0], "%.*g", digits, v);
+    else
+        snprintf(b, sizeof bufs[0], "-");
+    return b;
+}
+
+static void our_block(const an_set_cmp *c, size_t i, double conf)
+{
+    printf("%c vs %c: difference %s (%g%% CI %s to %s, %s), ratio %s (CI %s to %s, %s)\n",
+           sym(i), sym(0), g(c->diff, 6), 100.0 * conf, g(c->diff_lo, 6), g(c->diff_hi, 6),
+           isfinite(c->m_e) ? "pooled Student t" : "Welch t", g(c->ratio, 6),
+           g(c->ratio_lo, 6), g(c->ratio_hi, 6), !c->ratio_method ? "no interval"
                : c->ratio_method[0] == 'f' ? "Fieller" : "bootstrap");
-    printf("        p = %.3g (Welch t), %.3g (Student t, pooled), %.3g (Mann-Whitney U, %s): %s\n",
-           c->p_welch, c->p_pooled, c->p_mwu, c->mwu_exact ? "exact" : "normal approx.",
+    printf("        p = %s (Welch t), %s (Student t, pooled), %s (Mann-Whitney U, %s): %s\n",
+           g(c->p_welch, 3), g(c->p_pooled, 3), g(c->p_mwu, 3),
+           c->mwu_exact ? "exact" : "normal approx.",
            c->significant ? "significant" : "no difference proven");
-    (void)a; (void)b;
 }
 
 static void print_text(const an_set *sets, const an_set_cmp *cmps, size_t n, const stats_opts *o)
@@ -207,8 +220,8 @@ static void print_text(const an_set *sets, const an_set_cmp *cmps, size_t n, con
     printf("    N           Min           Max        Median           Avg        Stddev\n");
     for (size_t i = 0; i < n; i++) {
         const an_summary *s = &sets[i].s;
-        printf("%c %3zu %13.8g %13.8g %13.8g %13.8g %13.8g\n", sym(i), s->n, s->min, s->max,
-               s->median, s->mean, s->n > 1 ? s->sd : NAN);
+        printf("%c %3zu %13.8g %13.8g %13.8g %13.8g %13s\n", sym(i), s->n, s->min, s->max,
+               s->median, s->mean, g(s->sd, 8));
         if (i && o->pooled)
             ministat_block(&sets[0], &cmps[i], o->conf);
     }
@@ -216,15 +229,15 @@ static void print_text(const an_set *sets, const an_set_cmp *cmps, size_t n, con
            100.0 * o->conf);
     for (size_t i = 0; i < n; i++) {
         const an_summary *s = &sets[i].s;
-        printf("%c mean %.8g (%.8g to %.8g)  median %.8g ", sym(i), s->mean, s->ci_low,
-               s->ci_high, s->median);
+        printf("%c mean %s (%s to %s)  median %s ", sym(i), g(s->mean, 8), g(s->ci_low, 8),
+               g(s->ci_high, 8), g(s->median, 8));
         if (isfinite(s->median_ci_low))
-            printf("(%.8g to %.8g)\n", s->median_ci_low, s->median_ci_high);
+            printf("(%s to %s)\n", g(s->median_ci_low, 8), g(s->median_ci_high, 8));
         else
             printf("(n too small)\n");
     }
     for (size_t i = 1; i < n; i++)
-        our_block(&sets[0], &sets[i], &cmps[i], i, o->conf);
+        our_block(&cmps[i], i, o->conf);
 }
 
 int cmd_stats(int argc, char **argv)
