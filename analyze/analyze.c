@@ -312,6 +312,7 @@ static json_t *metric_json(const an_cell *c, size_t m, const an_options *opt)
     json_object_set_new(o, "median", an_json_num(s->median));
     json_object_set_new(o, "median_ci_low", an_json_num(s->median_ci_low));
     json_object_set_new(o, "median_ci_high", an_json_num(s->median_ci_high));
+    json_object_set_new(o, "median_ci_level", an_json_num(s->median_ci_level));
     if (isnan(s->median_ci_low))
         json_object_set_new(o, "median_ci_note", json_string("n too small"));
     json_object_set_new(o, "min", an_json_num(s->min));

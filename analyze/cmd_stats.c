@@ -123,6 +123,7 @@ static json_t *set_json(const an_set *s)
     json_object_set_new(o, "ci_high", an_json_num(s->s.ci_high));
     json_object_set_new(o, "median_ci_low", an_json_num(s->s.median_ci_low));
     json_object_set_new(o, "median_ci_high", an_json_num(s->s.median_ci_high));
+    json_object_set_new(o, "median_ci_level", an_json_num(s->s.median_ci_level));
     json_object_set_new(o, "cv", an_json_num(s->s.cv));
     return o;
 }
