@@ -135,7 +135,7 @@ static int parse_args(int argc, char **argv, an_options *opt, int *format)
 static int output(const json_t *doc, int format)
 {
     if (format == OPT_JSON) {
-        if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) < 0)
+        if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) < 0)
             return rg_fail(RG_EXIT_FAIL, "analyze", "cannot write the JSON output");
         fputc('\n', stdout);
     } else {

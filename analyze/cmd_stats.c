@@ -161,7 +161,7 @@ static int print_json(const an_set *sets, const an_set_cmp *cmps, size_t n, cons
     }
     json_object_set_new(doc, "sets", sa);
     json_object_set_new(doc, "comparisons", ca);
-    int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     fputc('\n', stdout);
     json_decref(doc);
     return rc;

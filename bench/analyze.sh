@@ -4,9 +4,9 @@
 # 1. A synthetic dataset of 1,000 runs (5 targets x 4 concurrencies x 50 runs, each with a
 #    latency object, errors, server figures and a 30-second timeseries): time of
 #    `rigor analyze` (text, --json, --markdown). SPEC target: well under 1 s.
-# 2. A column of 10^6 numbers: `rigor stats` side by side with ministat, alternating,
-#    median of 5 rounds each (timings on a shared 2-core VM are noisy: compare ratios).
-# Prints a Markdown table for docs/benchmarks.md. Needs python3 (data generation) and ministat.
+# 2. Two columns of 10^6 numbers: `rigor stats` side by side with ministat, alternating,
+#    median of 5 rounds each of CPU time (a shared 2-core VM is noisy: compare ratios).
+# Prints a Markdown table for docs/benchmarks.md. Needs /usr/bin/python3 (data generation), GNU time (/usr/bin/time) and ministat.
 set -eu
 RIGOR=${RIGOR:-./rigor}
 ROUNDS=${ROUNDS:-5}
@@ -43,10 +43,11 @@ PYEOF
 awk 'BEGIN { srand(1); for (i = 0; i < 1000000; i++) printf "%.6f\n", 1000 + 50 * rand() }' > "$D/a.txt"
 awk 'BEGIN { srand(2); for (i = 0; i < 1000000; i++) printf "%.6f\n", 1001 + 50 * rand() }' > "$D/b.txt"
 
-# seconds (wall) of one command, output discarded
+# CPU seconds (user + system) of one command, output discarded. CPU time rather than wall
+# time: the VM is shared, and other processes stretch wall time but not our CPU time.
 wall() {
-    s=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; e=$(date +%s.%N)
-    echo "$e - $s" | bc -l
+    /usr/bin/time -f "%U %S" -o "$D/.time" "$@" > /dev/null 2>&1 || true
+    awk '{ print $1 + $2 }' "$D/.time"
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }'; }
 
@@ -61,10 +62,10 @@ while [ $r -lt "$ROUNDS" ]; do
     r=$((r + 1))
 done
 size=$(wc -c < "$D/runs1000.json")
-echo "| what | input | rigor (median of $ROUNDS) | ministat | ratio |"
+echo "| what | input | rigor, CPU s (median of $ROUNDS) | ministat, CPU s | ratio |"
 echo "|---|---|---:|---:|---:|"
-echo "| \`rigor analyze\` (text) | 1,000 runs, $((size / 1024)) KiB | $(median < "$D/t_text") s | – | – |"
-echo "| \`rigor analyze --json\` | 1,000 runs | $(median < "$D/t_json") s | – | – |"
-echo "| \`rigor analyze --markdown\` | 1,000 runs | $(median < "$D/t_md") s | – | – |"
+echo "| \`rigor analyze\` (text) | 1,000 runs, $((size / 1024)) KiB | $(median < "$D/t_text") | – | – |"
+echo "| \`rigor analyze --json\` | 1,000 runs | $(median < "$D/t_json") | – | – |"
+echo "| \`rigor analyze --markdown\` | 1,000 runs | $(median < "$D/t_md") | – | – |"
 st=$(median < "$D/t_stats"); ms=$(median < "$D/t_ministat")
-echo "| \`rigor stats -A\` vs \`ministat -A\` | 2 × 10^6 numbers | $st s | $ms s | $(echo "$st / $ms" | bc -l | xargs printf '%.2f') |"
+echo "| \`rigor stats -A\` vs \`ministat -A\` | 2 × 10^6 numbers | $st | $ms | $(awk -v a="$st" -v b="$ms" 'BEGIN { printf "%.2f", a / b }') |"
