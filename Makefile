@@ -24,8 +24,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
-           -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
-           -DRIGOR_VERSION='"$(VERSION)"'
+           -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lm -pthread
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
@@ -38,7 +37,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/core/main.d $(TEST_BIN:=.d) $(FUZZ_BIN:=.d)
 
-.PHONY: all deps check asan demo examples bench install uninstall clean tests fuzz
+.PHONY: FORCE all deps check asan demo examples bench install uninstall clean tests fuzz
 
 all: rigor
 
@@ -47,25 +46,37 @@ rigor: $(BUILD)/rigor
 	@cp $< $@
 
 $(BUILD)/rigor: $(BUILD)/core/main.o $(BUILD)/librigor.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/librigor.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
+
+# V=1 shows the full compiler command lines.
+Q := $(if $(V),,@)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The version is compiled into one object, rebuilt every time so it is never stale.
+$(BUILD)/core/cli.o: ALL_CFLAGS += -DRIGOR_VERSION='"$(VERSION)"'
+$(BUILD)/core/cli.o: FORCE
+FORCE:
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/librigor.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(BUILD)/librigor.a $(LDLIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(BUILD)/librigor.a $(LDLIBS)
 
 # Fuzz targets build as plain replay drivers (tests/fuzz/replay.c feeds files or
 # directories to LLVMFuzzerTestOneInput); with clang, FUZZ=1 builds libFuzzer binaries.
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/librigor.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/librigor.a $(LDLIBS)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/librigor.a $(LDLIBS)
 
 tests: $(BUILD)/rigor $(TEST_BIN) $(FUZZ_BIN)
 

@@ -42,7 +42,7 @@ int rg_parse_list_double(const char *s, double **out, size_t *n, size_t max_item
  *   rg_fmt_us(1234.5, 3)        -> "1.23ms"   (latency given in microseconds)
  *   rg_fmt_seconds(93.2)        -> "1m33s"
  *   rg_fmt_si(123456, 3)        -> "123k"
- *   rg_fmt_bytes(1536)          -> "1.5KiB"
+ *   rg_fmt_bytes(1536)          -> "1.50KiB"
  *   rg_fmt_sig(0.012345, 3)     -> "0.0123"
  */
 char *rg_fmt_us(char *buf, size_t len, double us, int sig);

@@ -1,0 +1,16 @@
+/*
+ * core/dataset_int.h — private to core/dataset*.c.
+ */
+#ifndef RIGOR_CORE_DATASET_INT_H
+#define RIGOR_CORE_DATASET_INT_H
+
+#include <stddef.h>
+
+/*
+ * Find where the value at a validation path ("runs[3].latency.p99", as produced by
+ * rg_dataset_validate) starts in the JSON text; sets 1-based line and column. Returns 0
+ * when found, -1 otherwise (the deepest prefix found is reported instead when possible).
+ */
+int rg_json_locate(const char *text, size_t len, const char *path, int *line, int *column);
+
+#endif

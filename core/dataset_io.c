@@ -1,0 +1,171 @@
+/*
+ * core/dataset_io.c — reading and writing dataset files (see core/dataset.h).
+ *
+ * Reading: the whole file, jansson with duplicate keys rejected, then validation; every
+ * error names the file, the line and the column (jansson's for syntax errors, the located
+ * value's for schema errors) and what is wrong.
+ * Writing: the stable pretty-printer below, then rg_write_atomic.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "core/dataset.h"
+#include "core/dataset_int.h"
+#include "core/io.h"
+#include "core/units.h"
+
+#define MAX_DATASET_BYTES ((size_t)2 << 30)
+
+static int is_scalar_array(const json_t *a)
+{
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const json_t *v = json_array_get(a, i);
+        if (json_is_object(v) || json_is_array(v))
+            return 0;
+    }
+    return 1;
+}
+
+static void put_indent(FILE *f, int level)
+{
+    fputc('\n', f);
+    for (int i = 0; i < level; i++)
+        fputs("  ", f);
+}
+
+static int put_scalar(FILE *f, const json_t *v)
+{
+    char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+    if (s == NULL)
+        return -1;
+    fputs(s, f);
+    free(s);
+    return 0;
+}
+
+/* Objects one key a line; arrays of scalars on one line; arrays of objects one a line. */
+static int put_value(FILE *f, const json_t *v, int level)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        int first = 1;
+        if (json_object_size(v) == 0)
+            return fputs("{}", f) < 0 ? -1 : 0;
+        fputc('{', f);
+        json_object_foreach((json_t *)v, k, x) {
+            if (!first)
+                fputc(',', f);
+            first = 0;
+            put_indent(f, level + 1);
+            json_t *key = json_string(k);
+            int rc = key ? put_scalar(f, key) : -1;
+            json_decref(key);
+            if (rc != 0)
+                return -1;
+            fputs(": ", f);
+            if (put_value(f, x, level + 1) != 0)
+                return -1;
+        }
+        put_indent(f, level);
+        fputc('}', f);
+        return 0;
+    }
+    if (json_is_array(v)) {
+        int inline_ = is_scalar_array(v);
+        fputc('[', f);
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i > 0)
+                fputs(inline_ ? ", " : ",", f);
+            if (!inline_)
+                put_indent(f, level + 1);
+            if (put_value(f, json_array_get(v, i), level + 1) != 0)
+                return -1;
+        }
+        if (!inline_ && json_array_size(v) > 0)
+            put_indent(f, level);
+        fputc(']', f);
+        return 0;
+    }
+    return put_scalar(f, v);
+}
+
+char *rg_dataset_dumps(const json_t *ds)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f == NULL)
+        return NULL;
+    int rc = put_value(f, ds, 0);
+    fputc('\n', f);
+    if (fclose(f) != 0 || rc != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+int rg_dataset_save(const char *path, const json_t *ds, char *err)
+{
+    char *text = rg_dataset_dumps(ds);
+    if (text == NULL) {
+        snprintf(err, RG_ERRLEN, "cannot serialize the dataset for '%s' (out of memory?)", path);
+        return -1;
+    }
+    int rc = rg_write_atomic(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+/* "file:line:col: what" for a validation error "path: what". */
+static void located_error(const char *name, const char *text, size_t len, const char *verr,
+                          char *err)
+{
+    char path[RG_ERRLEN];
+    int line = 1, col = 1;
+    size_t n = strcspn(verr, ":");
+    snprintf(path, sizeof path, "%.*s", (int)n, verr);
+    rg_json_locate(text, len, path, &line, &col);
+    snprintf(err, RG_ERRLEN, "%.200s:%d:%d: %.280s", name, line, col, verr);
+}
+
+json_t *rg_dataset_load(const char *path, char *err)
+{
+    size_t len;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char *text = rg_read_file(path, &len, MAX_DATASET_BYTES, err);
+    if (text == NULL)
+        return NULL;
+    if (len == 0 || strspn(text, " \t\r\n") == len) {
+        snprintf(err, RG_ERRLEN, "%.300s: empty file, not a rigor dataset", name);
+        free(text);
+        return NULL;
+    }
+    json_error_t je;
+    json_t *ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (ds == NULL) {
+        snprintf(err, RG_ERRLEN, "%.200s:%d:%d: invalid JSON: %.200s", name, je.line, je.column,
+                 je.text);
+        free(text);
+        return NULL;
+    }
+    char verr[RG_ERRLEN];
+    if (rg_dataset_validate(ds, verr) != 0) {
+        located_error(name, text, len, verr, err);
+        json_decref(ds);
+        ds = NULL;
+    }
+    free(text);
+    return ds;
+}
+
+json_t *rg_dataset_open_or_new(const char *path, const char *title, int argc, char **argv,
+                               char *err)
+{
+    struct stat st;
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0)
+        return rg_dataset_load(path, err);
+    return rg_dataset_new(title, argc, argv);
+}

@@ -1,0 +1,200 @@
+/*
+ * core/io.c — atomic file writes, whole-file reads and clocks (see core/io.h).
+ *
+ * The atomic write is the classic recipe: create "DIR/.NAME.XXXXXX" with mkstemp in the
+ * target's directory (same filesystem, so rename is atomic), write everything, fsync the
+ * file, rename over the target, fsync the directory so the rename itself is durable.
+ * Any failure removes the temp file and leaves the target untouched.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "core/io.h"
+#include "core/units.h"
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static void fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);   /* best effort: some filesystems refuse fsync on directories */
+        close(fd);
+    }
+}
+
+int rg_write_atomic(const char *path, const void *data, size_t len, char *err)
+{
+    if (strcmp(path, "-") == 0) {
+        if (write_all(STDOUT_FILENO, data, len) != 0) {
+            snprintf(err, RG_ERRLEN, "cannot write to standard output: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    char *d1 = strdup(path), *b1 = strdup(path);
+    char *tmp = NULL;
+    int fd = -1, rc = -1;
+    if (d1 == NULL || b1 == NULL)
+        goto oom;
+    const char *dir = dirname(d1), *base = basename(b1);
+    size_t tlen = strlen(dir) + strlen(base) + 16;
+    if ((tmp = malloc(tlen)) == NULL)
+        goto oom;
+    snprintf(tmp, tlen, "%s/.%s.XXXXXX", dir, base);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, RG_ERRLEN, "cannot write '%s': it is a directory", path);
+        goto out;
+    }
+    if ((fd = mkstemp(tmp)) < 0) {
+        snprintf(err, RG_ERRLEN, "cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    fchmod(fd, 0644);
+    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        snprintf(err, RG_ERRLEN, "cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        snprintf(err, RG_ERRLEN, "cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, RG_ERRLEN, "cannot replace '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    fsync_dir(dir);
+    rc = 0;
+    goto out;
+oom:
+    snprintf(err, RG_ERRLEN, "out of memory");
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0 && tmp != NULL)
+        unlink(tmp);
+    free(tmp);
+    free(d1);
+    free(b1);
+    return rc;
+}
+
+/* Read from an open descriptor until EOF, growing the buffer. */
+static char *read_fd(int fd, size_t *len, size_t max_bytes, const char *name, char *err)
+{
+    size_t cap = 65536, used = 0;
+    char *buf = malloc(cap + 1);
+    if (buf == NULL)
+        goto oom;
+    for (;;) {
+        if (used == cap) {
+            if (cap >= max_bytes) {
+                snprintf(err, RG_ERRLEN, "'%s' is larger than %zu bytes", name, max_bytes);
+                free(buf);
+                return NULL;
+            }
+            cap *= 2;
+            char *grown = realloc(buf, cap + 1);
+            if (grown == NULL)
+                goto oom;
+            buf = grown;
+        }
+        ssize_t r = read(fd, buf + used, cap - used);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, RG_ERRLEN, "cannot read '%s': %s", name, strerror(errno));
+            free(buf);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        used += (size_t)r;
+    }
+    buf[used] = '\0';
+    *len = used;
+    return buf;
+oom:
+    free(buf);
+    snprintf(err, RG_ERRLEN, "out of memory reading '%s'", name);
+    return NULL;
+}
+
+char *rg_read_file(const char *path, size_t *len, size_t max_bytes, char *err)
+{
+    if (max_bytes == 0)
+        max_bytes = (size_t)1 << 30;
+    if (strcmp(path, "-") == 0)
+        return read_fd(STDIN_FILENO, len, max_bytes, "standard input", err);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, RG_ERRLEN, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, RG_ERRLEN, "'%s' is a directory, not a file", path);
+        close(fd);
+        return NULL;
+    }
+    char *buf = read_fd(fd, len, max_bytes, path, err);
+    close(fd);
+    return buf;
+}
+
+uint64_t rg_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t rg_wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+char *rg_rfc3339_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+char *rg_rfc3339(char *buf, size_t len, uint64_t epoch_ns)
+{
+    time_t t = (time_t)(epoch_ns / 1000000000u);
+    struct tm tm;
+    char base[32];
+    gmtime_r(&t, &tm);
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, len, "%s.%03uZ", base, (unsigned)(epoch_ns % 1000000000u / 1000000u));
+    return buf;
+}
