@@ -410,6 +410,7 @@ json_t *pl_exec(const pl_plan *p, const pl_exec_opts *o, pl_exec_result *res)
     st.todo = st.nsteps - res->done;
     if (st.todo > 0 && check_targets(&st) != 0)
         goto out;
+    pl_proc_adopt_orphans();
     install_signals();
     lg_clear_stop();
     run_steps(&st);

@@ -187,6 +187,12 @@ bool pl_proc_alive(pl_proc *pr);
  */
 void pl_proc_stop(pl_proc *pr, double grace_s);
 
+/*
+ * Make this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER), so a
+ * server's workers left behind by their parent are still ours to wait for and to reap.
+ */
+void pl_proc_adopt_orphans(void);
+
 /* The last ~max bytes of the captured output, indented for quoting (caller frees). */
 char *pl_proc_tail(const pl_proc *pr, size_t max);
 

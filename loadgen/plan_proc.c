@@ -183,7 +183,7 @@ int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
         }
         uint64_t now = rg_now_ns();
         if (now >= deadline) {
-            snprintf(err, RG_ERRLEN, "%s did not answer within %s (last try: %s)", ready,
+            snprintf(err, RG_ERRLEN, "%s did not answer within %s (last try: %.300s)", ready,
                      rg_fmt_seconds((char[32]){0}, 32, timeout_s), last);
             return -1;
         }
@@ -194,7 +194,20 @@ int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
     }
 }
 
-/* True while any process of the group exists. */
+/* Reap whatever of the group has exited (the leader, and orphans adopted as subreaper). */
+static void reap_group(pl_proc *pr)
+{
+    int st;
+    pid_t r;
+    while ((r = waitpid(-pr->pid, &st, WNOHANG)) > 0) {
+        if (r == pr->pid) {
+            pr->exited = 1;
+            pr->status = st;
+        }
+    }
+}
+
+/* True while any process of the group exists (zombies included, hence reap_group first). */
 static bool group_exists(pid_t pgid)
 {
     return kill(-pgid, 0) == 0 || errno == EPERM;
@@ -204,21 +217,21 @@ void pl_proc_stop(pl_proc *pr, double grace_s)
 {
     if (pr->pid > 0) {
         uint64_t deadline = rg_now_ns() + (uint64_t)(grace_s * 1e9);
+        bool killed = false;
         kill(-pr->pid, SIGTERM);
-        for (;;) {
-            pl_proc_alive(pr);
-            if (pr->exited && !group_exists(pr->pid))
+        for (int i = 0;; i++) {
+            reap_group(pr);
+            if (!group_exists(pr->pid))
                 break;
-            if (rg_now_ns() >= deadline) {
+            if (!killed && rg_now_ns() >= deadline) {
                 kill(-pr->pid, SIGKILL);
-                if (!pr->exited && waitpid(pr->pid, &pr->status, 0) == pr->pid)
-                    pr->exited = 1;
-                /* Other members are not our children; give init a moment to reap them. */
-                for (int i = 0; i < 100 && group_exists(pr->pid); i++)
-                    sleep_ms(10);
+                killed = true;
+                deadline = rg_now_ns() + 2000000000ULL;
+            } else if (killed && rg_now_ns() >= deadline) {
+                /* Members that are not ours (no subreaper) are init's to reap. */
                 break;
             }
-            sleep_ms(10);
+            sleep_ms(i < 10 ? 2 : 10);
         }
         pr->pid = 0;
     }
@@ -226,6 +239,11 @@ void pl_proc_stop(pl_proc *pr, double grace_s)
         unlink(pr->log_path);
         pr->log_path[0] = '\0';
     }
+}
+
+void pl_proc_adopt_orphans(void)
+{
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
 char *pl_proc_tail(const pl_proc *pr, size_t max)
