@@ -182,8 +182,6 @@ int cmd_run(int argc, char **argv)
     if (o.quiet && rg_log_level > RG_LOG_WARN)
         rg_log_level = RG_LOG_WARN;
     rg_progress_enable(!o.quiet);
-    if (o.out == NULL)
-        rg_warn("no -o FILE: the runs are kept in memory only and lost on a crash");
     pl_exec_opts eo = {o.out, o.resume, argc, argv};
     pl_exec_result res;
     json_t *ds = pl_exec(p, &eo, &res);

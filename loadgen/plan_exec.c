@@ -410,6 +410,8 @@ json_t *pl_exec(const pl_plan *p, const pl_exec_opts *o, pl_exec_result *res)
     st.todo = st.nsteps - res->done;
     if (st.todo > 0 && check_targets(&st) != 0)
         goto out;
+    if (o->out_path == NULL)
+        rg_warn("no -o FILE: the runs are kept in memory only and lost on a crash");
     pl_proc_adopt_orphans();
     install_signals();
     lg_clear_stop();

@@ -86,37 +86,54 @@ static void print_comparisons(const json_t *analysis, FILE *out)
     json_array_foreach(cmp, i, c) {
         const char *metric = json_string_value(json_object_get(c, "metric"));
         const char *sentence = json_string_value(json_object_get(c, "sentence"));
-        json_t *cell = json_object_get(c, "concurrency");
-        if (!json_is_number(cell))
-            cell = json_object_get(c, "rate");
         if (metric == NULL || sentence == NULL ||
             (strcmp(metric, "throughput_rps") != 0 && strcmp(metric, "latency_p99") != 0))
             continue;
         if (shown++ == 0)
-            fprintf(out, "\nComparisons (throughput and p99 against the baseline):\n");
-        fprintf(out, "  [%s %g] %s\n", strcmp(metric, "throughput_rps") == 0 ? "req/s" : "p99",
-                json_is_number(cell) ? json_number_value(cell) : NAN, sentence);
+            fprintf(out, "\nComparisons (throughput and p99; the report has every metric):\n");
+        fprintf(out, "  %s\n", sentence);
     }
 }
 
-static void print_warnings(const json_t *analysis, FILE *out)
+static void print_warnings(const json_t *analysis, bool open_loop, FILE *out)
 {
     json_t *w = json_object_get(analysis, "warnings"), *x;
     size_t i;
     json_array_foreach(w, i, x) {
         const char *msg = json_string_value(json_object_get(x, "message"));
         const char *tg = json_string_value(json_object_get(x, "target"));
+        json_t *cell = json_object_get(x, open_loop ? "rate" : "concurrency");
+        char where[200] = "";
+        if (tg && json_is_number(cell))
+            snprintf(where, sizeof where, "%s %s=%g: ", tg, open_loop ? "rate" : "c",
+                     json_number_value(cell));
+        else if (tg)
+            snprintf(where, sizeof where, "%s: ", tg);
         if (i == 0)
             fprintf(out, "\nWarnings:\n");
-        fprintf(out, "  %s%s%s\n", tg ? tg : "", tg ? ": " : "", msg ? msg : "?");
+        fprintf(out, "  %s%s\n", where, msg ? msg : "?");
     }
+}
+
+/* The analysis group of target t at cell value v, or NULL. */
+static const json_t *find_group(const json_t *groups, const char *t, bool open_loop, double v)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(groups, i, g) {
+        json_t *c = json_object_get(g, open_loop ? "rate" : "concurrency");
+        const char *name = json_string_value(json_object_get(g, "target"));
+        if (name && strcmp(name, t) == 0 && json_is_number(c) &&
+            fabs(json_number_value(c) - v) <= 1e-9 * fabs(v))
+            return g;
+    }
+    return NULL;
 }
 
 void pl_summary_print(const pl_plan *p, const json_t *analysis, FILE *out)
 {
-    json_t *groups = json_object_get(analysis, "groups"), *g;
+    json_t *groups = json_object_get(analysis, "groups");
     double conf = json_number_value(json_object_get(analysis, "confidence"));
-    size_t i;
     fprintf(out, "%s: %zu target%s x %zu %s x %d run%s (%s order, seed %llu); "
             "means with %g%% CI\n\n", p->title ? p->title : p->path, p->ntargets,
             p->ntargets == 1 ? "" : "s", p->ncells, p->open_loop ? "rates" : "concurrencies",
@@ -125,8 +142,13 @@ void pl_summary_print(const pl_plan *p, const json_t *analysis, FILE *out)
     fprintf(out, "%-16s %7s %4s  %-20s %-9s %-20s %-7s %-5s %s\n", "target",
             p->open_loop ? "rate" : "conns", "runs", "req/s", "p50", "p99", "errors", "cpu",
             "rss");
-    json_array_foreach(groups, i, g)
-        print_group(g, p->open_loop, out);
+    for (size_t t = 0; t < p->ntargets; t++) {  /* plan order, not the order runs were made */
+        for (size_t c = 0; c < p->ncells; c++) {
+            const json_t *g = find_group(groups, p->targets[t].name, p->open_loop, p->cells[c]);
+            if (g != NULL)
+                print_group(g, p->open_loop, out);
+        }
+    }
     print_comparisons(analysis, out);
-    print_warnings(analysis, out);
+    print_warnings(analysis, p->open_loop, out);
 }
