@@ -214,8 +214,12 @@ static void our_block(const an_set_cmp *c, size_t i, double conf)
 
 static void print_text(const an_set *sets, const an_set_cmp *cmps, size_t n, const stats_opts *o)
 {
-    for (size_t i = 0; i < n; i++)
-        printf("%c %s\n", sym(i), sets[i].name);
+    for (size_t i = 0; i < n; i++) {  /* file names are user data: no raw control bytes */
+        printf("%c ", sym(i));
+        for (const char *p = sets[i].name; *p; p++)
+            putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+        putchar('\n');
+    }
     if (o->plot)
         an_stats_plot(stdout, sets, n, o->width);
     printf("    N           Min           Max        Median           Avg        Stddev\n");
