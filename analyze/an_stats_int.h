@@ -37,10 +37,10 @@ typedef struct an_summary {
 } an_summary;
 
 /*
- * Summarize x[0..n) at confidence level conf (0 < conf < 1). x is not modified; sorted
- * receives the values in ascending order when non-NULL (caller's buffer of n doubles) —
- * otherwise a temporary copy is sorted. Returns 0, or -1 when out of memory. n may be 0
- * (everything NAN).
+ * Summarize x[0..n) at confidence level conf (0 < conf < 1). sorted receives the values
+ * in ascending order when non-NULL (caller's buffer of n doubles, which may be x itself:
+ * then x is sorted in place) — otherwise a temporary copy is sorted and x is untouched.
+ * Returns 0, or -1 when out of memory. n may be 0 (everything NAN).
  */
 int an_summarize(const double *x, size_t n, double conf, an_summary *s, double *sorted);
 

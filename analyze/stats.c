@@ -85,7 +85,8 @@ int an_summarize(const double *x, size_t n, double conf, an_summary *s, double *
         return 0;
     if (!buf && !(buf = malloc(n * sizeof *buf)))
         return -1;
-    memcpy(buf, x, n * sizeof *buf);
+    if (buf != x)
+        memcpy(buf, x, n * sizeof *buf);
     gsl_sort(buf, 1, n);
     summary_from_sorted(x, buf, n, conf, s);
     if (buf != sorted)

@@ -96,7 +96,7 @@ static json_t *status_json(const lg_counts *c)
     for (int k = 0; k < LG_NSTATUS; k++) {
         if (c->status[k] == 0)
             continue;
-        char key[8];
+        char key[16];
         snprintf(key, sizeof key, "%d", k);
         json_object_set_new(o, key, json_integer((json_int_t)c->status[k]));
     }

@@ -150,13 +150,14 @@ struct series {
     double scale;
     const char *suffix;     /* appended to the target name in the legend, or NULL */
     int dt;                 /* dash type: 1 solid, 2 dashed */
+    int fallback;           /* drawn only when no other series of the chart has data */
 };
 
 struct xchart {
     const char *name, *caption;
     const char *title, *title_bars;   /* fixed titles with both series, as lines or bars */
     const char *ylabel;
-    struct series s[2];
+    struct series s[3];
     size_t ns;
 };
 
@@ -194,6 +195,14 @@ static void xchart_row(FILE *f, const rp_cell *c, const struct series *s, double
     fputc('\n', f);
 }
 
+static bool has_ci(const rp_model *m, const struct series *s)
+{
+    for (size_t i = 0; i < m->ncells; i++)
+        if (!isnan(rp_metric_num(&m->cells[i], s->metric, "ci_low")))
+            return true;
+    return false;
+}
+
 /* Lines over x: one block per series x target. Returns the number of blocks. */
 static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *c)
 {
@@ -217,8 +226,8 @@ static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *
             }
             if (rows == 0)
                 continue;
-            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8",
-                    sep, x->name, block++);
+            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:3:4 with %s lw 2 pt 7 ps 0.8",
+                    sep, x->name, block++, has_ci(m, &x->s[s]) ? "yerrorlines" : "linespoints");
             rp_gp_style_dt(c->gf, t, x->s[s].dt > 1 ? x->s[s].dt : 0);
             fputs(" title ", c->gf);
             char label[1024];
@@ -228,14 +237,6 @@ static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *
         }
     fputc('\n', c->gf);
     return block;
-}
-
-static bool has_ci(const rp_model *m, const struct series *s)
-{
-    for (size_t i = 0; i < m->ncells; i++)
-        if (!isnan(rp_metric_num(&m->cells[i], s->metric, "ci_low")))
-            return true;
-    return false;
 }
 
 /* Bars per target (a single x value): one block per series, rows = targets. */
@@ -282,6 +283,32 @@ static bool series_present(const rp_model *m, const struct series *s)
 }
 
 /*
+ * The x axis of a sweep: logarithmic when it spans 20x or more, a little margin either side,
+ * and tics at the swept values themselves when there are few enough to read.
+ */
+static void x_axis(rp_chart *c, const rp_model *m, size_t nx, double lo, double hi)
+{
+    bool logx = lo > 0 && hi / lo >= 20;
+    if (logx)
+        fprintf(c->gf, "set logscale x\nset xrange [%g:%g]\n", lo / 1.25, hi * 1.25);
+    else
+        fprintf(c->gf, "set xrange [%g:%g]\n", lo - (hi - lo) * 0.04, hi + (hi - lo) * 0.04);
+    if (nx > 12)
+        return;
+    fputs("set xtics (", c->gf);
+    size_t k = 0;
+    for (size_t i = 0; i < m->ncells; i++) {
+        double x = m->cells[i].x;
+        bool seen = isnan(x);
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = rp_same_num(m->cells[j].x, x);
+        if (!seen)
+            fprintf(c->gf, "%s%.10g", k++ ? ", " : "", x);
+    }
+    fputs(")\n", c->gf);
+}
+
+/*
  * 1 when the chart was made, 0 when no cell has its data, -1 on error. Series without data
  * are dropped (a published table with p50 only gets a p50 chart).
  */
@@ -290,44 +317,53 @@ static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
     struct xchart x = *spec;
     x.ns = 0;
     for (size_t s = 0; s < spec->ns; s++)
-        if (series_present(m, &spec->s[s]))
+        if (series_present(m, &spec->s[s]) && !(spec->s[s].fallback && x.ns > 0))
             x.s[x.ns++] = spec->s[s];
     if (x.ns == 0)
         return 0;
-    if (rp_chart_open(c, x.name, x.caption, m) < 0)
+    char caption[96];
+    snprintf(caption, sizeof caption, "%s vs %s", x.caption, rp_axis_name(m));
+    if (rp_chart_open(c, x.name, caption, m) < 0)
         return -1;
     double lo, hi;
     char b[48];
     size_t nx = distinct_x(m, &lo, &hi);
     const char *title = x.ns == 1 ? x.s[0].title : nx == 1 ? x.title_bars : x.title;
-    fprintf(c->gf, "set title \"%s (mean of runs, %g%% CI error bars)\"\nset ylabel \"%s\"\n",
-            title, rg_json_num(m->an, "confidence", 0.95) * 100, x.ylabel);
+    bool ci = false;
+    for (size_t s = 0; s < x.ns; s++)
+        ci = ci || has_ci(m, &x.s[s]);
+    if (ci)
+        fprintf(c->gf, "set title \"%s (mean of runs, %g%% CI error bars)\"\n", title,
+                rg_json_num(m->an, "confidence", 0.95) * 100);
+    else
+        fprintf(c->gf, "set title \"%s (single runs: no interval)\"\n", title);
+    fprintf(c->gf, "set ylabel \"%s\"\n", x.ylabel);
     if (nx == 1) {
         fprintf(c->gf, "set xlabel \"target (%s %s)\"\n", rp_axis_name(m), rp_fmt_x(b, sizeof b, lo));
         xchart_bars(m, &x, c);
     } else {
         fprintf(c->gf, "set xlabel \"%s\"\nset yrange [0:*]\n",
                 m->axis == RP_AXIS_RATE ? "offered rate (req/s)" : "concurrency (connections)");
-        if (lo > 0 && hi / lo >= 20)
-            fputs("set logscale x\n", c->gf);
+        x_axis(c, m, nx, lo, hi);
         xchart_lines(m, &x, c);
     }
     return rp_chart_close(c) < 0 ? -1 : 1;
 }
 
 static const struct xchart xcharts[] = {
-    {"throughput", "Throughput vs concurrency", NULL, NULL, "throughput (req/s)",
-     {{"Throughput", "throughput_rps", 1, NULL, 1}}, 1},
-    {"latency", "Latency p50 and p99 vs concurrency", "Latency p50 (dashed) and p99 (solid)",
+    {"throughput", "Throughput", NULL, NULL, "throughput (req/s)",
+     {{"Throughput", "throughput_rps", 1, NULL, 1, 0}}, 1},
+    {"latency", "Latency", "Latency p50 (dashed) and p99 (solid)",
      "Latency p50 (light) and p99 (dark)", "latency (ms)",
-     {{"Latency p50", "latency_p50", 1e-3, " p50", 2}, {"Latency p99", "latency_p99", 1e-3, " p99", 1}},
-     2},
-    {"errors", "Error rate vs concurrency", NULL, NULL, "error rate (% of responses)",
-     {{"Error rate", "error_rate", 100, NULL, 1}}, 1},
-    {"server_cpu", "Server CPU vs concurrency", NULL, NULL, "server CPU (% of one core)",
-     {{"Server CPU, mean over each run", "server_cpu_pct", 1, NULL, 1}}, 1},
-    {"server_rss", "Server memory vs concurrency", NULL, NULL, "server RSS, peak (MiB)",
-     {{"Server resident memory, peak of each run", "server_rss_kb", 1.0 / 1024, NULL, 1}}, 1},
+     {{"Latency p50", "latency_p50", 1e-3, " p50", 2, 0}, {"Latency p99", "latency_p99", 1e-3, " p99", 1, 0},
+      {"Latency mean", "latency_mean", 1e-3, NULL, 1, 1}},
+     3},
+    {"errors", "Error rate", NULL, NULL, "error rate (% of responses)",
+     {{"Error rate", "error_rate", 100, NULL, 1, 0}}, 1},
+    {"server_cpu", "Server CPU", NULL, NULL, "server CPU (% of one core)",
+     {{"Server CPU, mean over each run", "server_cpu_pct", 1, NULL, 1, 0}}, 1},
+    {"server_rss", "Server memory", NULL, NULL, "server RSS, peak (MiB)",
+     {{"Server resident memory, peak of each run", "server_rss_kb", 1.0 / 1024, NULL, 1, 0}}, 1},
 };
 #define NXCHARTS (sizeof xcharts / sizeof xcharts[0])
 

@@ -168,6 +168,12 @@ static void comparison_row(FILE *f, const json_t *c)
     fputs(" |\n", f);
 }
 
+/* A comparison with a test or an interval behind it (not a bare ratio of single runs). */
+static bool tested(const json_t *c)
+{
+    return !isnan(rg_json_num(c, "p_welch", NAN)) || !isnan(rg_json_num(c, "ratio_ci_low", NAN));
+}
+
 static void comparisons(FILE *f, const rp_model *m)
 {
     const json_t *cs = json_object_get(m->an, "comparisons");
@@ -182,46 +188,95 @@ static void comparisons(FILE *f, const rp_model *m)
     for (size_t i = 0; i < json_array_size(cs); i++)
         comparison_row(f, json_array_get(cs, i));
     fputc('\n', f);
+    size_t untested = 0;
     for (size_t i = 0; i < json_array_size(cs); i++) {
-        const char *s = json_string_value(json_object_get(json_array_get(cs, i), "sentence"));
+        const json_t *c = json_array_get(cs, i);
+        const char *s = json_string_value(json_object_get(c, "sentence"));
+        if (!tested(c)) {
+            untested++;
+            continue;
+        }
         if (s == NULL || *s == '\0')
             continue;
         fputs("- ", f);
         rp_md_escape(f, s);
         fputc('\n', f);
     }
+    if (untested > 0)
+        fprintf(f, "%s%zu comparison%s without a test (a single run on one side or both): "
+                   "%s, not evidence of a difference.\n",
+                untested < json_array_size(cs) ? "\n" : "", untested, untested == 1 ? "" : "s",
+                untested == 1 ? "its ratio is a point estimate" : "their ratios are point estimates");
     fputc('\n', f);
 }
 
+/* " at concurrency 10" / " at rate 100 req/s" / "" for a warning or comparison object. */
+static void where(FILE *f, const json_t *w, bool short_form)
+{
+    char b[64];
+    double c = rg_json_num(w, "concurrency", NAN), r = rg_json_num(w, "rate", NAN);
+    if (!isnan(c))
+        fprintf(f, short_form ? " at %s" : " at concurrency %s", rp_fmt_x(b, sizeof b, c));
+    else if (!isnan(r))
+        fprintf(f, short_form ? " at %s req/s" : " at rate %s req/s", rp_fmt_x(b, sizeof b, r));
+}
+
+static bool same_text(const json_t *a, const json_t *b, const char *key)
+{
+    const char *x = json_string_value(json_object_get(a, key));
+    const char *y = json_string_value(json_object_get(b, key));
+    return x == y || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/*
+ * One bullet per warning; a message that analyze gives for three or more cells (say "only
+ * 1 run" for every cell of a published table) becomes one bullet listing the cells, in
+ * order of first appearance. Nothing is dropped.
+ */
 static void warnings(FILE *f, const rp_model *m)
 {
     const json_t *ws = json_object_get(m->an, "warnings");
-    if (json_array_size(ws) == 0)
+    size_t n = json_array_size(ws);
+    if (n == 0)
         return;
     fputs("## Warnings\n\n", f);
-    char b[64];
-    for (size_t i = 0; i < json_array_size(ws); i++) {
+    for (size_t i = 0; i < n; i++) {
         const json_t *w = json_array_get(ws, i);
+        size_t same = 0;
+        bool earlier = false;
+        for (size_t j = 0; j < n; j++) {
+            const json_t *v = json_array_get(ws, j);
+            bool eq = same_text(w, v, "kind") && same_text(w, v, "message");
+            same += eq;
+            earlier = earlier || (eq && j < i);
+        }
+        if (same >= 3 && earlier)
+            continue;
         const char *t = json_string_value(json_object_get(w, "target"));
+        const char *k = json_string_value(json_object_get(w, "kind"));
         fputs("- ", f);
-        if (t != NULL) {
-            fputs("**", f);
+        if (k != NULL) {
+            fputs("(", f);
+            rp_md_escape(f, k);
+            fputs(") ", f);
+        }
+        rp_md_escape(f, json_string_value(json_object_get(w, "message")));
+        if (same >= 3) {
+            fputs(": ", f);
+            for (size_t j = 0, k2 = 0; j < n; j++) {
+                const json_t *v = json_array_get(ws, j);
+                if (!(same_text(w, v, "kind") && same_text(w, v, "message")))
+                    continue;
+                fputs(k2++ ? ", " : "", f);
+                rp_md_escape(f, json_string_value(json_object_get(v, "target")));
+                where(f, v, true);
+            }
+        } else if (t != NULL) {
+            fputs(" — **", f);
             rp_md_escape(f, t);
             fputs("**", f);
+            where(f, w, false);
         }
-        double c = rg_json_num(w, "concurrency", NAN), r = rg_json_num(w, "rate", NAN);
-        if (!isnan(c))
-            fprintf(f, " at concurrency %s", rp_fmt_x(b, sizeof b, c));
-        else if (!isnan(r))
-            fprintf(f, " at rate %s req/s", rp_fmt_x(b, sizeof b, r));
-        const char *k = json_string_value(json_object_get(w, "kind"));
-        if (k != NULL) {
-            fputs(" (", f);
-            rp_md_escape(f, k);
-            fputc(')', f);
-        }
-        fputs(t != NULL || k != NULL ? ": " : "", f);
-        rp_md_escape(f, json_string_value(json_object_get(w, "message")));
         fputc('\n', f);
     }
     fputc('\n', f);
