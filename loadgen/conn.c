@@ -72,9 +72,23 @@ void lg_conn_close(lg_conn *c)
     c->epout = false;
 }
 
+/*
+ * May this connection carry another request? With -n, connections being opened count as
+ * requests already promised, so the last requests never open a connection that is not used.
+ */
 static bool budget_left(const lg_worker *w, uint64_t now)
 {
-    return !w->sh->count_mode || now < w->sh->tw || w->issued < w->budget;
+    if (now >= w->sh->te)
+        return false;   /* the window is over: nothing more is sent, even in this batch */
+    return !w->sh->count_mode || now < w->sh->tw || w->issued + w->promised < w->budget;
+}
+
+static void promise(lg_conn *c, bool on)
+{
+    if (c->promised != on) {
+        c->promised = on;
+        c->w->promised += on ? 1 : -1;
+    }
 }
 
 /* Replace the connection now, or after delay_ns through the heap. */
@@ -85,6 +99,7 @@ static void reconnect(lg_conn *c, uint64_t now, uint64_t delay_ns)
         c->state = LG_C_DONE;
         return;
     }
+    promise(c, true);
     if (delay_ns == 0) {
         lg_conn_start(c, now);
         return;
@@ -99,6 +114,7 @@ void lg_conn_fail(lg_conn *c, int kind, uint64_t now)
     bool measured;
     if (kind == LG_ERR_CONNECT) {
         measured = now >= w->sh->tw;
+        promise(c, false);
         /* With -n a failed connection stands for the request it would have carried, so a
          * refused port ends the run instead of retrying forever. */
         if (w->sh->count_mode && measured)
@@ -112,6 +128,7 @@ void lg_conn_fail(lg_conn *c, int kind, uint64_t now)
 
 static void connected(lg_conn *c, uint64_t now)
 {
+    promise(c, false);
     set_out(c, false);
     issue_next(c, now);
 }

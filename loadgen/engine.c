@@ -89,8 +89,8 @@ void lg_worker_free(lg_worker *w)
 static void roll_second(lg_worker *w, uint64_t now)
 {
     const lg_shared *sh = w->sh;
-    if (now < sh->tw)
-        return;
+    if (now < sh->tw || now >= sh->te)
+        return;   /* the window's last second stays the last one */
     int64_t s = (int64_t)((now - sh->tw) / 1000000000u);
     if (s <= w->cur_sec)
         return;

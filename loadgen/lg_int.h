@@ -147,6 +147,7 @@ typedef struct lg_conn {
     bool epout;           /* EPOLLOUT registered */
     bool complete;        /* set by the parser callback */
     bool measured;        /* -n: this request was issued inside the window */
+    bool promised;        /* -n: being (re)connected to carry a request of the budget */
     http_parser parser;
     size_t woff;
     uint64_t intended, sent;
@@ -163,6 +164,7 @@ struct lg_worker {
     size_t nconns;
     uint64_t budget;      /* -n share; 0 when not in count mode */
     uint64_t issued;      /* charged against the budget */
+    uint64_t promised;    /* connections opening to carry a request (see conn.c) */
     uint64_t inflight;
     uint64_t sent_window; /* open loop: requests sent with intended time inside the window */
     lg_heap heap;

@@ -187,7 +187,7 @@ static int flush(sv_conn *c)
         c->out_off += (size_t)n;
     }
     c->out_off = c->out_len = 0;
-    if (c->closing) {
+    if (c->closing && c->pend_n == 0) {   /* delayed responses still to come go first */
         conn_free(c);
         return -1;
     }
@@ -265,6 +265,10 @@ static int on_message_complete(http_parser *p)
             c->closing = true;
     } else {
         pend_push(c, lg_now() + draw_delay_ns(t), v);
+        if (c->hn.idx == LG_HEAP_NONE) {
+            c->hn.due = c->pend[c->pend_head].due;
+            lg_heap_push(&t->heap, &c->hn);
+        }
     }
     if (!keep)
         http_parser_pause(p, 1);   /* nothing after a closing request is answered */
@@ -407,6 +411,25 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/*
+ * SO_REUSEPORT would let us share a port silently with another server that set it too; a
+ * plain bind first makes "address in use" an error, as users expect.
+ */
+static int port_free(const lg_serve_opts *o, char *err)
+{
+    int fd = socket(o->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    if (fd < 0)
+        return 0;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (o->addr.ss_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    int rc = bind(fd, (const struct sockaddr *)&o->addr, o->addrlen);
+    if (rc < 0)
+        snprintf(err, RG_ERRLEN, "cannot listen: %s", strerror(errno));
+    close(fd);
+    return rc;
+}
+
 static int listen_socket(const lg_serve_opts *o, uint16_t port, char *err)
 {
     struct sockaddr_storage ss = o->addr;
@@ -502,6 +525,10 @@ lg_server *lg_serve_start(const lg_serve_opts *o, char *err)
     if (s->threads == NULL || build_responses(s) < 0) {
         snprintf(err, RG_ERRLEN, "out of memory (body of %llu bytes?)",
                  (unsigned long long)o->body_size);
+        server_free(s);
+        return NULL;
+    }
+    if (s->port != 0 && port_free(o, err) < 0) {
         server_free(s);
         return NULL;
     }
