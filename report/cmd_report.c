@@ -42,6 +42,7 @@ static const char usage[] =
     "      --size WxH           chart size in pixels (default 960x600)\n"
     "  -j, --jobs N             gnuplot processes at a time (default 2)\n"
     "      --no-charts          write report.md only (gnuplot not needed)\n"
+    "      --scripts-only       write the charts' .gp and .dat but do not run gnuplot\n"
     "  -q, --quiet              no informational messages\n"
     "  -h, --help               this text\n"
     "\n"
@@ -49,7 +50,7 @@ static const char usage[] =
     "it report.md and the .gp/.dat files are still written and the exit status is 1.\n"
     "Exit status: 0 ok, 1 charts not drawn or I/O error, 2 usage or input error.\n";
 
-enum { O_CONF = 256, O_NOISE, O_INCOMPLETE, O_ANALYSIS, O_RATE, O_SIZE, O_NOCHARTS };
+enum { O_CONF = 256, O_NOISE, O_INCOMPLETE, O_ANALYSIS, O_RATE, O_SIZE, O_NOCHARTS, O_NORENDER };
 
 static const struct option longopts[] = {
     {"output", required_argument, NULL, 'o'}, {"title", required_argument, NULL, 't'},
@@ -58,7 +59,8 @@ static const struct option longopts[] = {
     {"analysis", required_argument, NULL, O_ANALYSIS}, {"concurrency", required_argument, NULL, 'c'},
     {"rate", required_argument, NULL, O_RATE}, {"format", required_argument, NULL, 'f'},
     {"size", required_argument, NULL, O_SIZE}, {"jobs", required_argument, NULL, 'j'},
-    {"no-charts", no_argument, NULL, O_NOCHARTS}, {"quiet", no_argument, NULL, 'q'},
+    {"no-charts", no_argument, NULL, O_NOCHARTS}, {"scripts-only", no_argument, NULL, O_NORENDER},
+    {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
 struct args {
@@ -134,6 +136,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         case O_INCOMPLETE: a->an.include_incomplete = true; a->rp.include_incomplete = 1; break;
         case O_ANALYSIS: a->analysis_path = optarg; break;
         case O_NOCHARTS: a->rp.no_charts = 1; break;
+        case O_NORENDER: a->rp.no_render = 1; break;
         case 'q': rg_log_level = RG_LOG_WARN; break;
         case 'h': a->help = 1; return 0;
         case O_CONF: case O_NOISE: case 'c': case O_RATE: case 'j': case 'f': case O_SIZE:

@@ -21,6 +21,7 @@ typedef struct rp_options {
                                  series and box plot; 0 = the largest one every target has */
     int jobs;                 /* gnuplot processes at a time; 0 = 2 */
     int no_charts;            /* 1 = report.md only (no .dat/.gp/.png, gnuplot not needed) */
+    int no_render;            /* 1 = write each chart's .dat and .gp but do not run gnuplot */
     int include_incomplete;   /* 1 = count runs with complete=false (as analyze was told) */
     int width, height;        /* chart size in pixels; 0 = 960 x 600 */
 } rp_options;

@@ -77,10 +77,10 @@ typedef struct rp_chart {
 } rp_chart;
 
 char *rp_markdown(const rp_model *m, const rp_chart *charts, size_t ncharts);
-/* rp_header.c: the parts of report.md about the datasets, and the errors table */
+/* rp_header.c: the parts of report.md about the datasets; rp_errors.c: the errors table */
 void rp_md_header(FILE *f, const rp_model *m);
-void rp_md_errors(FILE *f, const rp_model *m);
 void rp_md_footer(FILE *f, const rp_model *m);
+void rp_md_errors(FILE *f, const rp_model *m);
 
 /* rp_charts.c: plan the charts whose data exist (the charts over the x axis are there) */
 int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err);

@@ -1,6 +1,6 @@
 /*
- * report/rp_header.c — report.md's header (title, date, datasets, host, provenance, method),
- * its errors table and its closing note.
+ * report/rp_header.c — report.md's header (title, date, datasets, host, provenance, method)
+ * and its closing note.
  *
  * Design: meta objects are shown as they are stored: the keys the dataset format defines
  * (title, created, tool, host, provenance) are looked up by name, and nested objects are
@@ -171,109 +171,6 @@ void rp_md_header(FILE *f, const rp_model *m)
         dataset_item(f, m, d);
     fputc('\n', f);
     method(f, m);
-}
-
-static const char *const kinds[] = {"connect", "read", "write", "timeout", "protocol", "status"};
-#define NKINDS (sizeof kinds / sizeof kinds[0])
-
-/* Totals of the cell's errors per kind; NAN for a kind no run reports. */
-static void cell_errors(const rp_cell *c, double *tot)
-{
-    for (size_t k = 0; k < NKINDS; k++) {
-        tot[k] = NAN;
-        for (size_t r = 0; r < c->nruns; r++) {
-            double v = rg_json_num(json_object_get(c->runs[r], "errors"), kinds[k], NAN);
-            if (!isnan(v))
-                tot[k] = isnan(tot[k]) ? v : tot[k] + v;
-        }
-    }
-}
-
-struct code_sum {
-    long code;
-    double sum;
-};
-
-static int cmp_code(const void *a, const void *b)
-{
-    long x = ((const struct code_sum *)a)->code, y = ((const struct code_sum *)b)->code;
-    return (x > y) - (x < y);
-}
-
-/*
- * The cell's status codes and their summed counts, ascending, into f (when not NULL) as
- * "200: n · 503: m". Returns whether any run reports status codes. At most 64 distinct
- * codes are shown; HTTP has fewer in practice.
- */
-static bool cell_status(FILE *f, const rp_cell *c)
-{
-    struct code_sum cs[64];
-    size_t n = 0;
-    for (size_t r = 0; r < c->nruns; r++) {
-        const char *k;
-        const json_t *v;
-        json_object_foreach(json_object_get(c->runs[r], "status"), k, v) {
-            long code = strtol(k, NULL, 10);
-            size_t i = 0;
-            while (i < n && cs[i].code != code)
-                i++;
-            if (i == n && n == sizeof cs / sizeof cs[0])
-                continue;
-            if (i == n)
-                cs[n++] = (struct code_sum){code, 0};
-            cs[i].sum += json_number_value(v);
-        }
-    }
-    qsort(cs, n, sizeof cs[0], cmp_code);
-    for (size_t i = 0; f != NULL && i < n; i++)
-        fprintf(f, "%s%ld: %.0f", i ? " · " : "", cs[i].code, cs[i].sum);
-    return n > 0;
-}
-
-void rp_md_errors(FILE *f, const rp_model *m)
-{
-    bool show[NKINDS] = {false}, any = false, status = false;
-    for (size_t i = 0; i < m->ncells; i++) {
-        double tot[NKINDS];
-        cell_errors(&m->cells[i], tot);
-        for (size_t k = 0; k < NKINDS; k++)
-            if (tot[k] > 0)
-                show[k] = any = true;
-        status = status || cell_status(NULL, &m->cells[i]);
-    }
-    if (!any)
-        return;
-    fprintf(f, "## Errors\n\n| Target | %s |",
-            m->axis == RP_AXIS_RATE ? "Rate (req/s)" : "Concurrency");
-    for (size_t k = 0; k < NKINDS; k++)
-        if (show[k])
-            fprintf(f, " %s |", kinds[k]);
-    fputs(status ? " Status codes |\n|:---|---:|" : "\n|:---|---:|", f);
-    for (size_t k = 0; k < NKINDS; k++)
-        if (show[k])
-            fputs("---:|", f);
-    fputs(status ? ":---|\n" : "\n", f);
-    for (size_t i = 0; i < m->ncells; i++) {
-        const rp_cell *c = &m->cells[i];
-        double tot[NKINDS];
-        char b[48];
-        cell_errors(c, tot);
-        fputs("| ", f);
-        rp_md_escape(f, c->target);
-        fprintf(f, " | %s |", rp_fmt_x(b, sizeof b, c->x));
-        for (size_t k = 0; k < NKINDS; k++)
-            if (show[k])
-                fprintf(f, " %s |", rp_fmt_x(b, sizeof b, tot[k]));
-        if (status) {
-            fputc(' ', f);
-            if (!cell_status(f, c))
-                fputs("–", f);
-            fputs(" |", f);
-        }
-        fputc('\n', f);
-    }
-    fputs("\nErrors are summed over the runs of each cell, by kind; status codes count every "
-          "response received.\n\n", f);
 }
 
 void rp_md_footer(FILE *f, const rp_model *m)

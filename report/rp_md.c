@@ -112,8 +112,16 @@ char *rp_fmt_val(char *buf, size_t len, double v, int kind)
 
 char *rp_fmt_ci(char *buf, size_t len, double mean, double lo, double hi, int kind)
 {
-    if (isnan(mean) || isnan(lo) || isnan(hi) || !(hi > lo))
+    if (isnan(mean) || isnan(lo) || isnan(hi) || hi < lo)
         return rp_fmt_val(buf, len, mean, kind);
+    if (hi == lo) {   /* runs that all agree: an interval of width zero, not a single run */
+        const char *unit;
+        double s = scale_for(mean, kind, &unit);
+        char v[64];
+        rp_fmt_val(v, sizeof v, mean * s, RP_K_NUM);
+        snprintf(buf, len, "%s ± 0%s", v, unit);
+        return buf;
+    }
     const char *unit;
     double s = scale_for(mean, kind, &unit);
     double hw = (hi - lo) / 2 * s;

@@ -174,10 +174,19 @@ static bool tested(const json_t *c)
     return !isnan(rg_json_num(c, "p_welch", NAN)) || !isnan(rg_json_num(c, "ratio_ci_low", NAN));
 }
 
+/* A row worth a line in the table: a ratio, or a test. */
+static bool informative(const json_t *c)
+{
+    return tested(c) || !isnan(rg_json_num(c, "ratio", NAN));
+}
+
 static void comparisons(FILE *f, const rp_model *m)
 {
     const json_t *cs = json_object_get(m->an, "comparisons");
-    if (json_array_size(cs) == 0)
+    size_t shown = 0;
+    for (size_t i = 0; i < json_array_size(cs); i++)
+        shown += informative(json_array_get(cs, i));
+    if (shown == 0)
         return;
     double conf = rg_json_num(m->an, "confidence", 0.95) * 100;
     fputs("## Comparisons\n\n", f);
@@ -186,7 +195,8 @@ static void comparisons(FILE *f, const rp_model *m)
                "|:---|:---|:---|---:|---:|---:|---:|---:|:---:|\n",
             m->axis == RP_AXIS_RATE ? "Rate" : "Concurrency", conf);
     for (size_t i = 0; i < json_array_size(cs); i++)
-        comparison_row(f, json_array_get(cs, i));
+        if (informative(json_array_get(cs, i)))
+            comparison_row(f, json_array_get(cs, i));
     fputc('\n', f);
     size_t untested = 0;
     for (size_t i = 0; i < json_array_size(cs); i++) {
@@ -255,12 +265,19 @@ static void warnings(FILE *f, const rp_model *m)
         const char *t = json_string_value(json_object_get(w, "target"));
         const char *k = json_string_value(json_object_get(w, "kind"));
         fputs("- ", f);
-        if (k != NULL) {
-            fputs("(", f);
-            rp_md_escape(f, k);
-            fputs(") ", f);
+        if (same < 3 && t != NULL) {
+            fputs("**", f);
+            rp_md_escape(f, t);
+            fputs("**", f);
+            where(f, w, false);
+            fputs(": ", f);
         }
         rp_md_escape(f, json_string_value(json_object_get(w, "message")));
+        if (k != NULL) {
+            fputs(" (", f);
+            rp_md_escape(f, k);
+            fputs(")", f);
+        }
         if (same >= 3) {
             fputs(": ", f);
             for (size_t j = 0, k2 = 0; j < n; j++) {
@@ -271,11 +288,6 @@ static void warnings(FILE *f, const rp_model *m)
                 rp_md_escape(f, json_string_value(json_object_get(v, "target")));
                 where(f, v, true);
             }
-        } else if (t != NULL) {
-            fputs(" — **", f);
-            rp_md_escape(f, t);
-            fputs("**", f);
-            where(f, w, false);
         }
         fputc('\n', f);
     }

@@ -80,6 +80,12 @@ t_run "focus: -c 10 exits 0" 0 \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$T_DIR/c10" -c 10
 t_has "focus: spectrum at concurrency 10" "$T_DIR/c10/spectrum.gp" "at concurrency 10"
 
+# --scripts-only: the .gp and .dat, no gnuplot needed, exit 0
+t_run "scripts-only: exit 0 without gnuplot" 0 env GNUPLOT=/nonexistent/gnuplot \
+    "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$T_DIR/so" --scripts-only
+[ -s "$T_DIR/so/throughput.gp" ] && [ ! -e "$T_DIR/so/throughput.png" ] && t_ok "scripts-only: .gp written, no .png" \
+    || t_fail "scripts-only: .gp written, no .png"
+
 # gnuplot missing: report.md still written, exit 1, message names gnuplot and the package
 t_run "no gnuplot: exit 1" 1 env GNUPLOT=/nonexistent/gnuplot \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$T_DIR/ng"
