@@ -130,7 +130,11 @@ static int finish(const run_opts *o, const pl_plan *p, json_t *ds)
     pl_summary_print(p, an, stdout);
     if (o->report) {
         const char *names[] = {o->out ? o->out : p->path};
-        rp_options ro = {.dir = o->report, .title = p->title, .dataset_paths = names};
+        rp_options ro;
+        rp_options_init(&ro);
+        ro.dir = o->report;
+        ro.title = p->title;
+        ro.dataset_paths = names;
         int rc = rp_write(&ds, 1, an, &ro, err);
         if (rc != 0)
             status = rg_fail(RG_EXIT_FAIL, "run", "report: %s", err);
