@@ -37,10 +37,10 @@ typedef struct an_summary {
 } an_summary;
 
 /*
- * Summarize x[0..n) at confidence level conf (0 < conf < 1). x is not modified; sorted
- * receives the values in ascending order when non-NULL (caller's buffer of n doubles) —
- * otherwise a temporary copy is sorted. Returns 0, or -1 when out of memory. n may be 0
- * (everything NAN).
+ * Summarize x[0..n) at confidence level conf (0 < conf < 1). sorted receives the values
+ * in ascending order when non-NULL (caller's buffer of n doubles, which may be x itself:
+ * then x is sorted in place) — otherwise a temporary copy is sorted and x is untouched.
+ * Returns 0, or -1 when out of memory. n may be 0 (everything NAN).
  */
 int an_summarize(const double *x, size_t n, double conf, an_summary *s, double *sorted);
 
@@ -110,6 +110,11 @@ long an_runs_needed(double cv, double target, double conf);
 /* Relative drift of a per-second series: |slope * k| / mean over y[0..k) by least squares
  * (gsl_fit_linear). NAN when k < 3 or the mean is not positive. */
 double an_drift(const double *y, size_t k);
+
+/* Sort x[0..n) ascending (no NaN allowed). glibc's qsort (a merge sort) rather than
+ * gsl_sort (a heapsort): measured 2.5x faster on 10^6 values, where gsl_sort took 56% of
+ * `rigor stats`. Already-sorted input costs one pass. */
+void an_sort(double *x, size_t n);
 
 /* Student t quantile for two-sided confidence conf and df degrees of freedom (df >= 1). */
 double an_t_quantile(double conf, double df);

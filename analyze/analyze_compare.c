@@ -93,9 +93,20 @@ static void compare_one(cmp_row *r, const an_options *opt, uint64_t seed)
 static const char *verdict(const cmp_row *r, const an_options *opt)
 {
     int dir = an_metrics[r->m].dir;
-    if (!(r->p_adj < 1.0 - opt->confidence) || !isfinite(r->lo) || !isfinite(r->hi))
+    if (!(r->p_adj < 1.0 - opt->confidence))
         return "~";
-    int up = r->lo > 1.0 + opt->noise, down = r->hi < 1.0 - opt->noise;
+    int up, down;
+    if (r->b->sum[r->m].mean == 0.0 && r->t->sum[r->m].mean != 0.0) {
+        /* zero baseline (no errors at all): no ratio, but a significant difference from
+         * an exact zero needs no noise band */
+        up = r->t->sum[r->m].mean > 0.0;
+        down = !up;
+    } else {
+        if (!isfinite(r->lo) || !isfinite(r->hi))
+            return "~";
+        up = r->lo > 1.0 + opt->noise;
+        down = r->hi < 1.0 - opt->noise;
+    }
     if (!up && !down)
         return "~";
     if (dir == AN_HIGHER_BETTER)
@@ -126,37 +137,60 @@ static void fmt_factor(char *buf, size_t len, double f, double flo, double fhi)
     snprintf(buf, len, "%.*f× ± %.*f", dec, f, dec, h);
 }
 
-static void sentence(cmp_row *r, const char *v, const an_options *opt)
+/* The sentence for a proven difference. */
+static void sentence_verdict(char *s, size_t len, const cmp_row *r, const char *v, const char *at)
 {
-    char s[768], at[96], p[32], fac[96];
     const an_cell *t = r->t, *b = r->b;
     const an_metric_def *md = &an_metrics[r->m];
-    an_cell_phrase(at, sizeof at, t);
-    fmt_p(p, sizeof p, r->p_adj);
     int inv = !strcmp(v, "slower") || !strcmp(v, "better") || !strcmp(v, "lower");
     double f = inv ? 1.0 / r->ratio : r->ratio, flo = inv ? 1.0 / r->hi : r->lo,
            fhi = inv ? 1.0 / r->lo : r->hi;
-    if (strcmp(v, "~") != 0 && isfinite(f) && isfinite(flo) && isfinite(fhi) && flo > 0.0) {
+    const char *dir = !strcmp(v, "faster") || !strcmp(v, "worse") || !strcmp(v, "higher")
+                          ? "higher" : "lower";
+    char fac[96];
+    if (isfinite(f) && isfinite(flo) && isfinite(fhi) && flo > 0.0) {
         fmt_factor(fac, sizeof fac, f, flo, fhi);
         if (md->dir == AN_HIGHER_BETTER)
-            snprintf(s, sizeof s, "%s is %s %s than %s%s", t->target, fac, v, b->target, at);
+            snprintf(s, len, "%s is %s %s than %s%s", t->target, fac, v, b->target, at);
         else
-            snprintf(s, sizeof s, "%s has %s %s %s than %s%s", t->target, fac,
-                     inv ? "lower" : "higher", md->label, b->target, at);
-    } else if (strcmp(v, "~") != 0) {
-        snprintf(s, sizeof s, "%s has %s %s than %s%s (ratio %.3g, CI %.3g to %.3g)", t->target,
-                 strcmp(v, "faster") == 0 || strcmp(v, "worse") == 0 || strcmp(v, "higher") == 0
-                     ? "higher" : "lower", md->label, b->target, at, r->ratio, r->lo, r->hi);
-    } else if (isfinite(r->lo)) {
-        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s: ratio %.3f "
-                 "(CI %.3f to %.3f)", t->target, b->target, md->label, at, r->ratio, r->lo, r->hi);
+            snprintf(s, len, "%s has %s %s %s than %s%s", t->target, fac, dir, md->label,
+                     b->target, at);
     } else {
-        snprintf(s, sizeof s, "%s and %s cannot be compared in %s%s: ratio %.3g without an "
-                 "interval", t->target, b->target, md->label, at, r->ratio);
+        snprintf(s, len, "%s has %s %s than %s%s: mean %.4g vs %.4g", t->target, dir,
+                 md->label, b->target, at, t->sum[r->m].mean, b->sum[r->m].mean);
     }
+}
+
+static void sentence(cmp_row *r, const char *v, const an_options *opt)
+{
+    char s[768], at[96], p[32];
+    const an_cell *t = r->t, *b = r->b;
+    const an_metric_def *md = &an_metrics[r->m];
+    double mt = t->sum[r->m].mean, mb = b->sum[r->m].mean;
+    size_t nt = t->sum[r->m].n, nb = b->sum[r->m].n;
+    an_cell_phrase(at, sizeof at, t);
+    fmt_p(p, sizeof p, r->p_adj);
+    if (strcmp(v, "~") != 0)
+        sentence_verdict(s, sizeof s, r, v, at);
+    else if (mt == mb && t->sum[r->m].sd == 0.0 && b->sum[r->m].sd == 0.0)
+        snprintf(s, sizeof s, "%s and %s do not differ in %s%s: both exactly %.4g", t->target,
+                 b->target, md->label, at, mt);
+    else if (isfinite(r->lo))
+        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s: ratio %.3f, CI "
+                 "%.3f to %.3f", t->target, b->target, md->label, at, r->ratio, r->lo, r->hi);
+    else if (isfinite(r->ratio))
+        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s: ratio %.3g, no "
+                 "interval", t->target, b->target, md->label, at, r->ratio);
+    else
+        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s: mean %.4g vs %.4g",
+                 t->target, b->target, md->label, at, mt, mb);
     size_t len = strlen(s);
-    snprintf(s + len, sizeof s - len, " (%g%% CI, %s, n = %zu + %zu)", 100.0 * opt->confidence,
-             p, t->sum[r->m].n, b->sum[r->m].n);
+    if (nt < 2 || nb < 2)
+        snprintf(s + len, sizeof s - len, " (too few runs for an interval or a test, n = %zu + %zu)",
+                 nt, nb);
+    else
+        snprintf(s + len, sizeof s - len, " (%g%% CI, %s, n = %zu + %zu)",
+                 100.0 * opt->confidence, p, nt, nb);
     json_object_set_new(r->obj, "sentence", json_string(s));
 }
 
