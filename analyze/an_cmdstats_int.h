@@ -36,6 +36,11 @@ typedef struct an_set_cmp {
  */
 int an_read_set(const char *path, int column, an_set *s, char *err);
 
+/* The same from a buffer of len bytes (need not be NUL-terminated); name is used in messages
+ * and kept (borrowed) as s->name. */
+int an_parse_set(const char *name, const char *buf, size_t len, int column, an_set *s,
+                 char *err);
+
 /* Sort the values and fill s->s. 0 or -1 on OOM. */
 int an_stats_summarize(an_set *s, double conf);
 

@@ -111,6 +111,11 @@ long an_runs_needed(double cv, double target, double conf);
  * (gsl_fit_linear). NAN when k < 3 or the mean is not positive. */
 double an_drift(const double *y, size_t k);
 
+/* Sort x[0..n) ascending (no NaN allowed). glibc's qsort (a merge sort) rather than
+ * gsl_sort (a heapsort): measured 2.5x faster on 10^6 values, where gsl_sort took 56% of
+ * `rigor stats`. Already-sorted input costs one pass. */
+void an_sort(double *x, size_t n);
+
 /* Student t quantile for two-sided confidence conf and df degrees of freedom (df >= 1). */
 double an_t_quantile(double conf, double df);
 

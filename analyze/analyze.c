@@ -312,6 +312,7 @@ static json_t *metric_json(const an_cell *c, size_t m, const an_options *opt)
     json_object_set_new(o, "median", an_json_num(s->median));
     json_object_set_new(o, "median_ci_low", an_json_num(s->median_ci_low));
     json_object_set_new(o, "median_ci_high", an_json_num(s->median_ci_high));
+    json_object_set_new(o, "median_ci_level", an_json_num(s->median_ci_level));
     if (isnan(s->median_ci_low))
         json_object_set_new(o, "median_ci_note", json_string("n too small"));
     json_object_set_new(o, "min", an_json_num(s->min));
@@ -331,6 +332,11 @@ static void warn_drift(const an_cell *c, json_t *warnings)
     for (size_t i = 0; i < c->nruns; i++) {
         const json_t *ts = json_object_get(json_object_get(c->runs[i], "timeseries"), "requests");
         size_t k = json_array_size(ts), ok = 1;
+        /* whole seconds only: a trailing partial second (rigor load writes one) is not a
+         * slowdown */
+        double dur = path_num(c->runs[i], "duration_s");
+        if (isfinite(dur) && dur >= 0.0 && (double)k > floor(dur))
+            k = (size_t)floor(dur);
         double *y = malloc((k ? k : 1) * sizeof *y);
         if (!y)
             return;

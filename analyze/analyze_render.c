@@ -33,7 +33,7 @@ static const char *safe(char *buf, size_t len, const char *s, int md)
         unsigned char c = (unsigned char)*s;
         if (c < 0x20 || c == 0x7f)
             c = md ? ' ' : '?';
-        else if (md && strchr("\\`*_[]<>|#{}()!~$&", c))
+        else if (md && strchr("\\`*_[]<>|&", c))
             buf[k++] = '\\';
         buf[k++] = (char)c;
     }
@@ -178,9 +178,13 @@ static void comparison_row(FILE *f, const json_t *o, int md)
     fmt_p(p1, sizeof p1, num(o, "p_welch"));
     fmt_p(p2, sizeof p2, num(o, "p_mannwhitney"));
     fmt_p(p3, sizeof p3, num(o, "p_adjusted"));
-    double r = num(o, "ratio");
+    char r[32];
+    if (isfinite(num(o, "ratio")))
+        snprintf(r, sizeof r, "%.3f", num(o, "ratio"));
+    else
+        snprintf(r, sizeof r, "-");
     if (md)
-        fprintf(f, "| %s | %s | %.3f | %s | %s | %s | %s | **%s** |\n", name, str(o, "metric"), r,
+        fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | **%s** |\n", name, str(o, "metric"), r,
                 ci, p1, p2, p3, str(o, "verdict"));
     else
         fprintf(f, "  %-7s %s\n", str(o, "verdict"), safe(s, sizeof s, str(o, "sentence"), 0));

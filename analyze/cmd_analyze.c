@@ -31,8 +31,9 @@ static const char USAGE[] =
     "  -c, --confidence C       confidence level, 0.95 or 95% (default 0.95)\n"
     "      --noise P            noise band for verdicts, 1% or 0.01 (default 1%)\n"
     "      --target-ci P        wanted CI half-width for 'runs needed' (default 2%)\n"
-    "      --bootstrap N        bootstrap every ratio CI with N resamples (default: only\n"
-    "                           when Fieller's interval is unbounded, with 10000)\n"
+    "      --bootstrap N        bootstrap every ratio CI with N resamples, 100..10M\n"
+    "                           (default: only where Fieller's interval is unbounded,\n"
+    "                           with 10000)\n"
     "      --seed N             bootstrap seed (default 1); same seed, same intervals\n"
     "      --include-incomplete count runs cut short (complete: false)\n"
     "      --json               print the analysis document as JSON\n"
@@ -135,7 +136,7 @@ static int parse_args(int argc, char **argv, an_options *opt, int *format)
 static int output(const json_t *doc, int format)
 {
     if (format == OPT_JSON) {
-        if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) < 0)
+        if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) < 0)
             return rg_fail(RG_EXIT_FAIL, "analyze", "cannot write the JSON output");
         fputc('\n', stdout);
     } else {

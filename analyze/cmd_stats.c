@@ -123,6 +123,7 @@ static json_t *set_json(const an_set *s)
     json_object_set_new(o, "ci_high", an_json_num(s->s.ci_high));
     json_object_set_new(o, "median_ci_low", an_json_num(s->s.median_ci_low));
     json_object_set_new(o, "median_ci_high", an_json_num(s->s.median_ci_high));
+    json_object_set_new(o, "median_ci_level", an_json_num(s->s.median_ci_level));
     json_object_set_new(o, "cv", an_json_num(s->s.cv));
     return o;
 }
@@ -160,7 +161,7 @@ static int print_json(const an_set *sets, const an_set_cmp *cmps, size_t n, cons
     }
     json_object_set_new(doc, "sets", sa);
     json_object_set_new(doc, "comparisons", ca);
-    int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     fputc('\n', stdout);
     json_decref(doc);
     return rc;
@@ -213,8 +214,12 @@ static void our_block(const an_set_cmp *c, size_t i, double conf)
 
 static void print_text(const an_set *sets, const an_set_cmp *cmps, size_t n, const stats_opts *o)
 {
-    for (size_t i = 0; i < n; i++)
-        printf("%c %s\n", sym(i), sets[i].name);
+    for (size_t i = 0; i < n; i++) {  /* file names are user data: no raw control bytes */
+        printf("%c ", sym(i));
+        for (const char *p = sets[i].name; *p; p++)
+            putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+        putchar('\n');
+    }
     if (o->plot)
         an_stats_plot(stdout, sets, n, o->width);
     printf("    N           Min           Max        Median           Avg        Stddev\n");

@@ -54,11 +54,13 @@ double an_mwu_exact_cdf(size_t m, size_t n, double u)
 {
     if (u < 0.0)
         return 0.0;
-    size_t len = m * n + 1;
-    if (u >= (double)(len - 1))
+    if (u >= (double)(m * n))
         return 1.0;
-    /* P_{i,j}(u) = i/(i+j) P_{i-1,j}(u-j) + j/(i+j) P_{i,j-1}(u): the largest of the i+j
-     * values comes from the first sample (adding j to U) or from the second. */
+    /* P_{i,j}(k) = i/(i+j) P_{i-1,j}(k-j) + j/(i+j) P_{i,j-1}(k): the largest of the i+j
+     * values comes from the first sample (adding j to U) or from the second. Coefficient k
+     * depends only on coefficients <= k, so everything above floor(u) is never computed —
+     * the two-sided p asks for the lower tail, which is where the work is saved. */
+    size_t top = (size_t)floor(u), len = top + 1;
     double *prev = calloc((n + 1) * len, sizeof *prev);
     double *cur = calloc((n + 1) * len, sizeof *cur);
     if (!prev || !cur) {
@@ -69,54 +71,65 @@ double an_mwu_exact_cdf(size_t m, size_t n, double u)
     for (size_t j = 0; j <= n; j++)
         prev[j * len] = 1.0;  /* i = 0: U = 0 surely */
     for (size_t i = 1; i <= m; i++) {
-        memset(cur, 0, (n + 1) * len * sizeof *cur);
-        cur[0] = 1.0;
+        cur[0] = 1.0;  /* j = 0: U = 0 surely */
         for (size_t j = 1; j <= n; j++) {
             double wa = (double)i / (double)(i + j), wb = (double)j / (double)(i + j);
             double *c = cur + j * len, *pa = prev + j * len, *pb = cur + (j - 1) * len;
-            for (size_t k = 0; k <= i * j; k++)
-                c[k] = wb * pb[k] + (k >= j ? wa * pa[k - j] : 0.0);
+            /* Only coefficients that exist are read: P_{i,j-1} has degree i(j-1), P_{i-1,j}
+             * degree (i-1)j (so k - j <= (i-1)j always holds here); buffers are reused
+             * across i, and nothing past those degrees is ever touched. */
+            size_t kmax = i * j < top ? i * j : top, bmax = i * (j - 1);
+            for (size_t k = 0; k <= kmax; k++)
+                c[k] = (k <= bmax ? wb * pb[k] : 0.0) + (k >= j ? wa * pa[k - j] : 0.0);
         }
         double *t = prev; prev = cur; cur = t;
     }
     double sum = 0.0, *dist = prev + n * len;
-    for (size_t k = 0; k <= (size_t)floor(u); k++)
+    for (size_t k = 0; k <= top && k <= m * n; k++)
         sum += dist[k];
     free(prev);
     free(cur);
     return fmin(sum, 1.0);
 }
 
-/* Mid-ranks of the pooled sample; returns the rank sum of a and the tie term sum(t^3 - t). */
+/* A sorted copy of x (already-sorted input, as from `rigor stats`, is only copied). */
+static double *sorted_copy(const double *x, size_t n)
+{
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    memcpy(c, x, n * sizeof *c);
+    an_sort(c, n);
+    return c;
+}
+
+/* Mid-ranks of the pooled sample by merging the two sorted samples; returns the rank sum of
+ * a and the tie term sum(t^3 - t). O(n log n) for the sorts, O(n) for the merge. */
 static int rank_sum(const double *a, size_t na, const double *b, size_t nb, double *ra,
                     double *ties)
 {
-    size_t n = na + nb;
-    double *v = malloc(n * sizeof *v);
-    size_t *idx = malloc(n * sizeof *idx);
-    if (!v || !idx) {
-        free(v);
-        free(idx);
+    double *sa = sorted_copy(a, na), *sb = sorted_copy(b, nb);
+    if (!sa || !sb) {
+        free(sa);
+        free(sb);
         return -1;
     }
-    memcpy(v, a, na * sizeof *v);
-    memcpy(v + na, b, nb * sizeof *v);
-    gsl_sort_index(idx, v, 1, n);
+    size_t i = 0, j = 0;
+    double pos = 0.0;
     *ra = 0.0;
     *ties = 0.0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j + 1 < n && v[idx[j + 1]] == v[idx[i]])
-            j++;
-        double rank = ((double)i + (double)j) / 2.0 + 1.0, t = (double)(j - i + 1);
+    while (i < na || j < nb) {
+        double v = j >= nb || (i < na && sa[i] <= sb[j]) ? sa[i] : sb[j];
+        size_t ca = 0, cb = 0;
+        while (i < na && sa[i] == v) { i++; ca++; }
+        while (j < nb && sb[j] == v) { j++; cb++; }
+        double t = (double)(ca + cb);
+        *ra += (double)ca * (pos + (t + 1.0) / 2.0);
         *ties += t * t * t - t;
-        for (size_t k = i; k <= j; k++)
-            if (idx[k] < na)
-                *ra += rank;
-        i = j + 1;
+        pos += t;
     }
-    free(v);
-    free(idx);
+    free(sa);
+    free(sb);
     return 0;
 }
 
@@ -228,7 +241,7 @@ int an_bootstrap_ratio(const double *num, size_t nnum, const double *den, size_t
             goto out;  /* a resampled denominator of 0: no finite interval exists */
         r[i] = q;
     }
-    gsl_sort(r, 1, (size_t)reps);
+    an_sort(r, (size_t)reps);
     *lo = gsl_stats_quantile_from_sorted_data(r, 1, (size_t)reps, (1.0 - conf) / 2.0);
     *hi = gsl_stats_quantile_from_sorted_data(r, 1, (size_t)reps, (1.0 + conf) / 2.0);
     rc = 0;

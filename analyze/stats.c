@@ -4,7 +4,7 @@
  *
  * Design: GSL does the numerics — gsl_stats_mean/gsl_stats_sd_m (a running-mean recurrence
  * and a second pass over deviations, stable where ministat's sums of squares are not),
- * gsl_sort, gsl_stats_*_from_sorted_data, gsl_cdf_tdist_Pinv, gsl_cdf_binomial_P,
+ * gsl_stats_*_from_sorted_data, gsl_cdf_tdist_Pinv, gsl_cdf_binomial_P,
  * gsl_fit_linear. What is written here is only the glue and the rules around n.
  * Load: linear passes plus one sort per sample; 10^6 values take milliseconds.
  */
@@ -13,9 +13,24 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include "analyze/an_stats_int.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+void an_sort(double *x, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (x[i] < x[i - 1]) {
+            qsort(x, n, sizeof *x, cmp_double);
+            return;
+        }
+    }
+}
 
 double an_t_quantile(double conf, double df)
 {
@@ -87,7 +102,7 @@ int an_summarize(const double *x, size_t n, double conf, an_summary *s, double *
         return -1;
     if (buf != x)
         memcpy(buf, x, n * sizeof *buf);
-    gsl_sort(buf, 1, n);
+    an_sort(buf, n);
     summary_from_sorted(x, buf, n, conf, s);
     if (buf != sorted)
         free(buf);
@@ -103,14 +118,14 @@ int an_outliers(const double *x, size_t n, unsigned char *flags)
     if (!w)
         return -1;
     memcpy(w, x, n * sizeof *w);
-    gsl_sort(w, 1, n);
+    an_sort(w, n);
     double med = gsl_stats_median_from_sorted_data(w, 1, n);
     double mean_ad = 0.0;
     for (size_t i = 0; i < n; i++) {
         w[i] = fabs(x[i] - med);
         mean_ad += w[i] / (double)n;
     }
-    gsl_sort(w, 1, n);
+    an_sort(w, n);
     double mad = gsl_stats_median_from_sorted_data(w, 1, n);
     free(w);
     /* scale turns |x - median| into the modified z-score */

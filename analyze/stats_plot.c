@@ -24,10 +24,11 @@ typedef struct plot_axis {
 
 static int col(const plot_axis *ax, double v)
 {
-    if (!isfinite(v))
-        return -1;
-    int c = ax->dx > 0.0 ? (int)floor((v - ax->x0) / ax->dx) : ax->width / 2;
-    return c < 0 ? 0 : c >= ax->width ? ax->width - 1 : c;
+    /* clamp in floating point before converting: an out-of-range cast is undefined */
+    double c = ax->dx > 0.0 ? floor((v - ax->x0) / ax->dx) : ax->width / 2;
+    if (!isfinite(c))
+        return ax->width / 2;
+    return c < 0.0 ? 0 : c >= ax->width ? ax->width - 1 : (int)c;
 }
 
 static void axis(const an_set *sets, size_t n, int width, plot_axis *ax)
@@ -42,6 +43,8 @@ static void axis(const an_set *sets, size_t n, int width, plot_axis *ax)
     ax->width = width;
     ax->dx = (hi - lo) / (width - 1.0);
     ax->x0 = lo - 0.5 * ax->dx;
+    if (!isfinite(ax->dx) || !isfinite(ax->x0))  /* values near DBL_MAX: no usable scale */
+        ax->dx = 0.0;
 }
 
 /* One bar line: |____A__M___| spanning mean ± sd of the set. */

@@ -88,15 +88,13 @@ static int push(an_set *s, size_t *cap, double v)
     return 0;
 }
 
-int an_read_set(const char *path, int column, an_set *s, char *err)
+int an_parse_set(const char *name, const char *buf, size_t len, int column, an_set *s,
+                 char *err)
 {
-    size_t len, cap = 0, line = 0;
+    size_t cap = 0, line = 0;
     char what[200];
     memset(s, 0, sizeof *s);
-    s->name = strcmp(path, "-") == 0 ? "(stdin)" : path;
-    char *buf = rg_read_file(path, &len, 0, err);
-    if (!buf)
-        return -1;
+    s->name = name;
     int rc = 0;
     for (const char *p = buf, *end = buf + len; p < end && rc == 0; line++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -104,22 +102,34 @@ int an_read_set(const char *path, int column, an_set *s, char *err)
         double v;
         int r = parse_line(p, eol, column, &v, what, sizeof what);
         if (r < 0) {
-            snprintf(err, RG_ERRLEN, "%s:%zu: %s", s->name, line + 1, what);
+            snprintf(err, RG_ERRLEN, "%s:%zu: %s", name, line + 1, what);
             rc = -1;
         } else if (r > 0 && push(s, &cap, v) < 0) {
-            snprintf(err, RG_ERRLEN, "%s: out of memory", s->name);
+            snprintf(err, RG_ERRLEN, "%s: out of memory", name);
             rc = -1;
         }
         p = eol + 1;
     }
-    free(buf);
     if (rc == 0 && s->n == 0) {
-        snprintf(err, RG_ERRLEN, "%s: no numbers", s->name);
+        snprintf(err, RG_ERRLEN, "%s: no numbers", name);
         rc = -1;
     }
     if (rc < 0) {
         free(s->v);
         s->v = NULL;
+        s->n = 0;
     }
+    return rc;
+}
+
+int an_read_set(const char *path, int column, an_set *s, char *err)
+{
+    size_t len;
+    memset(s, 0, sizeof *s);
+    char *buf = rg_read_file(path, &len, 0, err);
+    if (!buf)
+        return -1;
+    int rc = an_parse_set(strcmp(path, "-") == 0 ? "(stdin)" : path, buf, len, column, s, err);
+    free(buf);
     return rc;
 }

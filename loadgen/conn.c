@@ -26,10 +26,13 @@
 
 static void issue_next(lg_conn *c, uint64_t now);
 
+/* RFC 9112 §6.3: responses to HEAD, 1xx, 204 and 304 have no body, whatever the headers
+ * say; returning 1 tells http-parser so. */
 static int on_headers_complete(http_parser *p)
 {
     lg_conn *c = p->data;
-    return c->w->sh->head ? 1 : 0;   /* 1 = "this response has no body" (HEAD) */
+    unsigned s = p->status_code;
+    return c->w->sh->head || s == 204 || s == 304 || (s >= 100 && s < 200) ? 1 : 0;
 }
 
 static int on_message_complete(http_parser *p)

@@ -54,6 +54,8 @@ const json_t *rp_metric(const rp_cell *c, const char *name);   /* metrics.NAME o
 double rp_metric_num(const rp_cell *c, const char *name, const char *field);  /* or NAN */
 bool rp_metric_present(const rp_model *m, const char *name);   /* some cell has a mean */
 const char *rp_axis_name(const rp_model *m);                    /* "concurrency" / "rate" */
+/* "concurrency 50" or "rate 5000 req/s" for a cell value x, into buf */
+char *rp_axis_value(char *buf, size_t len, const rp_model *m, double x);
 bool rp_same_num(double a, double b);                           /* NaN-aware equality */
 
 /* rp_md.c: Markdown text and number formatting */

@@ -339,7 +339,7 @@ static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
         fprintf(c->gf, "set title \"%s (single runs: no interval)\"\n", title);
     fprintf(c->gf, "set ylabel \"%s\"\n", x.ylabel);
     if (nx == 1) {
-        fprintf(c->gf, "set xlabel \"target (%s %s)\"\n", rp_axis_name(m), rp_fmt_x(b, sizeof b, lo));
+        fprintf(c->gf, "set xlabel \"target (%s)\"\n", rp_axis_value(b, sizeof b, m, lo));
         xchart_bars(m, &x, c);
     } else {
         fprintf(c->gf, "set xlabel \"%s\"\nset yrange [0:*]\n",

@@ -69,8 +69,7 @@ static void box_xtics(const rp_model *m, rp_chart *c, const double *xs, size_t n
         }
         fprintf(c->gf, ")\nset xtics rotate by -30 left\nset key off\nset xrange [-0.6:%zu.6]\n",
                 m->ntargets - 1);
-        fprintf(c->gf, "set xlabel \"target (%s %s)\"\n", rp_axis_name(m),
-                rp_fmt_x(b, sizeof b, xs[0]));
+        fprintf(c->gf, "set xlabel \"target (%s)\"\n", rp_axis_value(b, sizeof b, m, xs[0]));
         return;
     }
     for (size_t g = 0; g < nx; g++)
@@ -241,8 +240,8 @@ static void spectrum_axes(rp_chart *c, const rp_model *m, double xmax)
     int decades = (int)ceil(log10(xmax > 10 ? xmax : 10));
     if (decades > 7)
         decades = 7;
-    fprintf(c->gf, "set title \"Latency by percentile at %s %s (all runs merged)\"\n",
-            rp_axis_name(m), rp_fmt_x(b, sizeof b, m->focus));
+    fprintf(c->gf, "set title \"Latency by percentile at %s (all runs merged)\"\n",
+            rp_axis_value(b, sizeof b, m, m->focus));
     fprintf(c->gf, "set logscale x\nset xrange [1:%g]\nset xlabel \"percentile\"\n"
                    "set ylabel \"latency (ms)\"\nset yrange [0:*]\nset key top left inside\n"
                    "set xtics (", pow(10, decades));

@@ -114,6 +114,8 @@ char *rp_fmt_ci(char *buf, size_t len, double mean, double lo, double hi, int ki
 {
     if (isnan(mean) || isnan(lo) || isnan(hi) || hi < lo)
         return rp_fmt_val(buf, len, mean, kind);
+    if (hi == lo && mean == 0)
+        return rp_fmt_val(buf, len, mean, kind);   /* "0%", not "0 ± 0%" */
     if (hi == lo) {   /* runs that all agree: an interval of width zero, not a single run */
         const char *unit;
         double s = scale_for(mean, kind, &unit);

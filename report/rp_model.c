@@ -30,6 +30,14 @@ const char *rp_axis_name(const rp_model *m)
     return m->axis == RP_AXIS_RATE ? "rate" : "concurrency";
 }
 
+char *rp_axis_value(char *buf, size_t len, const rp_model *m, double x)
+{
+    char v[48];
+    rp_fmt_x(v, sizeof v, x);
+    snprintf(buf, len, m->axis == RP_AXIS_RATE ? "rate %s req/s" : "concurrency %s", v);
+    return buf;
+}
+
 const json_t *rp_metric(const rp_cell *c, const char *name)
 {
     const json_t *j = json_object_get(json_object_get(c->group, "metrics"), name);

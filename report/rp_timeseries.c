@@ -109,10 +109,9 @@ int rp_chart_timeseries(const rp_model *m, rp_chart *c, char *err)
     char note[64] = "";
     if (cut)
         snprintf(note, sizeof note, " (first %d runs of each target)", RP_TS_MAX_RUNS);
-    fprintf(c->gf, "set multiplot layout %d,1 title \"Per-second figures within each run at %s "
+    fprintf(c->gf, "set multiplot layout %d,1 title \"Per-second figures within each run at "
                    "%s%s\"\nset xlabel \"second of the run\"\n",
-            has_p99 ? 2 : 1, rp_axis_name(m), rp_fmt_x(x, sizeof x, m->focus),
-            note);
+            has_p99 ? 2 : 1, rp_axis_value(x, sizeof x, m, m->focus), note);
     fputs("set ylabel \"throughput (req/s)\"\nset yrange [0:*]\n", c->gf);
     ts_plot(c, m, bt, nb, 2);
     if (has_p99) {

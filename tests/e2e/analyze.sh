@@ -48,6 +48,23 @@ cp "$T_OUT" "$T_DIR/b1.json"
 if cmp -s "$T_DIR/b1.json" "$T_DIR/b2.json" && grep -q '"bootstrap"' "$T_DIR/b1.json"; then
     t_ok "bootstrap reproducible"; else t_fail "bootstrap reproducible"; fi
 
+# the Markdown is a product: byte-identical to the reviewed golden file. Regenerate after an
+# intended change with: ./rigor analyze --markdown tests/fixtures/analyze/two_targets.json \
+#   > tests/fixtures/analyze/two_targets.md   (and review the diff)
+"$RIGOR" analyze --markdown "$F/two_targets.json" > "$T_DIR/md" 2>&1
+if cmp -s "$T_DIR/md" "$F/two_targets.md"; then t_ok "markdown matches golden"
+else t_fail "markdown matches golden"; diff "$T_DIR/md" "$F/two_targets.md" | head -20 | sed 's/^/#   /'; fi
+
+# hostile labels, zero and huge values, n = 1, all-zero baselines: no NaN, no raw escapes
+t_run "edge dataset text" 0 "$RIGOR" analyze "$F/edge.json"
+t_lacks "edge text: no nan" "$T_OUT" "nan"
+if grep -q "$(printf '\033')" "$T_OUT"; then t_fail "edge text: escape sequence removed"; else t_ok "edge text: escape sequence removed"; fi
+t_run "edge dataset markdown" 0 "$RIGOR" analyze --markdown "$F/edge.json"
+t_lacks "edge markdown: no nan" "$T_OUT" "nan"
+t_has "edge markdown: pipe escaped" "$T_OUT" 'c \[31m\|\*'
+t_run "edge dataset json" 0 "$RIGOR" analyze --json "$F/edge.json"
+if $PY -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_OUT"; then t_ok "edge json parses"; else t_fail "edge json parses"; fi
+
 t_run "bad dataset exits 2" 2 "$RIGOR" analyze "$F/bad_type.json"
 t_has "bad dataset: file, line, column, path" "$T_ERR" "bad_type.json:4:24: runs[0].requests"
 printf '{"format": "rigor-dataset", "version": 1, "runs": [' > "$T_DIR/trunc.json"

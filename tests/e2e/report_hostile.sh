@@ -57,5 +57,19 @@ t_has "hostile: heading escaped" "$T_DIR/h/report.md" "# Hostile \\| title \\# w
 n=$(grep -c '^# ' "$T_DIR/h/report.md")
 [ "$n" -eq 1 ] && t_ok "hostile: one top-level heading (the newline in the title did not start one)" \
     || t_fail "hostile: one top-level heading" "$n"
+# SVG: the labels are text inside well-formed XML (no <script> element)
+t_run "hostile svg: report exits 0" 0 \
+    "$RIGOR" report "$F/hostile.json" --analysis "$F/hostile.analysis.json" -o "$T_DIR/hs" --format svg
+[ ! -e "$P" ] && t_ok "hostile svg: nothing ran" || t_fail "hostile svg: $P was created"
+python3 - "$T_DIR"/hs/*.svg <<'PY' && t_ok "hostile svg: every SVG is well-formed XML without a script element" \
+    || t_fail "hostile svg: an SVG is malformed or has a script element"
+import sys, xml.dom.minidom
+for f in sys.argv[1:]:
+    doc = xml.dom.minidom.parse(f)
+    if doc.getElementsByTagName("script"):
+        for s in doc.getElementsByTagName("script"):
+            if "alert" in s.toxml():
+                print("#   script element in", f); sys.exit(1)
+PY
 rm -f "$P" 2>/dev/null
 t_done

@@ -247,6 +247,31 @@ static void test_identical_and_zero(void)
     json_decref(ds);
 }
 
+/* Drift: a trailing partial second (as rigor load writes) is not drift; a ramp is. */
+static void test_drift_partial_second(void)
+{
+    char err[RG_ERRLEN];
+    an_options opt;
+    an_options_init(&opt);
+    json_t *ds = rg_dataset_new("t", 0, NULL);
+    const char *series[] = {"[1000, 1000, 1000, 1000, 0]", "[1000, 1010, 990, 1000, 400]",
+                            "[1000, 1100, 1200, 1300]"};
+    for (int i = 0; i < 3; i++) {
+        json_t *r = rg_run_new(i < 2 ? "flat" : "ramp", NULL, 10, 0, 1 + i % 2, "load", 1, NULL);
+        json_object_set_new(r, "duration_s", json_real(i < 2 ? 4.0 : 4.5));
+        json_object_set_new(r, "throughput_rps", json_real(1000.0));
+        json_t *ts = json_object();
+        json_object_set_new(ts, "requests", json_loads(series[i], 0, NULL));
+        json_object_set_new(r, "timeseries", ts);
+        rg_dataset_append_run(ds, r);
+    }
+    json_t *doc = an_analyze(&ds, 1, &opt, err);
+    CHECK(!has_warning(doc, "flat", 10, "drift"));
+    CHECK(has_warning(doc, "ramp", 10, "drift"));  /* slope 100/s x 4 s / 1150 = 35% */
+    json_decref(doc);
+    json_decref(ds);
+}
+
 static void test_options_and_errors(void)
 {
     char err[RG_ERRLEN];
@@ -293,6 +318,7 @@ int main(void)
     RUN(test_verdicts_and_sentences);
     RUN(test_warnings_and_incomplete);
     RUN(test_identical_and_zero);
+    RUN(test_drift_partial_second);
     RUN(test_options_and_errors);
     return unit_done();
 }
