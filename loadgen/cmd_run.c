@@ -197,6 +197,10 @@ int cmd_run(int argc, char **argv)
         rc = RG_EXIT_FAIL;
     } else if (res.status != RG_EXIT_OK) {
         rc = res.status;
+        if (rc == RG_EXIT_FAIL && o.out && res.done > 0)
+            fprintf(stderr, "rigor run: %zu of %zu runs are saved in %s; once the problem is "
+                    "fixed, continue with: rigor run %s -o %s --resume\n", res.done, res.total,
+                    o.out, o.plan, o.out);
     } else {
         rc = finish(&o, p, ds);
     }

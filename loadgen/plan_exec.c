@@ -313,9 +313,11 @@ static int make_step(exec_state *st, size_t i)
     char err[RG_ERRLEN], lbl[200];
     lg_config cfg;
     if (t->start && pr->pid > 0 && !pl_proc_alive(pr)) {
-        char *tail = pl_proc_tail(pr, 2000);
+        char *tail = pl_proc_tail(pr, 2000), how[128];
+        pl_proc_describe_exit(pr, how, sizeof how);
         st->res->status = rg_fail(RG_EXIT_FAIL, "run", "target %s: its server exited during "
-                                  "the plan\n  output:\n%s", t->name, tail ? tail : "");
+                                  "the plan (it %s)\n  start: %s\n  output:\n%s", t->name, how,
+                                  t->start, tail ? tail : "");
         free(tail);
         return -1;
     }

@@ -103,4 +103,16 @@ for f in sleepy sleepy-child; do
     else t_fail "no orphan: $f is gone" "pid '$pid' alive"; fi
 done
 
+# A server that dies in the middle of the plan: named, exit 1, finished runs kept, resumable.
+p3=$(t_port)
+cat >"$T_DIR/dies.json" <<EOF
+{"duration": "300ms", "warmup": 0, "runs": 8, "concurrency": [1], "order": "sequential",
+ "targets": [{"name": "mortal", "url": "http://127.0.0.1:$p3/",
+   "start": "echo 'about to crash' >&2; exec timeout -s KILL 1 rigor serve --listen 127.0.0.1:$p3 --quiet"}]}
+EOF
+t_run "server dying mid-plan" 1 "$RIGOR" run "$T_DIR/dies.json" -o "$T_DIR/dies-ds.json" -q
+t_has "... names the target and how it ended" "$T_ERR" "target mortal: its server exited during the plan (it was killed by signal 9"
+t_has "... quotes its output" "$T_ERR" "| about to crash"
+t_has "... says how to continue" "$T_ERR" "--resume"
+
 t_done
