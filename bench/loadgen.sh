@@ -244,6 +244,16 @@ try:
                f"from {min(rss)} to {max(rss)} KiB (first {rss[0]}, last {rss[-1]}).")
 except Exception as e:
     out.append(f"\n**Memory**: not measured ({e}).")
+out.append("""
+**Reading these numbers.** The VM is shared and noisy (±15–30% run to run), so read the ratios
+of tools measured side by side in the same rounds, not the absolute figures. rigor makes one
+`write()` and usually one `read()` per request and no `epoll_ctl` (wrk makes two per request);
+most of every tool's CPU here is the kernel's TCP path. rigor's clock starts when the request is
+written, immediately after the previous response is read; wrk writes the next request one
+event-loop iteration later and starts its clock then, so its latency leaves that wait out (by
+Little's law, latency = connections / throughput). At 10,000 connections the latency is
+queueing. In the open loop, the corrected p99 charges the machine's hiccups to every request
+that was due during them; the uncorrected p99 is what a closed-loop tool would have reported.""")
 text = "\n".join(out) + "\n"
 print(text)
 if nodocs != "1":
