@@ -83,6 +83,8 @@ char *rp_markdown(const rp_model *m, const rp_chart *charts, size_t ncharts);
 void rp_md_header(FILE *f, const rp_model *m);
 void rp_md_footer(FILE *f, const rp_model *m);
 void rp_md_errors(FILE *f, const rp_model *m);
+/* rp_published.c: the source rows of converted published figures, when datasets keep them */
+void rp_md_published(FILE *f, const rp_model *m);
 
 /* rp_charts.c: plan the charts whose data exist (the charts over the x axis are there) */
 int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err);
