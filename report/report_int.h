@@ -108,7 +108,11 @@ int rp_chart_timeseries(const rp_model *m, rp_chart *c, char *err);
 int rp_chart_box(const rp_model *m, rp_chart *c, char *err);
 
 /* rp_gnuplot.c */
-int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, const char *format,
-                   int jobs, char *err);
+/*
+ * Run gnuplot on every chart's NAME.gp in dir, at most jobs at a time. 0 when all succeeded;
+ * RG_EXIT_FAIL with err when gnuplot is missing or a run failed (each failure is also logged
+ * with gnuplot's stderr); -1 with err on out of memory.
+ */
+int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, int jobs, char *err);
 
 #endif
