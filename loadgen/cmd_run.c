@@ -130,7 +130,11 @@ static int finish(const run_opts *o, const pl_plan *p, json_t *ds)
     pl_summary_print(p, an, stdout);
     if (o->report) {
         const char *names[] = {o->out ? o->out : p->path};
-        rp_options ro = {.dir = o->report, .title = p->title, .dataset_paths = names};
+        rp_options ro;
+        rp_options_init(&ro);
+        ro.dir = o->report;
+        ro.title = p->title;
+        ro.dataset_paths = names;
         int rc = rp_write(&ds, 1, an, &ro, err);
         if (rc != 0)
             status = rg_fail(RG_EXIT_FAIL, "run", "report: %s", err);
@@ -193,6 +197,10 @@ int cmd_run(int argc, char **argv)
         rc = RG_EXIT_FAIL;
     } else if (res.status != RG_EXIT_OK) {
         rc = res.status;
+        if (rc == RG_EXIT_FAIL && o.out && res.done > 0)
+            fprintf(stderr, "rigor run: %zu of %zu runs are saved in %s; once the problem is "
+                    "fixed, continue with: rigor run %s -o %s --resume\n", res.done, res.total,
+                    o.out, o.plan, o.out);
     } else {
         rc = finish(&o, p, ds);
     }

@@ -313,9 +313,11 @@ static int make_step(exec_state *st, size_t i)
     char err[RG_ERRLEN], lbl[200];
     lg_config cfg;
     if (t->start && pr->pid > 0 && !pl_proc_alive(pr)) {
-        char *tail = pl_proc_tail(pr, 2000);
+        char *tail = pl_proc_tail(pr, 2000), how[128];
+        pl_proc_describe_exit(pr, how, sizeof how);
         st->res->status = rg_fail(RG_EXIT_FAIL, "run", "target %s: its server exited during "
-                                  "the plan\n  output:\n%s", t->name, tail ? tail : "");
+                                  "the plan (it %s)\n  start: %s\n  output:\n%s", t->name, how,
+                                  t->start, tail ? tail : "");
         free(tail);
         return -1;
     }
@@ -385,6 +387,7 @@ static int run_steps(exec_state *st)
 
 json_t *pl_exec(const pl_plan *p, const pl_exec_opts *o, pl_exec_result *res)
 {
+    char err[RG_ERRLEN];
     exec_state st;
     memset(&st, 0, sizeof st);
     memset(res, 0, sizeof *res);
@@ -410,6 +413,11 @@ json_t *pl_exec(const pl_plan *p, const pl_exec_opts *o, pl_exec_result *res)
     st.todo = st.nsteps - res->done;
     if (st.todo > 0 && check_targets(&st) != 0)
         goto out;
+    /* Written once before any load: an unwritable -o fails now, not after the first run. */
+    if (o->out_path && rg_dataset_save(o->out_path, st.ds, err) != 0) {
+        res->status = rg_fail(RG_EXIT_USAGE, "run", "-o: %s", err);
+        goto out;
+    }
     if (o->out_path == NULL)
         rg_warn("no -o FILE: the runs are kept in memory only and lost on a crash");
     pl_proc_adopt_orphans();

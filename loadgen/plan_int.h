@@ -178,6 +178,9 @@ int pl_proc_start(pl_proc *pr, const char *command, char *const *env, size_t nen
 int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
                        volatile sig_atomic_t *stop, char *err);
 
+/* How the leader ended, for messages: "exited with status 1", "was killed by signal 9 (...)". */
+void pl_proc_describe_exit(const pl_proc *pr, char *buf, size_t len);
+
 /* True while the leader process is alive (reaps it when it has exited). */
 bool pl_proc_alive(pl_proc *pr);
 

@@ -154,9 +154,9 @@ bool pl_proc_alive(pl_proc *pr)
     return true;
 }
 
-/* "exited with status 1" / "was killed by signal 9". */
-static void describe_exit(int st, char *buf, size_t len)
+void pl_proc_describe_exit(const pl_proc *pr, char *buf, size_t len)
 {
+    int st = pr->status;
     if (WIFEXITED(st))
         snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
     else if (WIFSIGNALED(st))
@@ -177,7 +177,7 @@ int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
         }
         if (!pl_proc_alive(pr)) {
             char how[128];
-            describe_exit(pr->status, how, sizeof how);
+            pl_proc_describe_exit(pr, how, sizeof how);
             snprintf(err, RG_ERRLEN, "its start command %s before %s answered", how, ready);
             return -1;
         }
