@@ -127,6 +127,9 @@ t_run "bad size: exit 2" 2 "$RIGOR" report "$F/small.json" -o "$T_DIR/x" --size 
 t_run "concurrency no cell has: exit 2" 2 \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$T_DIR/x" -c 7
 t_has "concurrency no cell has: message" "$T_ERR" "no cell has concurrency"
+printf '{"groups": [{"target": 5}]}' >"$T_DIR/an-bad.json"
+t_run "analysis with a bad group: exit 2" 2 \
+    "$RIGOR" report "$F/small.json" --analysis "$T_DIR/an-bad.json" -o "$T_DIR/x"
 t_run "analysis not an analysis: exit 2" 2 \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.json" -o "$T_DIR/x"
 : >"$T_DIR/file"
