@@ -114,6 +114,8 @@ static void print_dry_run(const pl_plan *p)
     free(s);
 }
 
+static int run_plan(const run_opts *opts, int argc, char **argv);
+
 /* Analysis, summary, report, thresholds. Returns the exit status. */
 static int finish(const run_opts *o, const pl_plan *p, json_t *ds)
 {
@@ -159,10 +161,24 @@ static int finish(const run_opts *o, const pl_plan *p, json_t *ds)
 int cmd_run(int argc, char **argv)
 {
     run_opts o = {0};
-    char err[RG_ERRLEN];
+    /* getopt_long permutes argv; the dataset's provenance gets the command as typed. */
+    char **typed = calloc((size_t)argc + 1, sizeof *typed);
+    if (typed == NULL)
+        return rg_fail(RG_EXIT_FAIL, "run", "out of memory");
+    memcpy(typed, argv, (size_t)argc * sizeof *typed);
     int rc = parse_args(argc, argv, &o);
-    if (rc != 0)
-        return rc < 0 ? RG_EXIT_OK : rc;
+    if (rc == 0)
+        rc = run_plan(&o, argc, typed);
+    free(typed);
+    return rc < 0 ? RG_EXIT_OK : rc;
+}
+
+/* Everything after the options: plan, runs, end. Returns the exit status. */
+static int run_plan(const run_opts *opts, int argc, char **argv)
+{
+    run_opts o = *opts;
+    char err[RG_ERRLEN];
+    int rc;
     if ((rc = rg_check_input_file("run", o.plan, 0)) != 0)
         return rc;
     pl_plan *p = pl_plan_load(o.plan, err);

@@ -62,8 +62,10 @@ print("meta", plan["order"] == "interleaved" and plan["seed"] == 5 and plan["def
 a = [r for r in runs if r["target"] == "a"]
 print("server-pid", all(r.get("server", {}).get("pid") == int(sys.argv[3]) for r in a))
 print("requests", all(r["requests"] > 0 for r in runs))
+cmd = ds["meta"]["provenance"]["command"]
+print("provenance", cmd.index("plan.json") < cmd.index("-o") < cmd.index("-q"))
 EOF
-for k in count once complete not-sequential recorded dry-run rounds meta server-pid requests; do
+for k in count once complete not-sequential recorded dry-run rounds meta server-pid requests provenance; do
     if grep -qx "$k True" "$T_DIR/check.txt"; then t_ok "dataset: $k"
     else t_fail "dataset: $k" "$(cat "$T_DIR/check.txt" | tr '\n' ' ')"; fi
 done
