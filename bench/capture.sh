@@ -18,7 +18,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 RIGOR=${RIGOR:-$top/rigor}
-secs=${BENCH_SECONDS:-4}
+secs=${BENCH_SECONDS:-8}
 rounds=${BENCH_ROUNDS:-3}
 for t in wrk tcpdump tshark nginx python3; do
     command -v $t >/dev/null 2>&1 || { echo "bench/capture.sh: $t is needed (sh tools/deps.sh --bench)"; exit 1; }

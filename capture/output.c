@@ -132,15 +132,35 @@ static char *put_str(char *p, const char *s, size_t n)
 
 static char *put_u64(char *p, uint64_t v)
 {
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = tmp[--n];
-    return p;
+    int n = 24;
+    while (v >= 100) {                     /* two digits per division */
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        tmp[--n] = pairs[2 * r + 1];
+        tmp[--n] = pairs[2 * r];
+    }
+    if (v >= 10) {
+        tmp[--n] = pairs[2 * v + 1];
+        tmp[--n] = pairs[2 * v];
+    } else
+        tmp[--n] = (char)('0' + v);
+    memcpy(p, tmp + n, (size_t)(24 - n));
+    return p + (24 - n);
+}
+
+/* A string we formatted ourselves (addresses, method names): plain ASCII, nothing to escape. */
+static char *put_plain(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    *p++ = '"';
+    memcpy(p, s, n);
+    p[n] = '"';
+    return p + n + 1;
 }
 
 static char *put_key(char *p, const char *k)
@@ -165,13 +185,12 @@ void cap_log_tx(void *ctx, const cap_flow *f, const cap_tx *t)
     p = put_ns(p, ",\"t_req_last\":", t->t_req_last);
     p = put_ns(p, ",\"t_resp_first\":", t->t_resp_first);
     p = put_ns(p, ",\"t_resp_last\":", t->t_resp_last);
-    p = put_str(put_key(p, ",\"client\":"), f->cname, strlen(f->cname));
-    p = put_str(put_key(p, ",\"server\":"), f->sname, strlen(f->sname));
+    p = put_plain(put_key(p, ",\"client\":"), f->cname);
+    p = put_plain(put_key(p, ",\"server\":"), f->sname);
     p = put_key(p, ",\"method\":");
-    if (t->method >= 0) {
-        const char *m = http_method_str((enum http_method)t->method);
-        p = put_str(p, m, strlen(m));
-    } else
+    if (t->method >= 0)
+        p = put_plain(p, http_method_str((enum http_method)t->method));
+    else
         p = put_key(p, "null");
     p = put_key(p, ",\"host\":");
     p = t->host_len ? put_str(p, t->host, t->host_len) : put_key(p, "null");
@@ -185,7 +204,7 @@ void cap_log_tx(void *ctx, const cap_flow *f, const cap_tx *t)
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {
         if (t->flags & (1u << i)) {
             p = put_key(p, sep);
-            p = put_str(p, names[i], strlen(names[i]));
+            p = put_plain(p, names[i]);
             sep = ",";
         }
     }
