@@ -62,9 +62,12 @@ static int open_outputs(const cap_opts *o, pcap_t *p, outputs *out)
     if (o->wfile != NULL && (out->dumper = pcap_dump_open(p, o->wfile)) == NULL)
         return rg_usage_error("capture", "cannot write '%s': %s", o->wfile, pcap_geterr(p));
     if (o->logfile != NULL) {
+        static char buf[1 << 20];          /* one log per process; fewer write calls */
         out->log = strcmp(o->logfile, "-") == 0 ? stdout : fopen(o->logfile, "w");
         if (out->log == NULL)
             return rg_usage_error("capture", "cannot write '%s': %m", o->logfile);
+        if (out->log != stdout)
+            setvbuf(out->log, buf, _IOFBF, sizeof buf);
         if ((out->writer = cap_log_new(out->log)) == NULL)
             return rg_fail(RG_EXIT_FAIL, "capture", "out of memory");
     }

@@ -7,7 +7,7 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev gnuplot-nox"
 TEST_PKGS="nginx-light tcpdump curl apache2-utils python3 iproute2 procps"
-BENCH_PKGS="wrk hey nghttp2-client tshark ministat python3-scipy nodejs npm"
+BENCH_PKGS="wrk hey nghttp2-client tshark ministat python3-scipy nodejs npm time"
 
 want="$BUILD_PKGS $TEST_PKGS"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PKGS"
