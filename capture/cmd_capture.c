@@ -45,7 +45,7 @@ static const char usage[] =
     "Options:\n"
     "  -f, --filter EXPR      BPF filter, e.g. 'tcp port 8080' (default: live 'tcp or vlan',\n"
     "                         a file: none; only TCP is decoded either way)\n"
-    "  -o, --output DATASET   append one run per server endpoint to this dataset (created if absent)\n"
+    "  -o, --output DATASET   append one run per server endpoint to DATASET (created if absent)\n"
     "      --log FILE         write one JSON object per transaction (JSON Lines; '-' = stdout)\n"
     "  -w, --write FILE       also save the captured packets (pcap, nanosecond stamps)\n"
     "      --label NAME       target label of the runs (default: the endpoint ADDR:PORT)\n"
@@ -189,7 +189,8 @@ static int check_dataset_dir(const char *path)
     else
         *slash = '\0';
     if (access(dir, W_OK) != 0)
-        return rg_usage_error("capture", "cannot write a dataset in '%s': %s", dir, strerror(errno));
+        return rg_usage_error("capture", "cannot write a dataset in '%s': %s", dir,
+                              strerror(errno));
     return 0;
 }
 

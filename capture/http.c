@@ -146,7 +146,8 @@ static int on_field(http_parser *p, const char *at, size_t n)
     }
     for (size_t i = 0; i < n && dir->hname_len + i < sizeof dir->hname; i++)
         dir->hname[dir->hname_len + i] = at[i];
-    dir->hname_len = (uint16_t)(dir->hname_len + (n > 1000 ? 1000 : n));
+    if (dir->hname_len < 1000)             /* only "is it 4 long?" matters: saturate */
+        dir->hname_len = (uint16_t)(dir->hname_len + (n > 1000 ? 1000 : n));
     return 0;
 }
 

@@ -249,8 +249,9 @@ static json_t *endpoint_run(const cap_engine *e, const cap_endpoint *ep, const j
     cap_fmt_endpoint(name, sizeof name, ep->addr, ep->port, ep->v6);
     snprintf(url, sizeof url, "http://%s", name);
     const char *target = label ? label : name;
+    const char *start = ep->first_ns ? rg_rfc3339(started, sizeof started, ep->first_ns) : NULL;
     json_t *r = rg_run_new(target, url, 0, 0, next_run_index(ds, target, url), "capture",
-                           complete, ep->first_ns ? rg_rfc3339(started, sizeof started, ep->first_ns) : NULL);
+                           complete, start);
     double dur = ep->last_ns > ep->first_ns ? (double)(ep->last_ns - ep->first_ns) / 1e9 : 0;
     json_object_set_new(r, "duration_s", json_real(dur));
     json_object_set_new(r, "requests", json_integer((json_int_t)ep->requests));
@@ -266,7 +267,8 @@ static json_t *endpoint_run(const cap_engine *e, const cap_endpoint *ep, const j
     json_object_set_new(r, "status", st);
     json_object_set_new(r, "bytes_in", json_integer((json_int_t)ep->bytes_in));
     json_object_set_new(r, "bytes_out", json_integer((json_int_t)ep->bytes_out));
-    json_object_set_new(r, "throughput_rps", dur > 0 ? json_real((double)ep->requests / dur) : json_null());
+    json_object_set_new(r, "throughput_rps",
+                        dur > 0 ? json_real((double)ep->requests / dur) : json_null());
     json_object_set_new(r, "latency", rg_latency_json(ep->latency));
     json_object_set_new(r, "ttfb", rg_latency_json(ep->ttfb));
     json_object_set_new(r, "server_time", rg_latency_json(ep->server_time));
@@ -349,11 +351,10 @@ void cap_print_summary(FILE *fp, const cap_engine *e)
         char name[80];
         cap_fmt_endpoint(name, sizeof name, ep->addr, ep->port, ep->v6);
         int n = rg_hist_count(ep->latency) > 0;
-        fprintf(fp, "  %-24s %8" PRIu64 " requests  latency p50 %s p99 %s  ttfb p50 %s  server p50 %s\n",
-                name, ep->requests,
-                n ? rg_fmt_us(a, sizeof a, (double)rg_hist_percentile(ep->latency, 50), 3) : "-",
-                n ? rg_fmt_us(b, sizeof b, (double)rg_hist_percentile(ep->latency, 99), 3) : "-",
-                n ? rg_fmt_us(c, sizeof c, (double)rg_hist_percentile(ep->ttfb, 50), 3) : "-",
-                n ? rg_fmt_us(d, sizeof d, (double)rg_hist_percentile(ep->server_time, 50), 3) : "-");
+#define PCT(buf, h, p) (n ? rg_fmt_us(buf, sizeof buf, (double)rg_hist_percentile(h, p), 3) : "-")
+        fprintf(fp, "  %-24s %8" PRIu64 " requests  latency p50 %s p99 %s  ttfb p50 %s"
+                "  server p50 %s\n", name, ep->requests, PCT(a, ep->latency, 50),
+                PCT(b, ep->latency, 99), PCT(c, ep->ttfb, 50), PCT(d, ep->server_time, 50));
+#undef PCT
     }
 }
