@@ -41,9 +41,10 @@ DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/core/main.d $(TEST_BIN:=.d) $(FUZZ_BIN:=.d)
 
 all: rigor
 
-# ./rigor is a copy of the default build so the README's commands work from the root.
+# ./rigor is a copy of the default build so the README's commands work from the root
+# (copied then renamed, so a running ./rigor does not make the build fail).
 rigor: $(BUILD)/rigor
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/rigor: $(BUILD)/core/main.o $(BUILD)/librigor.a
 	@$(if $(Q),echo "  LINK    $@")

@@ -19,6 +19,16 @@
  * latency_p999 (microseconds), error_rate (fraction), server_cpu_pct, server_rss_kb, and
  * wire_latency_* when captured. Unknown values are null, never invented.
  *
+ * Added keys (analyze/): top level "baseline"; per metric "median_ci_level" (achieved
+ * coverage), "median_ci_note" ("n too small", only when the median CI is null),
+ * "runs_needed" (for --target-ci; null when cv is); per comparison "n", "n_baseline",
+ * "mean", "mean_baseline", "ratio_ci_method" ("fieller" | "bootstrap" | null), "df_welch",
+ * "mannwhitney_u", "mannwhitney_exact". Metrics no run has are absent from "metrics".
+ * Verdicts: "faster"/"slower" (throughput), "better"/"worse" (latency, error_rate),
+ * "higher"/"lower" (server_cpu_pct, server_rss_kb), "~" (no proven difference).
+ * Warning kinds: single_run, runs_needed, drift, error_rate, incomplete, no_runs,
+ * no_baseline.
+ *
  * (Contract agreed between analyze/, report/ and the plan runner; keys may be added.)
  */
 #ifndef RIGOR_ANALYZE_ANALYZE_H

@@ -111,7 +111,7 @@ rg_hist *rg_hist_from_json(const json_t *j, char *err)
         return NULL;
     }
     if (get_int(j, "sigfigs", 1, 5, &sigfigs, err) ||
-        get_int(j, "highest", 2, INT64_MAX / 4, &highest, err) ||
+        get_int(j, "highest", 2, INT64_C(1000000000000), &highest, err) ||
         get_int(j, "count", 0, INT64_MAX, &count, err) ||
         get_int(j, "min", 0, highest, &min, err) ||
         get_int(j, "max", min, highest, &max, err))

@@ -1,9 +1,268 @@
 /*
- * loadgen/cmd_load.c — placeholder for `rigor load` until its module lands.
+ * loadgen/cmd_load.c — `rigor load URL [options]`: the command line.
+ *
+ * Design: every option is parsed and checked before the first connection — bad values, a
+ * malformed or https URL, an unknown host, bad headers, an unreadable body file, an unusable
+ * -o dataset — each ends with one line on stderr and exit status 2. The sweep itself (cells,
+ * runs, dataset, summary, interrupt) is load_sweep.c.
  */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "core/cli.h"
+#include "core/io.h"
+#include "core/units.h"
+#include "loadgen/lg_int.h"
+#include "loadgen/load_int.h"
+
+static const char usage[] =
+    "usage: rigor load URL [options]\n"
+    "\n"
+    "Generate HTTP/1.1 load against URL (http:// only) and record what was measured.\n"
+    "Closed loop (-c connections, each sending when its last response is in) or open loop\n"
+    "(--rate: requests on a fixed schedule, latency measured from the intended send time).\n"
+    "\n"
+    "load:\n"
+    "  -c, --connections LIST  connections: 50, a list 10,100,500 or a range 50:1000:50\n"
+    "                          (default 10); each value is one cell of the sweep\n"
+    "  -t, --threads N         threads, each with its own epoll loop (default 1)\n"
+    "  -d, --duration D        measured window per run, e.g. 10s, 2m (default 10s)\n"
+    "  -n, --requests N        instead of -d: exactly N requests per run (e.g. 100k)\n"
+    "  -r, --rate LIST         open loop: requests/s over all connections; a list sweeps\n"
+    "      --warmup D          load applied before the window, not counted (default 0)\n"
+    "      --runs K            repeat every cell K times, in interleaved rounds (default 1)\n"
+    "      --timeout D         a request without a full response by then is a timeout error\n"
+    "                          and its connection is replaced (default 10s)\n"
+    "request:\n"
+    "  -m, --method METHOD     GET, POST, HEAD... (default GET)\n"
+    "  -H, --header 'N: v'     add a header (repeatable)\n"
+    "      --body STRING|@FILE request body (Content-Length is added)\n"
+    "      --no-keepalive      a new connection for every request (Connection: close)\n"
+    "recording:\n"
+    "  -o, --output FILE       append the runs to this dataset (created if missing; saved\n"
+    "                          after every run); '-' writes the dataset to stdout at the end\n"
+    "      --label NAME        the runs' target label (default host:port of the URL)\n"
+    "      --title TEXT        title of a new dataset\n"
+    "      --pid PID           sample the server's CPU and RSS (and its children's) every second\n"
+    "      --capture IFACE     also measure on-wire timings on this interface\n"
+    "  -q, --quiet             no progress line\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "Errors are counted by kind (connect, read, write, timeout, protocol, status = 4xx/5xx).\n"
+    "SIGINT stops the current run within a second and saves it with \"complete\": false;\n"
+    "a second SIGINT exits at once. Exit status: 0 ok, 1 a run failed or was interrupted,\n"
+    "2 bad usage or input.\n"
+    "\n"
+    "examples:\n"
+    "  rigor load http://127.0.0.1:8080/ -c 50 -d 10s\n"
+    "  rigor load http://127.0.0.1:8080/ -c 10,100,500 --runs 5 -o results.json\n"
+    "  rigor load http://127.0.0.1:8080/ -c 100 --rate 5000 -d 30s --pid $(pidof nginx)\n";
+
+enum { OPT_WARMUP = 256, OPT_RUNS, OPT_TIMEOUT, OPT_BODY, OPT_NOKA, OPT_LABEL, OPT_TITLE,
+       OPT_PID, OPT_CAPTURE };
+
+static const struct option longopts[] = {
+    {"connections", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
+    {"duration", required_argument, NULL, 'd'},    {"requests", required_argument, NULL, 'n'},
+    {"rate", required_argument, NULL, 'r'},        {"warmup", required_argument, NULL, OPT_WARMUP},
+    {"runs", required_argument, NULL, OPT_RUNS},   {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"method", required_argument, NULL, 'm'},      {"header", required_argument, NULL, 'H'},
+    {"body", required_argument, NULL, OPT_BODY},   {"no-keepalive", no_argument, NULL, OPT_NOKA},
+    {"output", required_argument, NULL, 'o'},      {"label", required_argument, NULL, OPT_LABEL},
+    {"title", required_argument, NULL, OPT_TITLE}, {"pid", required_argument, NULL, OPT_PID},
+    {"capture", required_argument, NULL, OPT_CAPTURE}, {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
+
+static int parse_body(lg_load_opts *o, const char *arg, char *err)
+{
+    if (arg[0] == '@') {
+        size_t len;
+        o->body_buf = rg_read_file(arg + 1, &len, 0, err);
+        if (o->body_buf == NULL)
+            return -1;
+        o->cfg.body = o->body_buf;
+        o->cfg.body_len = len;
+    } else {
+        o->cfg.body = arg;
+        o->cfg.body_len = strlen(arg);
+    }
+    return 0;
+}
+
+static int parse_count_opt(const char *name, const char *arg, uint64_t lo, uint64_t hi,
+                           uint64_t *out, char *err)
+{
+    if (rg_parse_count(arg, out, err) < 0)
+        return -1;
+    if (*out < lo || *out > hi) {
+        snprintf(err, RG_ERRLEN, "invalid %s '%s': must be %llu..%llu", name, arg,
+                 (unsigned long long)lo, (unsigned long long)hi);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_duration_opt(const char *name, const char *arg, double lo, double *out,
+                              char *err)
+{
+    if (rg_parse_duration(arg, out, err) < 0)
+        return -1;
+    if (*out < lo || *out > 86400 * 7) {
+        snprintf(err, RG_ERRLEN, "invalid %s '%s': must be %s and at most a week", name, arg,
+                 lo > 0 ? "positive" : ">= 0");
+        return -1;
+    }
+    return 0;
+}
+
+/* -c LIST: connections per cell. */
+static int parse_conns(lg_load_opts *o, const char *arg, char *err)
+{
+    free(o->conns);
+    o->conns = NULL;
+    if (rg_parse_list(arg, &o->conns, &o->nconns, LG_MAX_CELLS, err) < 0)
+        return -1;
+    for (size_t i = 0; i < o->nconns; i++)
+        if (o->conns[i] > 1000000)
+            return snprintf(err, RG_ERRLEN, "invalid -c '%s': at most 1M connections", arg), -1;
+    return 0;
+}
+
+/* --rate LIST: requests/s per cell. */
+static int parse_rates(lg_load_opts *o, const char *arg, char *err)
+{
+    free(o->rates);
+    o->rates = NULL;
+    if (rg_parse_list_double(arg, &o->rates, &o->nrates, LG_MAX_CELLS, err) < 0)
+        return -1;
+    for (size_t i = 0; i < o->nrates; i++)
+        if (!(o->rates[i] > 0) || o->rates[i] > 1e8)
+            return snprintf(err, RG_ERRLEN, "invalid --rate '%s': each rate must be in "
+                            "(0, 1e8] requests/s", arg), -1;
+    return 0;
+}
+
+/* One option; 0, or -1 with err. `seen` collects -d/-n for their mutual exclusion. */
+static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char *err)
+{
+    lg_config *c = &o->cfg;
+    uint64_t v;
+    switch (opt) {
+    case 'c': return parse_conns(o, arg, err);
+    case 't':
+        if (parse_count_opt("-t", arg, 1, 1024, &v, err) < 0)
+            return -1;
+        c->threads = (int)v;
+        return 0;
+    case 'd': *seen |= 1; return parse_duration_opt("-d", arg, 1e-3, &c->duration_s, err);
+    case 'n': *seen |= 2; return parse_count_opt("-n", arg, 1, UINT64_MAX / 4, &c->requests, err);
+    case 'r': return parse_rates(o, arg, err);
+    case OPT_WARMUP: return parse_duration_opt("--warmup", arg, 0, &c->warmup_s, err);
+    case OPT_RUNS:
+        return parse_count_opt("--runs", arg, 1, 100000, &o->runs, err);
+    case OPT_TIMEOUT: return parse_duration_opt("--timeout", arg, 1e-3, &c->timeout_s, err);
+    case 'm': c->method = arg; return 0;
+    case 'H':
+        if (c->nheaders == LG_MAX_HEADERS)
+            return snprintf(err, RG_ERRLEN, "too many -H headers (at most %d)", LG_MAX_HEADERS), -1;
+        if (lg_header_check(arg, err) < 0)
+            return -1;
+        o->headers[c->nheaders++] = arg;
+        return 0;
+    case OPT_BODY: return parse_body(o, arg, err);
+    case OPT_NOKA: c->keepalive = false; return 0;
+    case 'o': o->out = arg; return 0;
+    case OPT_LABEL:
+        if (*arg == '\0')
+            return snprintf(err, RG_ERRLEN, "--label must not be empty"), -1;
+        c->target = arg;
+        return 0;
+    case OPT_TITLE: o->title = arg; return 0;
+    case OPT_PID:
+        if (parse_count_opt("--pid", arg, 1, 4194304, &v, err) < 0)
+            return -1;
+        if (kill((pid_t)v, 0) < 0 && access("/proc/self", F_OK) == 0) {
+            char p[64];
+            snprintf(p, sizeof p, "/proc/%llu", (unsigned long long)v);
+            if (access(p, F_OK) < 0)
+                return snprintf(err, RG_ERRLEN, "--pid %s: no such process", arg), -1;
+        }
+        c->server_pid = (pid_t)v;
+        return 0;
+    case OPT_CAPTURE: c->capture_iface = arg; return 0;
+    case 'q': o->quiet = true; return 0;
+    }
+    return -1;
+}
+
+/* Checks that need the whole command line: URL, method, host, exclusive options. */
+static int check_all(lg_load_opts *o, int seen, char *err)
+{
+    lg_url u;
+    if ((seen & 3) == 3)
+        return snprintf(err, RG_ERRLEN, "-d and -n are exclusive: a run is either a duration "
+                        "or a number of requests"), -1;
+    if (lg_url_parse(o->cfg.url, &u, err) < 0)
+        return -1;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    size_t reqlen;
+    char *req = lg_request_build(&o->cfg, &u, &reqlen, err);
+    int rc = req == NULL ? -1 : lg_url_resolve(&u, &ss, &len, err);
+    free(req);
+    lg_url_free(&u);
+    return rc;
+}
+
+static void free_opts(lg_load_opts *o)
+{
+    free(o->conns);
+    free(o->rates);
+    free(o->body_buf);
+}
 
 int cmd_load(int argc, char **argv)
 {
-    return rg_not_implemented(argc, argv, "usage: rigor load URL [-c N] [-t N] [-d DURATION] [--rate R] [-o FILE]\n");
+    lg_load_opts o;
+    char err[RG_ERRLEN];
+    int opt, seen = 0, rc;
+    memset(&o, 0, sizeof o);
+    lg_config_init(&o.cfg);
+    o.cfg.headers = o.headers;
+    o.runs = 1;
+    o.argc = argc;
+    o.argv = argv;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":c:t:d:n:r:m:H:o:qh", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            free_opts(&o);
+            return RG_EXIT_OK;
+        }
+        if (opt == '?' || opt == ':') {
+            free_opts(&o);
+            return rg_bad_option("load", argv, optopt);
+        }
+        if (parse_opt(&o, opt, optarg, &seen, err) < 0) {
+            free_opts(&o);
+            return rg_usage_error("load", "%s", err);
+        }
+    }
+    if (optind >= argc || optind + 1 < argc) {
+        free_opts(&o);
+        if (optind >= argc)
+            return rg_usage_error("load", "missing URL");
+        return rg_usage_error("load", "unexpected argument '%s'", argv[optind + 1]);
+    }
+    o.cfg.url = argv[optind];
+    if (check_all(&o, seen, err) < 0) {
+        free_opts(&o);
+        return rg_usage_error("load", "%s", err);
+    }
+    rc = lg_load_sweep(&o);
+    free_opts(&o);
+    return rc;
 }

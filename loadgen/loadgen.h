@@ -58,4 +58,22 @@ void lg_request_stop(void);
 bool lg_stop_requested(void);
 void lg_clear_stop(void);
 
+/*
+ * Server monitoring from /proc (loadgen/procstat.c), used by lg_run when server_pid > 0 and
+ * available to `rigor run`. A sampler follows a process and all its descendants (found by
+ * walking /proc for parent pids): CPU is utime+stime of every live process in the tree plus
+ * what the root has reaped from dead children (cutime+cstime), RSS the sum of their resident
+ * sets. Expected use: one sample a second.
+ */
+typedef struct lg_procstat lg_procstat;
+
+/* Start following pid (its first sample is taken now). NULL with err when it does not exist. */
+lg_procstat *lg_procstat_new(pid_t pid, char *err);
+/*
+ * CPU use since the previous sample (or since lg_procstat_new) as a percentage of one core
+ * (200 = two cores busy), and the tree's current RSS in KiB. 0, or -1 once the process is gone.
+ */
+int lg_procstat_sample(lg_procstat *ps, double *cpu_pct, uint64_t *rss_kb);
+void lg_procstat_free(lg_procstat *ps);   /* accepts NULL */
+
 #endif

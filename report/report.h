@@ -16,7 +16,18 @@ typedef struct rp_options {
     const char *format;       /* "png" (default) or "svg" */
     const char *title;        /* NULL = from the first dataset's meta */
     const char *const *dataset_paths;  /* names shown in the header, one per dataset */
+    /* Added by report/ (zero-initialised = the defaults): */
+    double focus;             /* concurrency (or rate) of the cell for the spectrum, time
+                                 series and box plot; 0 = the largest one every target has */
+    int jobs;                 /* gnuplot processes at a time; 0 = 2 */
+    int no_charts;            /* 1 = report.md only (no .dat/.gp/.png, gnuplot not needed) */
+    int no_render;            /* 1 = write each chart's .dat and .gp but do not run gnuplot */
+    int include_incomplete;   /* 1 = count runs with complete=false (as analyze was told) */
+    int width, height;        /* chart size in pixels; 0 = 960 x 600 */
 } rp_options;
+
+/* Zero the options and set the defaults (format "png"). */
+void rp_options_init(rp_options *opt);
 
 /*
  * Write the report. Returns 0, RG_EXIT_FAIL (1) when report.md was written but charts could

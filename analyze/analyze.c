@@ -1,0 +1,488 @@
+/*
+ * analyze/analyze.c — an_analyze(): runs grouped into cells, per-metric summaries, warnings
+ * about thin evidence; comparisons are in analyze_compare.c.
+ *
+ * Design: the datasets stay jansson documents (core/dataset.h); a cell borrows pointers to
+ * its runs and copies out one array of doubles per metric — a run lacking a metric simply
+ * contributes nothing to it, so summary-only (published) runs work. The unit of replication
+ * is the run: every figure here is computed across runs, never across requests.
+ * Load: 1,000 runs × 15 metrics in a few milliseconds (linear scans; cells found by search).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include "core/units.h"
+#include "analyze/an_analyze_int.h"
+
+/* Relative drift of per-second throughput within a run above which we warn. */
+#define AN_DRIFT_WARN 0.05
+/* Mean error rate of a cell above which its latency figures are called questionable. */
+#define AN_ERROR_WARN 0.01
+
+const an_metric_def an_metrics[] = {
+    {"throughput_rps", "throughput_rps", AN_HIGHER_BETTER, "throughput"},
+    {"latency_mean", "latency.mean", AN_LOWER_BETTER, "mean latency"},
+    {"latency_p50", "latency.p50", AN_LOWER_BETTER, "p50 latency"},
+    {"latency_p90", "latency.p90", AN_LOWER_BETTER, "p90 latency"},
+    {"latency_p99", "latency.p99", AN_LOWER_BETTER, "p99 latency"},
+    {"latency_p999", "latency.p999", AN_LOWER_BETTER, "p99.9 latency"},
+    {"error_rate", NULL, AN_LOWER_BETTER, "error rate"},
+    {"server_cpu_pct", "server.cpu_pct_mean", AN_NEUTRAL, "server CPU"},
+    {"server_rss_kb", "server.rss_kb_max", AN_NEUTRAL, "server memory (RSS)"},
+    {"wire_latency_mean", "wire.mean", AN_LOWER_BETTER, "on-wire mean latency"},
+    {"wire_latency_p50", "wire.p50", AN_LOWER_BETTER, "on-wire p50 latency"},
+    {"wire_latency_p90", "wire.p90", AN_LOWER_BETTER, "on-wire p90 latency"},
+    {"wire_latency_p99", "wire.p99", AN_LOWER_BETTER, "on-wire p99 latency"},
+    {"wire_latency_p999", "wire.p999", AN_LOWER_BETTER, "on-wire p99.9 latency"},
+};
+const size_t an_nmetrics = sizeof an_metrics / sizeof an_metrics[0];
+
+void an_options_init(an_options *opt)
+{
+    opt->confidence = 0.95;
+    opt->baseline = NULL;
+    opt->noise = 0.01;
+    opt->bootstrap = 0;
+    opt->seed = 1;
+    opt->include_incomplete = false;
+    opt->target_ci = 0.02;
+}
+
+json_t *an_json_num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* concurrency/rate: an integer when whole (as datasets store it), else a real, else null */
+static json_t *json_key_num(double v)
+{
+    if (isfinite(v) && v == floor(v) && fabs(v) < 9e15)
+        return json_integer((json_int_t)v);
+    return an_json_num(v);
+}
+
+void an_json_cell_keys(json_t *obj, const an_cell *c)
+{
+    json_object_set_new(obj, "target", json_string(c->target));
+    json_object_set_new(obj, "concurrency", json_key_num(c->conc));
+    json_object_set_new(obj, "rate", json_key_num(c->rate));
+}
+
+const char *an_cell_phrase(char *buf, size_t len, const an_cell *c)
+{
+    if (isfinite(c->conc))
+        snprintf(buf, len, " at %.15g connection%s", c->conc, c->conc == 1.0 ? "" : "s");
+    else if (isfinite(c->rate))
+        snprintf(buf, len, " at %.15g req/s", c->rate);
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+void an_warn(json_t *warnings, const an_cell *c, const char *kind, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *w = json_object();
+    if (c)
+        an_json_cell_keys(w, c);
+    json_object_set_new(w, "kind", json_string(kind));
+    json_object_set_new(w, "message", json_string(msg));
+    json_array_append_new(warnings, w);
+}
+
+/* The number at a dotted path, or NAN when absent, null or not a number. */
+static double path_num(const json_t *obj, const char *path)
+{
+    char key[64];
+    while (obj && json_is_object(obj)) {
+        const char *dot = strchr(path, '.');
+        size_t len = dot ? (size_t)(dot - path) : strlen(path);
+        if (len >= sizeof key)
+            return NAN;
+        memcpy(key, path, len);
+        key[len] = '\0';
+        obj = json_object_get(obj, key);
+        if (!dot)
+            return json_is_number(obj) ? json_number_value(obj) : NAN;
+        path = dot + 1;
+    }
+    return NAN;
+}
+
+/* errors / (requests + errors); errors is an object of counts by kind (or a plain count). */
+static double error_rate(const json_t *run)
+{
+    double req = path_num(run, "requests"), err = 0.0;
+    const json_t *e = json_object_get(run, "errors"), *v;
+    const char *k;
+    if (json_is_number(e))
+        err = json_number_value(e);
+    else if (json_is_object(e)) {
+        json_object_foreach((json_t *)e, k, v)
+            if (json_is_number(v))
+                err += json_number_value(v);
+    } else
+        return NAN;
+    return req + err > 0.0 ? err / (req + err) : NAN;
+}
+
+static double metric_value(const json_t *run, size_t m)
+{
+    double v = an_metrics[m].path ? path_num(run, an_metrics[m].path) : error_rate(run);
+    return isfinite(v) ? v : NAN;
+}
+
+static int cell_same(const an_cell *c, const char *target, double conc, double rate)
+{
+    return strcmp(c->target, target) == 0 &&
+           (c->conc == conc || (isnan(c->conc) && isnan(conc))) &&
+           (c->rate == rate || (isnan(c->rate) && isnan(rate)));
+}
+
+typedef struct an_ctx {
+    an_cell *cells;
+    size_t ncells, cap;
+    const char **targets;
+    size_t ntargets, tcap;
+} an_ctx;
+
+static size_t target_index(an_ctx *x, const char *t)
+{
+    for (size_t i = 0; i < x->ntargets; i++)
+        if (strcmp(x->targets[i], t) == 0)
+            return i;
+    if (x->ntargets == x->tcap) {
+        size_t nc = x->tcap ? 2 * x->tcap : 8;
+        const char **nt = realloc(x->targets, nc * sizeof *nt);
+        if (!nt)
+            return (size_t)-1;
+        x->targets = nt;
+        x->tcap = nc;
+    }
+    x->targets[x->ntargets] = t;
+    return x->ntargets++;
+}
+
+static an_cell *find_cell(an_ctx *x, const char *target, double conc, double rate)
+{
+    for (size_t i = 0; i < x->ncells; i++)
+        if (cell_same(&x->cells[i], target, conc, rate))
+            return &x->cells[i];
+    if (x->ncells == x->cap) {
+        size_t nc = x->cap ? 2 * x->cap : 16;
+        an_cell *ncl = realloc(x->cells, nc * sizeof *ncl);
+        if (!ncl)
+            return NULL;
+        x->cells = ncl;
+        x->cap = nc;
+    }
+    an_cell *c = &x->cells[x->ncells];
+    memset(c, 0, sizeof *c);
+    c->target = target;
+    c->conc = conc;
+    c->rate = rate;
+    c->target_order = target_index(x, target);
+    if (c->target_order == (size_t)-1)
+        return NULL;
+    x->ncells++;
+    return c;
+}
+
+static int cell_add_run(an_cell *c, const json_t *run)
+{
+    if (c->nruns == c->cap) {
+        size_t nc = c->cap ? 2 * c->cap : 8;
+        const json_t **nr = realloc(c->runs, nc * sizeof *nr);
+        if (!nr)
+            return -1;
+        c->runs = nr;
+        c->cap = nc;
+    }
+    c->runs[c->nruns++] = run;
+    return 0;
+}
+
+/* Sort every run of every dataset into its cell. */
+static int collect(an_ctx *x, json_t *const *ds, size_t n, const an_options *opt, char *err)
+{
+    for (size_t d = 0; d < n; d++) {
+        json_t *runs = json_object_get(ds[d], "runs"), *run;
+        size_t i;
+        if (!json_is_array(runs)) {
+            snprintf(err, RG_ERRLEN, "dataset %zu has no runs array", d + 1);
+            return -1;
+        }
+        json_array_foreach(runs, i, run) {
+            const char *t = json_string_value(json_object_get(run, "target"));
+            if (!t) {
+                snprintf(err, RG_ERRLEN, "dataset %zu: runs[%zu] has no target", d + 1, i);
+                return -1;
+            }
+            an_cell *c = find_cell(x, t, path_num(run, "concurrency"), path_num(run, "rate"));
+            if (!c) {
+                snprintf(err, RG_ERRLEN, "out of memory");
+                return -1;
+            }
+            if (json_is_false(json_object_get(run, "complete")) && !opt->include_incomplete)
+                c->skipped++;
+            else if (cell_add_run(c, run) < 0) {
+                snprintf(err, RG_ERRLEN, "out of memory");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int cell_cmp(const void *pa, const void *pb)
+{
+    const an_cell *a = pa, *b = pb;
+    if (a->target_order != b->target_order)
+        return a->target_order < b->target_order ? -1 : 1;
+    double ka[2] = {a->conc, a->rate}, kb[2] = {b->conc, b->rate};
+    for (int i = 0; i < 2; i++) {
+        if (isnan(ka[i]) != isnan(kb[i]))
+            return isnan(ka[i]) ? 1 : -1;  /* nulls last */
+        if (!isnan(ka[i]) && ka[i] != kb[i])
+            return ka[i] < kb[i] ? -1 : 1;
+    }
+    return 0;
+}
+
+/* Values of every metric over the cell's runs, and their summaries. */
+static int cell_compute(an_cell *c, double conf)
+{
+    c->vals = calloc(an_nmetrics, sizeof *c->vals);
+    c->nv = calloc(an_nmetrics, sizeof *c->nv);
+    c->sum = calloc(an_nmetrics, sizeof *c->sum);
+    if (!c->vals || !c->nv || !c->sum)
+        return -1;
+    for (size_t m = 0; m < an_nmetrics; m++) {
+        if (!(c->vals[m] = malloc((c->nruns ? c->nruns : 1) * sizeof(double))))
+            return -1;
+        for (size_t i = 0; i < c->nruns; i++) {
+            double v = metric_value(c->runs[i], m);
+            if (!isnan(v))
+                c->vals[m][c->nv[m]++] = v;
+        }
+        if (an_summarize(c->vals[m], c->nv[m], conf, &c->sum[m], NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The run numbers ("run" key) of the outliers among the runs that have metric m. */
+static json_t *outliers_json(const an_cell *c, size_t m)
+{
+    json_t *arr = json_array();
+    unsigned char *flags = malloc(c->nv[m] ? c->nv[m] : 1);
+    if (!flags || an_outliers(c->vals[m], c->nv[m], flags) <= 0) {
+        free(flags);
+        return arr;
+    }
+    for (size_t i = 0, k = 0; i < c->nruns && k < c->nv[m]; i++) {
+        if (isnan(metric_value(c->runs[i], m)))
+            continue;
+        if (flags[k++]) {
+            double r = path_num(c->runs[i], "run");
+            json_array_append_new(arr, isfinite(r) ? json_integer((json_int_t)r)
+                                                   : json_integer((json_int_t)i + 1));
+        }
+    }
+    free(flags);
+    return arr;
+}
+
+static json_t *metric_json(const an_cell *c, size_t m, const an_options *opt)
+{
+    const an_summary *s = &c->sum[m];
+    json_t *o = json_object();
+    json_object_set_new(o, "n", json_integer((json_int_t)s->n));
+    json_object_set_new(o, "mean", an_json_num(s->mean));
+    json_object_set_new(o, "stdev", an_json_num(s->sd));
+    json_object_set_new(o, "ci_low", an_json_num(s->ci_low));
+    json_object_set_new(o, "ci_high", an_json_num(s->ci_high));
+    json_object_set_new(o, "median", an_json_num(s->median));
+    json_object_set_new(o, "median_ci_low", an_json_num(s->median_ci_low));
+    json_object_set_new(o, "median_ci_high", an_json_num(s->median_ci_high));
+    json_object_set_new(o, "median_ci_level", an_json_num(s->median_ci_level));
+    if (isnan(s->median_ci_low))
+        json_object_set_new(o, "median_ci_note", json_string("n too small"));
+    json_object_set_new(o, "min", an_json_num(s->min));
+    json_object_set_new(o, "max", an_json_num(s->max));
+    json_object_set_new(o, "cv", an_json_num(s->cv));
+    json_object_set_new(o, "outliers", outliers_json(c, m));
+    long need = isfinite(s->cv) ? an_runs_needed(s->cv, opt->target_ci, opt->confidence) : -1;
+    json_object_set_new(o, "runs_needed", need >= 0 ? json_integer(need) : json_null());
+    return o;
+}
+
+/* Worst within-run drift of per-second throughput (timeseries.requests) over the cell. */
+static void warn_drift(const an_cell *c, json_t *warnings)
+{
+    double worst = 0.0, worst_run = 0.0;
+    size_t drifting = 0, k_worst = 0;
+    for (size_t i = 0; i < c->nruns; i++) {
+        const json_t *ts = json_object_get(json_object_get(c->runs[i], "timeseries"), "requests");
+        size_t k = json_array_size(ts), ok = 1;
+        /* whole seconds only: a trailing partial second (rigor load writes one) is not a
+         * slowdown */
+        double dur = path_num(c->runs[i], "duration_s");
+        if (isfinite(dur) && dur >= 0.0 && (double)k > floor(dur))
+            k = (size_t)floor(dur);
+        double *y = malloc((k ? k : 1) * sizeof *y);
+        if (!y)
+            return;
+        for (size_t j = 0; j < k; j++) {
+            y[j] = json_number_value(json_array_get(ts, j));
+            ok &= json_is_number(json_array_get(ts, j)) && isfinite(y[j]);
+        }
+        double d = ok ? an_drift(y, k) : NAN;
+        free(y);
+        if (isfinite(d) && d > AN_DRIFT_WARN) {
+            drifting++;
+            if (d > worst) {
+                worst = d;
+                k_worst = k;
+                worst_run = path_num(c->runs[i], "run");
+            }
+        }
+    }
+    if (drifting)
+        an_warn(warnings, c, "drift",
+                "%zu of %zu runs drift: run %.15g's throughput changes by %.1f%% over its %zu s "
+                "(least-squares slope; steady state not reached?)",
+                drifting, c->nruns, worst_run, 100.0 * worst, k_worst);
+}
+
+static void cell_warnings(const an_cell *c, const an_options *opt, json_t *warnings)
+{
+    if (c->skipped)
+        an_warn(warnings, c, "incomplete", "%zu incomplete run%s skipped (use "
+                "--include-incomplete to count them)", c->skipped, c->skipped == 1 ? "" : "s");
+    if (c->nruns == 0) {
+        an_warn(warnings, c, "no_runs", "no complete runs: nothing to analyze");
+        return;
+    }
+    if (c->nruns == 1)
+        an_warn(warnings, c, "single_run", "only 1 run: no confidence intervals or tests");
+    /* closed loop: throughput is the result; open loop: the rate is fixed, latency is */
+    size_t m = isfinite(c->rate) && !isfinite(c->conc) ? 4 : 0;
+    const an_summary *s = &c->sum[m];
+    long need = isfinite(s->cv) ? an_runs_needed(s->cv, opt->target_ci, opt->confidence) : -1;
+    if (need > 0 && (size_t)need > s->n)
+        an_warn(warnings, c, "runs_needed", "%s varies by %.1f%% (CV): %ld runs needed for a "
+                "±%g%% CI of the mean at %g%% confidence, have %zu", an_metrics[m].label,
+                100.0 * s->cv, need, 100.0 * opt->target_ci, 100.0 * opt->confidence, s->n);
+    const an_summary *e = &c->sum[6];
+    if (e->n && e->mean > AN_ERROR_WARN)
+        an_warn(warnings, c, "error_rate", "mean error rate %.2f%% (above %g%%): latency "
+                "figures describe a failing server", 100.0 * e->mean, 100.0 * AN_ERROR_WARN);
+    warn_drift(c, warnings);
+}
+
+static json_t *group_json(const an_cell *c, const an_options *opt)
+{
+    json_t *g = json_object(), *metrics = json_object();
+    an_json_cell_keys(g, c);
+    json_object_set_new(g, "runs", json_integer((json_int_t)c->nruns));
+    json_object_set_new(g, "runs_skipped", json_integer((json_int_t)c->skipped));
+    for (size_t m = 0; m < an_nmetrics; m++)
+        if (c->nv[m])
+            json_object_set_new(metrics, an_metrics[m].name, metric_json(c, m, opt));
+    json_object_set_new(g, "metrics", metrics);
+    return g;
+}
+
+static void ctx_free(an_ctx *x)
+{
+    for (size_t i = 0; i < x->ncells; i++) {
+        an_cell *c = &x->cells[i];
+        for (size_t m = 0; c->vals && m < an_nmetrics; m++)
+            free(c->vals[m]);
+        free(c->vals);
+        free(c->nv);
+        free(c->sum);
+        free(c->runs);
+    }
+    free(x->cells);
+    free(x->targets);
+}
+
+static int check_options(const an_options *opt, char *err)
+{
+    if (!(opt->confidence > 0.0 && opt->confidence < 1.0))
+        snprintf(err, RG_ERRLEN, "confidence must be between 0 and 1 (exclusive), got %g",
+                 opt->confidence);
+    else if (!(opt->noise >= 0.0 && opt->noise < 1.0))
+        snprintf(err, RG_ERRLEN, "noise band must be in [0, 1), got %g", opt->noise);
+    else if (!(opt->target_ci > 0.0 && opt->target_ci < 1.0))
+        snprintf(err, RG_ERRLEN, "target CI must be in (0, 1), got %g", opt->target_ci);
+    else if (opt->bootstrap < 0 || opt->bootstrap == 1 || opt->bootstrap > 10000000)
+        snprintf(err, RG_ERRLEN, "bootstrap resamples must be 0 or 2..10000000, got %d",
+                 opt->bootstrap);
+    else
+        return 0;
+    return -1;
+}
+
+static const char *pick_baseline(const an_ctx *x, const an_options *opt, char *err)
+{
+    if (x->ntargets == 0) {
+        snprintf(err, RG_ERRLEN, "no runs to analyze");
+        return NULL;
+    }
+    if (!opt->baseline)
+        return x->targets[0];
+    for (size_t i = 0; i < x->ntargets; i++)
+        if (strcmp(x->targets[i], opt->baseline) == 0)
+            return x->targets[i];
+    int len = snprintf(err, RG_ERRLEN, "baseline '%s' names no target (targets:", opt->baseline);
+    for (size_t i = 0; i < x->ntargets && len > 0 && len < RG_ERRLEN - 2; i++)
+        len += snprintf(err + len, (size_t)(RG_ERRLEN - len), "%s '%s'", i ? "," : "",
+                        x->targets[i]);
+    if (len > 0 && len < RG_ERRLEN - 2)
+        snprintf(err + len, (size_t)(RG_ERRLEN - len), ")");
+    return NULL;
+}
+
+json_t *an_analyze(json_t *const *datasets, size_t n, const an_options *opt, char *err)
+{
+    an_ctx x = {0};
+    json_t *doc = NULL, *groups, *cmp, *warnings;
+    const char *baseline;
+    gsl_set_error_handler_off();  /* errors come back as codes and NANs, never abort() */
+    if (check_options(opt, err) < 0 || collect(&x, datasets, n, opt, err) < 0 ||
+        !(baseline = pick_baseline(&x, opt, err)))
+        goto out;
+    qsort(x.cells, x.ncells, sizeof *x.cells, cell_cmp);
+    doc = json_object();
+    json_object_set_new(doc, "confidence", json_real(opt->confidence));
+    json_object_set_new(doc, "baseline", json_string(baseline));
+    json_object_set_new(doc, "groups", groups = json_array());
+    json_object_set_new(doc, "comparisons", cmp = json_array());
+    json_object_set_new(doc, "warnings", warnings = json_array());
+    for (size_t i = 0; i < x.ncells; i++) {
+        if (cell_compute(&x.cells[i], opt->confidence) < 0) {
+            snprintf(err, RG_ERRLEN, "out of memory");
+            goto fail;
+        }
+        json_array_append_new(groups, group_json(&x.cells[i], opt));
+        cell_warnings(&x.cells[i], opt, warnings);
+    }
+    if (an_compare_cells(x.cells, x.ncells, baseline, opt, cmp, warnings, err) == 0)
+        goto out;
+fail:
+    json_decref(doc);
+    doc = NULL;
+out:
+    ctx_free(&x);
+    return doc;
+}

@@ -1,0 +1,241 @@
+/*
+ * loadgen/engine.c — one load-generating thread: its epoll loop, its counters, its histograms.
+ *
+ * Design: each worker owns everything it touches on the hot path (connections, read buffer,
+ * latency histograms, counters, a timer heap), so threads share nothing but the read-only
+ * lg_shared and a stop flag; the controller (run.c) sums and merges after pthread_join.
+ * The only cross-thread traffic during a run is once per loop iteration (relaxed progress
+ * counters) and once per second (the time-series slot hand-off below).
+ *
+ * Time: the loop sleeps in epoll_pwait2 with a nanosecond timeout until the earliest of the
+ * next timer (open-loop send or reconnect), the next timeout sweep (every 100 ms, a coarse
+ * scan instead of one timer per request), the next second boundary and the window's end.
+ * Open-loop workers also set their timer slack to 1 µs so sends happen when they are due.
+ *
+ * Time series: second s of the window is recorded into ring[s % LG_SEC_RING]. When the worker
+ * passes into second s it publishes sec_done = s - 1 (release); the controller reads those
+ * slots once every worker is past them, resets them and publishes sec_consumed. A worker only
+ * reuses a slot the controller has consumed; if the controller fell 4 s behind, that second's
+ * per-second figures are skipped (the run totals never are).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include "loadgen/lg_int.h"
+
+#define LG_SWEEP_NS 100000000u
+#define LG_EVENTS 256
+
+int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uint64_t gbase,
+                   uint64_t budget, char *err)
+{
+    memset(w, 0, sizeof *w);
+    w->id = id;
+    w->sh = sh;
+    w->nconns = nconns;
+    w->budget = budget;
+    w->epfd = epoll_create1(EPOLL_CLOEXEC);
+    w->conns = calloc(nconns ? nconns : 1, sizeof *w->conns);
+    w->rbuf = malloc(LG_RBUF);
+    w->lat = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, sh->sigfigs, err);
+    w->lat_unc = w->lat ? rg_hist_clone_empty(w->lat) : NULL;
+    int bad = w->epfd < 0 || !w->conns || !w->rbuf || !w->lat || !w->lat_unc ||
+              lg_heap_init(&w->heap, nconns + 1) < 0;
+    for (int i = 0; i < LG_SEC_RING && !bad; i++) {
+        w->ring[i].hist = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, 2, err);
+        bad = w->ring[i].hist == NULL;
+    }
+    if (bad) {
+        if (w->epfd < 0)
+            snprintf(err, RG_ERRLEN, "epoll_create1: %s", strerror(errno));
+        else if (w->lat != NULL)
+            snprintf(err, RG_ERRLEN, "out of memory for %zu connections", nconns);
+        return -1;
+    }
+    for (size_t i = 0; i < nconns; i++) {
+        lg_conn *c = &w->conns[i];
+        c->w = w;
+        c->fd = -1;
+        c->hn.idx = LG_HEAP_NONE;
+        c->gidx = gbase + i;
+    }
+    w->cur_sec = -1;
+    atomic_init(&w->sec_done, -1);
+    atomic_init(&w->sec_consumed, -1);
+    return 0;
+}
+
+void lg_worker_free(lg_worker *w)
+{
+    if (w == NULL)
+        return;
+    if (w->epfd >= 0)
+        close(w->epfd);
+    free(w->conns);
+    free(w->rbuf);
+    rg_hist_free(w->lat);
+    rg_hist_free(w->lat_unc);
+    for (int i = 0; i < LG_SEC_RING; i++)
+        rg_hist_free(w->ring[i].hist);
+    lg_heap_free(&w->heap);
+    w->epfd = -1;
+    w->conns = NULL;
+}
+
+/* Move to the second of the window that `now` falls in, publishing the finished ones. */
+static void roll_second(lg_worker *w, uint64_t now)
+{
+    const lg_shared *sh = w->sh;
+    if (now < sh->tw || now >= sh->te)
+        return;   /* the window's last second stays the last one */
+    int64_t s = (int64_t)((now - sh->tw) / 1000000000u);
+    if (s <= w->cur_sec)
+        return;
+    atomic_store_explicit(&w->sec_done, s - 1, memory_order_release);
+    w->cur_sec = s;
+    w->sec_skip = atomic_load_explicit(&w->sec_consumed, memory_order_acquire) <
+                  s - LG_SEC_RING;
+}
+
+static inline bool in_window(const lg_shared *sh, uint64_t now)
+{
+    return now >= sh->tw && now < sh->te;
+}
+
+void lg_worker_done(lg_worker *w, lg_conn *c, uint64_t now, unsigned status)
+{
+    const lg_shared *sh = w->sh;
+    if (sh->count_mode ? !c->measured : !in_window(sh, now))
+        return;
+    w->c.requests++;
+    w->c.status[status < LG_NSTATUS ? status : 0]++;
+    bool bad = status >= 400 && status < 600;
+    if (bad)
+        w->c.err[LG_ERR_STATUS]++;
+    /* ns -> µs, rounded; the corrected latency starts at the intended send time */
+    int64_t us = (int64_t)((now - c->intended + 500) / 1000);
+    rg_hist_record(w->lat, us);
+    if (sh->rate > 0)
+        rg_hist_record(w->lat_unc, (int64_t)((now - c->sent + 500) / 1000));
+    w->last_done_ns = now;
+    roll_second(w, now);
+    if (w->cur_sec >= 0 && !w->sec_skip) {
+        lg_sec_slot *slot = &w->ring[w->cur_sec % LG_SEC_RING];
+        slot->requests++;
+        slot->errors += bad;
+        rg_hist_record(slot->hist, us);
+    }
+}
+
+void lg_worker_error(lg_worker *w, int kind, uint64_t now, bool req_measured)
+{
+    const lg_shared *sh = w->sh;
+    if (sh->count_mode ? !req_measured : !in_window(sh, now))
+        return;
+    w->c.err[kind]++;
+    roll_second(w, now);
+    if (w->cur_sec >= 0 && !w->sec_skip)
+        w->ring[w->cur_sec % LG_SEC_RING].errors++;
+}
+
+/* The coarse timeout scan: a request or connect older than the timeout is failed. */
+static void sweep(lg_worker *w, uint64_t now)
+{
+    uint64_t limit = w->sh->timeout_ns;
+    for (size_t i = 0; i < w->nconns; i++) {
+        lg_conn *c = &w->conns[i];
+        if (c->fd < 0 || now - c->sent < limit)
+            continue;
+        if (c->state == LG_C_WRITING || c->state == LG_C_READING)
+            lg_conn_fail(c, LG_ERR_TIMEOUT, now);
+        else if (c->state == LG_C_CONNECTING)
+            lg_conn_fail(c, LG_ERR_CONNECT, now);
+    }
+}
+
+static void fire_due(lg_worker *w, uint64_t now)
+{
+    lg_heap_node *n;
+    while ((n = lg_heap_top(&w->heap)) != NULL && n->due <= now) {
+        lg_heap_remove(&w->heap, n);
+        lg_conn_due((lg_conn *)n, now);   /* hn is the first member of lg_conn */
+    }
+}
+
+static void publish(lg_worker *w)
+{
+    uint64_t e = 0;
+    for (int k = 0; k < LG_NERR; k++)
+        e += w->c.err[k];
+    atomic_store_explicit(&w->prog_requests, w->c.requests, memory_order_relaxed);
+    atomic_store_explicit(&w->prog_errors, e, memory_order_relaxed);
+}
+
+static uint64_t next_wake(const lg_worker *w, uint64_t now, uint64_t next_sweep)
+{
+    const lg_shared *sh = w->sh;
+    uint64_t wake = next_sweep;
+    lg_heap_node *n = lg_heap_top(&w->heap);
+    if (n != NULL && n->due < wake)
+        wake = n->due;
+    if (sh->te < wake)
+        wake = sh->te;
+    uint64_t sec = now < sh->tw ? sh->tw
+                                : sh->tw + (uint64_t)(w->cur_sec + 1) * 1000000000u;
+    if (sec > now && sec < wake)
+        wake = sec;
+    return wake;
+}
+
+static bool finished(const lg_worker *w, uint64_t now)
+{
+    const lg_shared *sh = w->sh;
+    if (atomic_load_explicit(&lg_stop_flag, memory_order_relaxed) || now >= sh->te)
+        return true;
+    return sh->count_mode && now >= sh->tw && w->issued >= w->budget && w->inflight == 0;
+}
+
+static void wait_events(lg_worker *w, struct epoll_event *ev, uint64_t now, uint64_t wake)
+{
+    uint64_t d = wake > now ? wake - now : 0;
+    struct timespec ts = {(time_t)(d / 1000000000u), (long)(d % 1000000000u)};
+    int n = epoll_pwait2(w->epfd, ev, LG_EVENTS, &ts, NULL);
+    if (n < 0 && errno == ENOSYS)   /* kernels before 5.11: millisecond timeout, rounded up */
+        n = epoll_wait(w->epfd, ev, LG_EVENTS, (int)((d + 999999) / 1000000));
+    for (int i = 0; i < n; i++)
+        lg_conn_event(ev[i].data.ptr, ev[i].events);
+}
+
+void *lg_worker_main(void *arg)
+{
+    lg_worker *w = arg;
+    struct epoll_event ev[LG_EVENTS];
+    if (w->sh->rate > 0)
+        prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    uint64_t now = lg_now();
+    for (size_t i = 0; i < w->nconns; i++)
+        lg_conn_start(&w->conns[i], now);
+    uint64_t next_sweep = now + LG_SWEEP_NS;
+    for (;;) {
+        now = lg_now();
+        fire_due(w, now);
+        roll_second(w, now);
+        if (finished(w, now))
+            break;
+        if (now >= next_sweep) {
+            sweep(w, now);
+            next_sweep = now + LG_SWEEP_NS;
+        }
+        publish(w);
+        wait_events(w, ev, now, next_wake(w, now, next_sweep));
+    }
+    for (size_t i = 0; i < w->nconns; i++)
+        lg_conn_close(&w->conns[i]);
+    publish(w);
+    atomic_store_explicit(&w->sec_done, w->cur_sec, memory_order_release);
+    atomic_store_explicit(&w->finished, 1, memory_order_release);
+    return NULL;
+}

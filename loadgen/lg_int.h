@@ -1,0 +1,223 @@
+/*
+ * loadgen/lg_int.h — private declarations shared by the files of loadgen/ (never included
+ * from another module; the unit tests of this module may include it).
+ *
+ * Pieces: URL parsing and request serialization (url.c), the open-loop schedule and the
+ * split of work across threads (schedule.c), a binary min-heap of timed nodes used by both
+ * the load generator and `rigor serve` (heap.c), the per-thread engine (engine.c, conn.c) and
+ * the controller that turns a run into a dataset object (run.c).
+ */
+#ifndef RIGOR_LOADGEN_LG_INT_H
+#define RIGOR_LOADGEN_LG_INT_H
+
+#include <http_parser.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+#include "core/hist.h"
+#include "core/units.h"
+#include "loadgen/loadgen.h"
+
+/* ---- URL and request (url.c) ---- */
+
+typedef struct lg_url {
+    char host[256];       /* without brackets for IPv6 literals */
+    char hostport[300];   /* the Host header value: as written in the URL */
+    uint16_t port;
+    char *path;           /* path + "?" + query, "/" when empty; owned */
+} lg_url;
+
+/*
+ * Parse an absolute http:// URL (RFC 9110 §4.2.1). https is rejected with a message saying it
+ * is not supported; userinfo, fragments and empty hosts are rejected. 0, or -1 with err.
+ * Free with lg_url_free.
+ */
+int lg_url_parse(const char *s, lg_url *u, char *err);
+void lg_url_free(lg_url *u);
+
+/* Resolve host:port (first usable address). 0, or -1 with err naming the host. */
+int lg_url_resolve(const lg_url *u, struct sockaddr_storage *ss, socklen_t *len, char *err);
+
+/*
+ * Check one "Name: value" header as given by -H: a token name, a colon, no CR/LF/NUL.
+ * 0, or -1 with err.
+ */
+int lg_header_check(const char *h, char *err);
+
+/*
+ * Serialize the request once (RFC 9112 §3): request line, Host unless given, the headers,
+ * Content-Length when there is a body, Connection: close when !keepalive, body.
+ * Returns a new buffer (caller frees) and its length, or NULL with err.
+ */
+char *lg_request_build(const lg_config *cfg, const lg_url *u, size_t *len, char *err);
+
+/* ---- schedule and split (schedule.c) ---- */
+
+/*
+ * Open loop: the n-th request of the whole run (n = k * C + g for the k-th request of global
+ * connection g out of C) is intended at start + n / rate seconds. Connection g's requests are
+ * thus at offset g / rate and interval C / rate: all sends together form one evenly spaced
+ * sequence. Computed from n each time, so there is no drift.
+ */
+uint64_t lg_sched_time(uint64_t start_ns, double rate, uint64_t n);
+
+/* Share i (0-based) of total split into parts as evenly as possible (remainder to the first). */
+uint64_t lg_split(uint64_t total, uint64_t parts, uint64_t i);
+/* First global index of share i (sum of the shares before it). */
+uint64_t lg_split_base(uint64_t total, uint64_t parts, uint64_t i);
+
+/* Number of intended send times n (any n >= 0) with from <= time(n) < to. */
+uint64_t lg_sched_count(uint64_t start_ns, double rate, uint64_t from_ns, uint64_t to_ns);
+
+/* ---- min-heap of timed nodes (heap.c) ---- */
+
+#define LG_HEAP_NONE SIZE_MAX
+
+typedef struct lg_heap_node {
+    uint64_t due;   /* monotonic ns */
+    size_t idx;     /* position in the heap, LG_HEAP_NONE when not in it */
+} lg_heap_node;
+
+typedef struct lg_heap {
+    lg_heap_node **v;
+    size_t n, cap;
+} lg_heap;
+
+/* Heap with room for cap nodes (grows when needed). 0 or -1 on OOM. */
+int lg_heap_init(lg_heap *h, size_t cap);
+void lg_heap_free(lg_heap *h);
+/* Insert (node must not be in the heap). 0, or -1 on OOM. */
+int lg_heap_push(lg_heap *h, lg_heap_node *node);
+/* Remove a node wherever it is (no-op when not in the heap). */
+void lg_heap_remove(lg_heap *h, lg_heap_node *node);
+/* Earliest node, NULL when empty. */
+static inline lg_heap_node *lg_heap_top(const lg_heap *h) { return h->n ? h->v[0] : NULL; }
+
+/* ---- the engine (engine.c, conn.c) ---- */
+
+enum { LG_ERR_CONNECT, LG_ERR_READ, LG_ERR_WRITE, LG_ERR_TIMEOUT, LG_ERR_PROTOCOL,
+       LG_ERR_STATUS, LG_NERR };
+
+#define LG_NSTATUS 1000
+#define LG_SEC_RING 4
+#define LG_RBUF (64 * 1024)
+
+/* Everything the workers share, read-only once they run. */
+typedef struct lg_shared {
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    const char *req;
+    size_t req_len;
+    bool head;             /* HEAD request: responses have no body */
+    bool keepalive;
+    double rate;           /* 0 = closed loop */
+    uint64_t conns_total;
+    uint64_t t0, tw, te;   /* start, window start (after warm-up), window end (UINT64_MAX with -n) */
+    uint64_t timeout_ns;
+    bool count_mode;       /* -n */
+    int sigfigs;
+} lg_shared;
+
+/* One second of the time series, filled by one worker, read and reset by the controller. */
+typedef struct lg_sec_slot {
+    rg_hist *hist;
+    uint64_t requests, errors;
+} lg_sec_slot;
+
+/* Counters of one worker (summed after join). */
+typedef struct lg_counts {
+    uint64_t requests, bytes_in, bytes_out;
+    uint64_t err[LG_NERR];
+    uint64_t status[LG_NSTATUS];
+} lg_counts;
+
+typedef struct lg_worker lg_worker;
+
+typedef struct lg_conn {
+    lg_heap_node hn;      /* open-loop due time or reconnect time */
+    lg_worker *w;
+    int fd;
+    uint32_t gen;         /* bumped at every close: tells a stale event from a fresh one */
+    uint8_t state;
+    bool epout;           /* EPOLLOUT registered */
+    bool complete;        /* set by the parser callback */
+    bool measured;        /* -n: this request was issued inside the window */
+    bool promised;        /* -n: being (re)connected to carry a request of the budget */
+    http_parser parser;
+    size_t woff;
+    uint64_t intended, sent;
+    uint64_t gidx;        /* global connection index (open-loop schedule) */
+    uint64_t k;           /* requests issued by this connection slot (open loop) */
+} lg_conn;
+
+struct lg_worker {
+    int id;
+    pthread_t tid;
+    const lg_shared *sh;
+    int epfd;
+    lg_conn *conns;
+    size_t nconns;
+    uint64_t budget;      /* -n share; 0 when not in count mode */
+    uint64_t issued;      /* charged against the budget */
+    uint64_t promised;    /* connections opening to carry a request (see conn.c) */
+    uint64_t inflight;
+    uint64_t sent_window; /* open loop: requests sent with intended time inside the window */
+    lg_heap heap;
+    char *rbuf;
+    rg_hist *lat, *lat_unc;
+    lg_counts c;
+    uint64_t last_done_ns;
+    uint64_t first_fd_error;  /* errno of the first socket() failure, 0 if none */
+    /* time series: worker writes ring[s % LG_SEC_RING] while in second s */
+    lg_sec_slot ring[LG_SEC_RING];
+    int64_t cur_sec;
+    bool sec_skip;
+    _Atomic int64_t sec_done;      /* last second this worker finished */
+    _Atomic int64_t sec_consumed;  /* last second the controller consumed */
+    _Atomic uint64_t prog_requests, prog_errors;
+    _Atomic int finished;
+    char err[RG_ERRLEN];
+};
+
+enum { LG_C_CLOSED, LG_C_CONNECTING, LG_C_IDLE, LG_C_WRITING, LG_C_READING, LG_C_DONE };
+
+/* The monotonic clock through the vDSO (no system call). */
+static inline uint64_t lg_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* conn.c: start a connection slot (connect, then send when due). */
+void lg_conn_start(lg_conn *c, uint64_t now);
+/* conn.c: handle epoll events for c. */
+void lg_conn_event(lg_conn *c, uint32_t events);
+/* conn.c: the heap said c is due (reconnect after back-off, or open-loop send). */
+void lg_conn_due(lg_conn *c, uint64_t now);
+/* conn.c: count an error of this kind on c, close it and replace the connection. */
+void lg_conn_fail(lg_conn *c, int kind, uint64_t now);
+/* conn.c: close the socket (end of run). */
+void lg_conn_close(lg_conn *c);
+
+/* engine.c: a response completed on c at now with this status. */
+void lg_worker_done(lg_worker *w, lg_conn *c, uint64_t now, unsigned status);
+/* engine.c: count an error; req_measured says whether the failed request was inside the window. */
+void lg_worker_error(lg_worker *w, int kind, uint64_t now, bool req_measured);
+
+/* Allocate a worker's state for nconns connections (global indexes from gbase). 0 or -1. */
+int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uint64_t gbase,
+                   uint64_t budget, char *err);
+void lg_worker_free(lg_worker *w);
+/* Thread body: run the event loop until the window ends, the budget is done or stop. */
+void *lg_worker_main(void *arg);
+
+/* Shared stop flag (run.c); checked by workers once per loop iteration. */
+extern atomic_int lg_stop_flag;
+
+#endif

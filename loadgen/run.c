@@ -1,0 +1,274 @@
+/*
+ * loadgen/run.c — lg_run: one measured run, from a config to a dataset v1 run object.
+ *
+ * Design: the calling thread is the controller. It resolves the target, serializes the
+ * request, raises RLIMIT_NOFILE, starts T workers (engine.c) that share nothing writable,
+ * then wakes every 20 ms to collect finished seconds of the time series, sample the server
+ * from /proc once a second, and call the progress callback about 4 times a second. After
+ * pthread_join it sums the workers' counters and merges their histograms (run_json.c builds
+ * the object). Nothing on the workers' hot path waits for the controller.
+ *
+ * Expected load: one call per run; a run lasts seconds to minutes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include "capture/capture.h"
+#include "core/io.h"
+#include "core/log.h"
+#include "loadgen/lg_int.h"
+#include "loadgen/run_int.h"
+
+atomic_int lg_stop_flag;
+
+void lg_config_init(lg_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->method = "GET";
+    cfg->threads = 1;
+    cfg->connections = 10;
+    cfg->duration_s = 10;
+    cfg->timeout_s = 10;
+    cfg->keepalive = true;
+}
+
+void lg_request_stop(void) { atomic_store(&lg_stop_flag, 1); }
+bool lg_stop_requested(void) { return atomic_load(&lg_stop_flag) != 0; }
+void lg_clear_stop(void) { atomic_store(&lg_stop_flag, 0); }
+
+/* Make room for the run's sockets; the message says what limit stopped it. */
+static int raise_nofile(uint64_t conns, int threads, char *err)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)(conns + 2 * (uint64_t)threads + 64);
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return 0;
+    if (rl.rlim_cur >= need)
+        return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+        snprintf(err, RG_ERRLEN, "%llu connections need %llu file descriptors but the limit "
+                 "is %llu (raise the hard limit: ulimit -Hn, /etc/security/limits.conf)",
+                 (unsigned long long)conns, (unsigned long long)need,
+                 (unsigned long long)rl.rlim_max);
+        return -1;
+    }
+    rl.rlim_cur = need;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+        snprintf(err, RG_ERRLEN, "cannot raise the open-file limit to %llu: %s",
+                 (unsigned long long)need, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int check_config(const lg_config *cfg, char *err)
+{
+    if (cfg->url == NULL || cfg->threads < 1 || cfg->connections < 1 || cfg->timeout_s <= 0 ||
+        cfg->rate < 0 || cfg->warmup_s < 0 || (cfg->requests == 0 && !(cfg->duration_s > 0)) ||
+        (cfg->body_len > 0 && cfg->body == NULL) || cfg->sigfigs < 0 || cfg->sigfigs > 5) {
+        snprintf(err, RG_ERRLEN, "invalid load configuration (url, threads, connections, "
+                 "duration or requests, timeout)");
+        return -1;
+    }
+    return 0;
+}
+
+static int prepare(lg_runctx *r, const lg_config *cfg, char *err)
+{
+    if (check_config(cfg, err) < 0 || lg_url_parse(cfg->url, &r->url, err) < 0)
+        return -1;
+    lg_shared *sh = &r->sh;
+    if (lg_url_resolve(&r->url, &sh->addr, &sh->addrlen, err) < 0)
+        return -1;
+    r->req = lg_request_build(cfg, &r->url, &sh->req_len, err);
+    if (r->req == NULL)
+        return -1;
+    sh->req = r->req;
+    sh->head = cfg->method != NULL && strcmp(cfg->method, "HEAD") == 0;
+    sh->keepalive = cfg->keepalive;
+    sh->rate = cfg->rate;
+    sh->conns_total = cfg->connections;
+    sh->timeout_ns = (uint64_t)(cfg->timeout_s * 1e9);
+    sh->count_mode = cfg->requests > 0;
+    sh->sigfigs = cfg->sigfigs ? cfg->sigfigs : RG_HIST_DEFAULT_SIGFIGS;
+    r->nthreads = cfg->threads < 1 ? 1 : cfg->threads;
+    if ((uint64_t)r->nthreads > cfg->connections)
+        r->nthreads = (int)cfg->connections;
+    if (raise_nofile(cfg->connections, r->nthreads, err) < 0)
+        return -1;
+    r->workers = calloc((size_t)r->nthreads, sizeof *r->workers);
+    if (r->workers == NULL) {
+        snprintf(err, RG_ERRLEN, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < r->nthreads; i++) {
+        uint64_t n = lg_split(cfg->connections, (uint64_t)r->nthreads, (uint64_t)i);
+        uint64_t base = lg_split_base(cfg->connections, (uint64_t)r->nthreads, (uint64_t)i);
+        uint64_t budget = lg_split(cfg->requests, (uint64_t)r->nthreads, (uint64_t)i);
+        r->workers[i].epfd = -1;
+        if (lg_worker_init(&r->workers[i], i, sh, (size_t)n, base, budget, err) < 0)
+            return -1;
+        r->ninit = i + 1;
+    }
+    return 0;
+}
+
+static void cleanup(lg_runctx *r)
+{
+    for (int i = 0; i < r->ninit; i++)
+        lg_worker_free(&r->workers[i]);
+    free(r->workers);
+    free(r->req);
+    lg_url_free(&r->url);
+    rg_hist_free(r->sec_scratch);
+    lg_procstat_free(r->ps);
+    json_decref(r->ts_requests);
+    json_decref(r->ts_errors);
+    json_decref(r->ts_p50);
+    json_decref(r->ts_p99);
+    json_decref(r->ts_cpu);
+    json_decref(r->ts_rss);
+    json_decref(r->wire);
+}
+
+static bool all_finished(const lg_runctx *r)
+{
+    for (int i = 0; i < r->nthreads; i++)
+        if (!atomic_load_explicit(&r->workers[i].finished, memory_order_acquire))
+            return false;
+    return true;
+}
+
+/* Collect every second that all workers have finished (all of them when final). */
+static void collect_seconds(lg_runctx *r, bool final)
+{
+    int64_t ready = final ? -1 : INT64_MAX;
+    for (int i = 0; i < r->nthreads; i++) {
+        const lg_worker *w = &r->workers[i];
+        if (final && w->cur_sec > ready)
+            ready = w->cur_sec;   /* joined: read directly, every partial second too */
+        int64_t d = atomic_load_explicit(&r->workers[i].sec_done, memory_order_acquire);
+        if (!final && d < ready)
+            ready = d;
+    }
+    for (; r->next_sec <= ready; r->next_sec++)
+        lg_run_consume_second(r, r->next_sec);
+}
+
+/* Server CPU and RSS once a second of the window (the first call only starts the clock). */
+static void sample_server(lg_runctx *r, uint64_t now, bool final)
+{
+    if (r->ps == NULL || now < r->sh.tw)
+        return;
+    if (!r->ps_started) {
+        double c;
+        uint64_t rss;
+        lg_procstat_sample(r->ps, &c, &rss);
+        r->ps_started = true;
+        r->next_sample = now + 1000000000u;
+        return;
+    }
+    if (now < r->next_sample && !(final && now >= r->next_sample - 800000000u))
+        return;
+    double cpu;
+    uint64_t rss;
+    if (lg_procstat_sample(r->ps, &cpu, &rss) == 0)
+        lg_run_add_sample(r, cpu, rss);
+    else
+        r->ps_gone = true;
+    r->next_sample += 1000000000u;
+}
+
+static void progress(lg_runctx *r, const lg_config *cfg, uint64_t now)
+{
+    if (cfg->progress == NULL || now < r->next_progress)
+        return;
+    uint64_t req = 0, errs = 0;
+    for (int i = 0; i < r->nthreads; i++) {
+        req += atomic_load_explicit(&r->workers[i].prog_requests, memory_order_relaxed);
+        errs += atomic_load_explicit(&r->workers[i].prog_errors, memory_order_relaxed);
+    }
+    double total = r->sh.count_mode ? 0 : cfg->warmup_s + cfg->duration_s;
+    cfg->progress(cfg->progress_ctx, (double)(now - r->sh.t0) / 1e9, total, req, errs);
+    r->next_progress = now + 250000000u;
+}
+
+static void control(lg_runctx *r, const lg_config *cfg)
+{
+    struct timespec tick = {0, 20000000};
+    r->next_progress = r->sh.t0 + 250000000u;
+    while (!all_finished(r)) {
+        nanosleep(&tick, NULL);
+        uint64_t now = lg_now();
+        collect_seconds(r, false);
+        sample_server(r, now, false);
+        progress(r, cfg, now);
+    }
+    r->end_ns = lg_now();
+    sample_server(r, r->end_ns, true);
+}
+
+static int start_threads(lg_runctx *r, char *err)
+{
+    for (int i = 0; i < r->nthreads; i++) {
+        int rc = pthread_create(&r->workers[i].tid, NULL, lg_worker_main, &r->workers[i]);
+        if (rc != 0) {
+            snprintf(err, RG_ERRLEN, "cannot start thread: %s", strerror(rc));
+            atomic_store(&lg_stop_flag, 1);
+            for (int j = 0; j < i; j++)
+                pthread_join(r->workers[j].tid, NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int start_monitors(lg_runctx *r, const lg_config *cfg, char *err)
+{
+    if (cfg->server_pid > 0) {
+        r->ps = lg_procstat_new(cfg->server_pid, err);
+        if (r->ps == NULL)
+            return -1;
+    }
+    if (cfg->capture_iface != NULL) {
+        char filter[64];
+        snprintf(filter, sizeof filter, "tcp port %u", (unsigned)r->url.port);
+        /* started before the first connect so handshakes are seen */
+        r->cap = cap_sidecar_start(cfg->capture_iface, filter, err);
+        if (r->cap == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+json_t *lg_run(const lg_config *cfg, int run_index, char *err)
+{
+    lg_runctx r;
+    json_t *run = NULL;
+    memset(&r, 0, sizeof r);
+    if (prepare(&r, cfg, err) < 0 || lg_run_series_init(&r, err) < 0 ||
+        start_monitors(&r, cfg, err) < 0)
+        goto out;
+    rg_rfc3339_now(r.started, sizeof r.started);
+    r.sh.t0 = lg_now();
+    r.sh.tw = r.sh.t0 + (uint64_t)(cfg->warmup_s * 1e9);
+    r.sh.te = r.sh.count_mode ? UINT64_MAX : r.sh.tw + (uint64_t)(cfg->duration_s * 1e9);
+    if (start_threads(&r, err) < 0)
+        goto out;
+    control(&r, cfg);
+    for (int i = 0; i < r.nthreads; i++)
+        pthread_join(r.workers[i].tid, NULL);
+    collect_seconds(&r, true);
+    if (r.cap != NULL) {
+        r.wire = cap_sidecar_stop(r.cap);
+        r.cap = NULL;
+    }
+    run = lg_run_build(&r, cfg, run_index, err);
+out:
+    if (r.cap != NULL)
+        json_decref(cap_sidecar_stop(r.cap));
+    cleanup(&r);
+    return run;
+}

@@ -1,0 +1,43 @@
+/*
+ * loadgen/run_int.h — the controller's state for one lg_run, shared by run.c (the control
+ * loop) and run_json.c (time series and the run object). Private to loadgen/.
+ */
+#ifndef RIGOR_LOADGEN_RUN_INT_H
+#define RIGOR_LOADGEN_RUN_INT_H
+
+#include "capture/capture.h"
+#include "loadgen/lg_int.h"
+
+typedef struct lg_runctx {
+    lg_url url;
+    char *req;
+    lg_shared sh;
+    lg_worker *workers;
+    int nthreads, ninit;
+    char started[40];
+    uint64_t end_ns;
+    /* time series */
+    int64_t next_sec;
+    rg_hist *sec_scratch;
+    json_t *ts_requests, *ts_errors, *ts_p50, *ts_p99, *ts_cpu, *ts_rss;
+    /* server sampling */
+    lg_procstat *ps;
+    bool ps_started, ps_gone;
+    uint64_t next_sample, next_progress;
+    double cpu_sum, cpu_max;
+    uint64_t rss_max, nsamples;
+    /* capture */
+    cap_sidecar *cap;
+    json_t *wire;
+} lg_runctx;
+
+/* Allocate the time-series arrays. 0 or -1 with err. */
+int lg_run_series_init(lg_runctx *r, char *err);
+/* Merge second `sec` from every worker's ring into the series and free the slots. */
+void lg_run_consume_second(lg_runctx *r, int64_t sec);
+/* Record one server sample (one second). */
+void lg_run_add_sample(lg_runctx *r, double cpu_pct, uint64_t rss_kb);
+/* Sum, merge and build the v1 run object after the workers are joined. NULL with err. */
+json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *err);
+
+#endif

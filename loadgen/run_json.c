@@ -1,0 +1,228 @@
+/*
+ * loadgen/run_json.c — from the workers' counters to one dataset v1 run object.
+ *
+ * Design: the SPEC.md run keys are produced here and only here: identity keys by rg_run_new,
+ * then the measured ones in the SPEC's order, then loadgen's own additions (connections,
+ * threads, warmup_s, timeout_s, keepalive, open_loop). Per-worker histograms are merged after
+ * join (merge(a, b) equals recording a ∪ b, core/hist.h). The per-second time series is built
+ * while the run goes on (lg_run_consume_second) so its memory is one ring per worker.
+ */
+#include <string.h>
+#include "core/dataset.h"
+#include "core/log.h"
+#include "loadgen/run_int.h"
+
+int lg_run_series_init(lg_runctx *r, char *err)
+{
+    r->sec_scratch = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, 2, err);
+    r->ts_requests = json_array();
+    r->ts_errors = json_array();
+    r->ts_p50 = json_array();
+    r->ts_p99 = json_array();
+    r->ts_cpu = json_array();
+    r->ts_rss = json_array();
+    if (!r->sec_scratch || !r->ts_requests || !r->ts_errors || !r->ts_p50 || !r->ts_p99 ||
+        !r->ts_cpu || !r->ts_rss) {
+        snprintf(err, RG_ERRLEN, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+void lg_run_consume_second(lg_runctx *r, int64_t sec)
+{
+    uint64_t req = 0, errs = 0;
+    rg_hist_reset(r->sec_scratch);
+    for (int i = 0; i < r->nthreads; i++) {
+        lg_worker *w = &r->workers[i];
+        lg_sec_slot *slot = &w->ring[sec % LG_SEC_RING];
+        rg_hist_merge(r->sec_scratch, slot->hist);
+        req += slot->requests;
+        errs += slot->errors;
+        rg_hist_reset(slot->hist);
+        slot->requests = slot->errors = 0;
+        atomic_store_explicit(&w->sec_consumed, sec, memory_order_release);
+    }
+    json_array_append_new(r->ts_requests, json_integer((json_int_t)req));
+    json_array_append_new(r->ts_errors, json_integer((json_int_t)errs));
+    if (rg_hist_count(r->sec_scratch) > 0) {
+        json_array_append_new(r->ts_p50, json_integer(rg_hist_percentile(r->sec_scratch, 50)));
+        json_array_append_new(r->ts_p99, json_integer(rg_hist_percentile(r->sec_scratch, 99)));
+    } else {
+        json_array_append_new(r->ts_p50, json_null());
+        json_array_append_new(r->ts_p99, json_null());
+    }
+}
+
+void lg_run_add_sample(lg_runctx *r, double cpu_pct, uint64_t rss_kb)
+{
+    json_array_append_new(r->ts_cpu, json_real(cpu_pct));
+    json_array_append_new(r->ts_rss, json_integer((json_int_t)rss_kb));
+    r->cpu_sum += cpu_pct;
+    if (cpu_pct > r->cpu_max)
+        r->cpu_max = cpu_pct;
+    if (rss_kb > r->rss_max)
+        r->rss_max = rss_kb;
+    r->nsamples++;
+}
+
+/* Sum the workers' counters and merge their histograms into r->workers[0]. */
+static void merge_workers(lg_runctx *r, lg_counts *tot, uint64_t *sent, uint64_t *last_done)
+{
+    lg_worker *w0 = &r->workers[0];
+    *tot = w0->c;
+    *sent = w0->sent_window;
+    *last_done = w0->last_done_ns;
+    for (int i = 1; i < r->nthreads; i++) {
+        const lg_worker *w = &r->workers[i];
+        tot->requests += w->c.requests;
+        tot->bytes_in += w->c.bytes_in;
+        tot->bytes_out += w->c.bytes_out;
+        for (int k = 0; k < LG_NERR; k++)
+            tot->err[k] += w->c.err[k];
+        for (int k = 0; k < LG_NSTATUS; k++)
+            tot->status[k] += w->c.status[k];
+        rg_hist_merge(w0->lat, w->lat);
+        rg_hist_merge(w0->lat_unc, w->lat_unc);
+        *sent += w->sent_window;
+        if (w->last_done_ns > *last_done)
+            *last_done = w->last_done_ns;
+    }
+}
+
+static json_t *status_json(const lg_counts *c)
+{
+    json_t *o = json_object();
+    for (int k = 0; k < LG_NSTATUS; k++) {
+        if (c->status[k] == 0)
+            continue;
+        char key[16];
+        snprintf(key, sizeof key, "%d", k);
+        json_object_set_new(o, key, json_integer((json_int_t)c->status[k]));
+    }
+    return o;
+}
+
+/* Equalize a server series to the latency series' length (null-padded or cut). */
+static void fit_series(json_t *a, size_t n)
+{
+    while (json_array_size(a) > n)
+        json_array_remove(a, json_array_size(a) - 1);
+    while (json_array_size(a) < n)
+        json_array_append_new(a, json_null());
+}
+
+static json_t *series_json(lg_runctx *r)
+{
+    json_t *ts = json_object();
+    size_t n = json_array_size(r->ts_requests);
+    json_object_set(ts, "requests", r->ts_requests);
+    json_object_set(ts, "errors", r->ts_errors);
+    json_object_set(ts, "p50", r->ts_p50);
+    json_object_set(ts, "p99", r->ts_p99);
+    if (r->ps != NULL) {
+        fit_series(r->ts_cpu, n);
+        fit_series(r->ts_rss, n);
+        json_object_set(ts, "cpu_pct", r->ts_cpu);
+        json_object_set(ts, "rss_kb", r->ts_rss);
+    }
+    return ts;
+}
+
+static json_t *server_json(const lg_runctx *r, pid_t pid)
+{
+    json_t *s = json_object();
+    json_object_set_new(s, "pid", json_integer(pid));
+    if (r->nsamples > 0) {
+        json_object_set_new(s, "cpu_pct_mean", json_real(r->cpu_sum / (double)r->nsamples));
+        json_object_set_new(s, "cpu_pct_max", json_real(r->cpu_max));
+        json_object_set_new(s, "rss_kb_max", json_integer((json_int_t)r->rss_max));
+    } else {
+        json_object_set_new(s, "cpu_pct_mean", json_null());
+        json_object_set_new(s, "cpu_pct_max", json_null());
+        json_object_set_new(s, "rss_kb_max", json_null());
+    }
+    json_object_set_new(s, "samples", json_integer((json_int_t)r->nsamples));
+    if (r->ps_gone)
+        json_object_set_new(s, "exited", json_true());
+    return s;
+}
+
+static double window_s(const lg_runctx *r, uint64_t last_done, bool complete)
+{
+    const lg_shared *sh = &r->sh;
+    uint64_t end;
+    if (sh->count_mode)
+        end = complete ? last_done : r->end_ns;
+    else
+        end = r->end_ns < sh->te ? r->end_ns : sh->te;
+    return end > sh->tw ? (double)(end - sh->tw) / 1e9 : 0.0;
+}
+
+static json_t *open_loop_json(const lg_runctx *r, uint64_t sent, uint64_t requests, double dur)
+{
+    const lg_shared *sh = &r->sh;
+    uint64_t end = sh->tw + (uint64_t)(dur * 1e9);
+    uint64_t due = lg_sched_count(sh->t0, sh->rate, sh->tw, end);
+    json_t *o = json_object();
+    json_object_set_new(o, "intended_rps", json_real(sh->rate));
+    json_object_set_new(o, "achieved_rps", json_real(dur > 0 ? (double)requests / dur : 0));
+    json_object_set_new(o, "due", json_integer((json_int_t)due));
+    json_object_set_new(o, "sent", json_integer((json_int_t)sent));
+    json_object_set_new(o, "backlog", json_integer((json_int_t)(due > sent ? due - sent : 0)));
+    return o;
+}
+
+static void add_config_keys(json_t *run, const lg_runctx *r, const lg_config *cfg)
+{
+    json_object_set_new(run, "connections", json_integer((json_int_t)cfg->connections));
+    json_object_set_new(run, "threads", json_integer(r->nthreads));
+    json_object_set_new(run, "method", json_string(cfg->method ? cfg->method : "GET"));
+    json_object_set_new(run, "keepalive", json_boolean(cfg->keepalive));
+    json_object_set_new(run, "warmup_s", json_real(cfg->warmup_s));
+    json_object_set_new(run, "timeout_s", json_real(cfg->timeout_s));
+    if (cfg->requests > 0)
+        json_object_set_new(run, "requests_asked", json_integer((json_int_t)cfg->requests));
+}
+
+json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *err)
+{
+    lg_counts tot;
+    uint64_t sent, last_done;
+    merge_workers(r, &tot, &sent, &last_done);
+    bool complete = !lg_stop_requested();
+    double dur = window_s(r, last_done, complete);
+    const char *target = cfg->target ? cfg->target : r->url.hostport;
+    json_t *run = rg_run_new(target, cfg->url, cfg->rate > 0 ? 0 : (long long)cfg->connections,
+                             cfg->rate, run_index, "load", complete, r->started);
+    if (run == NULL) {
+        snprintf(err, RG_ERRLEN, "out of memory");
+        return NULL;
+    }
+    json_object_set_new(run, "duration_s", json_real(dur));
+    json_object_set_new(run, "requests", json_integer((json_int_t)tot.requests));
+    json_object_set_new(run, "errors", rg_errors_json(tot.err[LG_ERR_CONNECT], tot.err[LG_ERR_READ],
+                        tot.err[LG_ERR_WRITE], tot.err[LG_ERR_TIMEOUT], tot.err[LG_ERR_PROTOCOL],
+                        tot.err[LG_ERR_STATUS]));
+    json_object_set_new(run, "status", status_json(&tot));
+    json_object_set_new(run, "bytes_in", json_integer((json_int_t)tot.bytes_in));
+    json_object_set_new(run, "bytes_out", json_integer((json_int_t)tot.bytes_out));
+    json_object_set_new(run, "throughput_rps", json_real(dur > 0 ? (double)tot.requests / dur : 0));
+    json_object_set_new(run, "latency", rg_latency_json(r->workers[0].lat));
+    if (cfg->rate > 0)
+        json_object_set_new(run, "latency_uncorrected", rg_latency_json(r->workers[0].lat_unc));
+    json_object_set_new(run, "timeseries", series_json(r));
+    if (cfg->server_pid > 0)
+        json_object_set_new(run, "server", server_json(r, cfg->server_pid));
+    if (r->wire != NULL)
+        json_object_set(run, "wire", r->wire);
+    add_config_keys(run, r, cfg);
+    if (cfg->rate > 0)
+        json_object_set_new(run, "open_loop", open_loop_json(r, sent, tot.requests, dur));
+    for (int i = 0; i < r->nthreads; i++)
+        if (r->workers[i].first_fd_error) {
+            rg_warn("socket(): %s", strerror((int)r->workers[i].first_fd_error));
+            break;
+        }
+    return run;
+}

@@ -1,0 +1,414 @@
+/*
+ * report/rp_charts.c — chart planning, the gnuplot text helpers, and the charts drawn over
+ * the x axis (concurrency or rate): throughput, latency p50/p99, error rate, server CPU, RSS.
+ *
+ * Design: each chart is a NAME.dat (numbers only; labels appear there only inside `#`
+ * comments, which gnuplot never reads) and a NAME.gp script whose one data-dependent text —
+ * target names in titles and tic labels — is written by rp_gp_quote as a double-quoted
+ * gnuplot string in which every byte outside [A-Za-z0-9 ,.()_=+:/-] is an octal escape
+ * (\042 for ", \140 for `, \100 for @, \044 for $, \134 for \). Such a string contains no
+ * quote that could close it and no backquote or macro sign for gnuplot's command-line
+ * substitution to act on; its value is the exact label. The terminal is `noenhanced`, so
+ * the label is not parsed as enhanced-text markup either. A target called
+ * `x"; system("touch /tmp/p"); print "` is drawn as that text and runs nothing
+ * (tests/e2e/report_hostile.sh).
+ *
+ * With a single x value (a published table at one concurrency, say) a line over x would be
+ * a row of lone points, so those charts become bars per target instead.
+ * Colours follow the target order (rp_model.targets), the same in every chart.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/dataset.h"
+#include "core/units.h"
+#include "report/report_int.h"
+
+#define RP_GP_LABEL_MAX 48   /* longer labels are cut (with an ellipsis) in charts only */
+
+static const char *const palette[] = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+    "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22",
+};
+#define NPALETTE (sizeof palette / sizeof palette[0])
+
+const char *rp_colour(size_t tindex)
+{
+    return palette[tindex % NPALETTE];
+}
+
+void rp_gp_style(FILE *f, size_t tindex)
+{
+    rp_gp_style_dt(f, tindex, 0);
+}
+
+void rp_gp_style_dt(FILE *f, size_t tindex, int dt)
+{
+    fprintf(f, " lc rgb \"%s\" dt %zu", rp_colour(tindex),
+            dt > 0 ? (size_t)dt : tindex / NPALETTE + 1);
+}
+
+/* tic: the string is a tic label, which gnuplot uses as a printf format: '%' is doubled. */
+static void quote(FILE *f, const char *label, bool tic)
+{
+    const unsigned char *p = (const unsigned char *)(label ? label : "");
+    size_t len = strlen((const char *)p), cut = len;
+    if (len > RP_GP_LABEL_MAX) {   /* cut at a character boundary, not inside UTF-8 */
+        cut = RP_GP_LABEL_MAX;
+        while (cut > 0 && (p[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    fputc('"', f);
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char ch = p[i];
+        if (ch < 0x20 || ch == 0x7f)
+            fputc(' ', f);   /* a newline in a legend entry helps nobody */
+        else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 strchr(" ,.()_=+:/-", ch) != NULL)
+            fputc(ch, f);
+        else if (ch == '%' && tic)
+            fputs("\\045\\045", f);
+        else
+            fprintf(f, "\\%03o", ch);
+    }
+    if (cut < len)
+        fputs("\\342\\200\\246", f);   /* U+2026 HORIZONTAL ELLIPSIS */
+    fputc('"', f);
+}
+
+void rp_gp_quote(FILE *f, const char *label)
+{
+    quote(f, label, false);
+}
+
+void rp_gp_quote_tic(FILE *f, const char *label)
+{
+    quote(f, label, true);
+}
+
+/* A label in a data file comment: control characters out, so the comment stays one line. */
+static void dat_comment_label(FILE *f, const char *label)
+{
+    for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+        fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
+}
+
+int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_model *m)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    snprintf(c->caption, sizeof c->caption, "%s", caption);
+    c->df = open_memstream(&c->dat, &c->dlen);
+    c->gf = open_memstream(&c->gp, &c->glen);
+    if (c->df == NULL || c->gf == NULL) {
+        rp_chart_close(c);
+        return -1;
+    }
+    bool svg = m->opt->format && strcmp(m->opt->format, "svg") == 0;
+    int w = m->opt->width > 0 ? m->opt->width : 960, h = m->opt->height > 0 ? m->opt->height : 600;
+    fprintf(c->df, "# %s.dat — data of %s.gp (written by rigor report)\n", name, name);
+    fprintf(c->gf, "# %s.gp — %s (written by rigor report; redraw: gnuplot %s.gp)\n"
+                   "# Target names are octal-escaped strings: labels are data, never code.\n",
+            name, caption, name);
+    if (svg)
+        fprintf(c->gf, "set terminal svg noenhanced size %d,%d dynamic font \"sans,11\"\n", w, h);
+    else
+        fprintf(c->gf, "set terminal pngcairo noenhanced size %d,%d font \"sans,10\"\n", w, h);
+    size_t longest = 0;
+    for (size_t t = 0; t < m->ntargets; t++)
+        longest = strlen(m->targets[t]) > longest ? strlen(m->targets[t]) : longest;
+    fprintf(c->gf, "set output '%s.%s'\nset grid\nset key %s\nset datafile missing 'NaN'\n",
+            name, svg ? "svg" : "png", longest > 20 ? "below" : "outside right top");
+    return 0;
+}
+
+int rp_chart_close(rp_chart *c)
+{
+    int rc = 0;
+    if (c->df != NULL && fclose(c->df) != 0)
+        rc = -1;
+    if (c->gf != NULL && fclose(c->gf) != 0)
+        rc = -1;
+    c->df = c->gf = NULL;
+    return rc;
+}
+
+void rp_charts_free(rp_chart *c, size_t n)
+{
+    for (size_t i = 0; c != NULL && i < n; i++) {
+        rp_chart_close(&c[i]);
+        free(c[i].dat);
+        free(c[i].gp);
+    }
+    free(c);
+}
+
+/* One series of an x-axis chart: a metric, how to scale it, what to call it. */
+struct series {
+    const char *title;      /* the chart title when this series is alone (fixed text) */
+    const char *metric;
+    double scale;
+    const char *suffix;     /* appended to the target name in the legend, or NULL */
+    int dt;                 /* dash type: 1 solid, 2 dashed */
+    int fallback;           /* drawn only when no other series of the chart has data */
+};
+
+struct xchart {
+    const char *name, *caption;
+    const char *title, *title_bars;   /* fixed titles with both series, as lines or bars */
+    const char *ylabel;
+    struct series s[3];
+    size_t ns;
+};
+
+/* Distinct x values and whether the axis deserves a log scale. */
+static size_t distinct_x(const rp_model *m, double *lo, double *hi)
+{
+    size_t n = 0;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < m->ncells; i++) {
+        double x = m->cells[i].x;
+        if (isnan(x))
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = rp_same_num(m->cells[j].x, x);
+        n += !seen;
+        *lo = fmin(*lo, x);
+        *hi = fmax(*hi, x);
+    }
+    return n;
+}
+
+/* A row "pos mean ci_low ci_high[ rgb]"; rgb < 0 leaves the colour column out. */
+static void xchart_row(FILE *f, const rp_cell *c, const struct series *s, double pos, long rgb)
+{
+    double mean = rp_metric_num(c, s->metric, "mean") * s->scale;
+    double lo = rp_metric_num(c, s->metric, "ci_low") * s->scale;
+    double hi = rp_metric_num(c, s->metric, "ci_high") * s->scale;
+    if (isnan(lo) || isnan(hi))
+        lo = hi = mean;
+    fprintf(f, "%.10g %.10g %.10g %.10g", pos, mean, lo, hi);
+    if (rgb >= 0)
+        fprintf(f, " %ld", rgb);
+    fputc('\n', f);
+}
+
+static bool has_ci(const rp_model *m, const struct series *s)
+{
+    for (size_t i = 0; i < m->ncells; i++)
+        if (!isnan(rp_metric_num(&m->cells[i], s->metric, "ci_low")))
+            return true;
+    return false;
+}
+
+/* Lines over x: one block per series x target. Returns the number of blocks. */
+static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *c)
+{
+    size_t block = 0;
+    const char *sep = "plot";
+    for (size_t s = 0; s < x->ns; s++)
+        for (size_t t = 0; t < m->ntargets; t++) {
+            size_t rows = 0;
+            for (size_t i = 0; i < m->ncells; i++) {
+                const rp_cell *cell = &m->cells[i];
+                if (cell->tindex != t || isnan(cell->x) ||
+                    isnan(rp_metric_num(cell, x->s[s].metric, "mean")))
+                    continue;
+                if (rows++ == 0) {
+                    fprintf(c->df, "%s# block %zu: ", block ? "\n\n" : "", block);
+                    dat_comment_label(c->df, m->targets[t]);
+                    fprintf(c->df, "%s\n# %s mean ci_low ci_high\n",
+                            x->s[s].suffix ? x->s[s].suffix : "", rp_axis_name(m));
+                }
+                xchart_row(c->df, cell, &x->s[s], cell->x, -1);
+            }
+            if (rows == 0)
+                continue;
+            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:3:4 with %s lw 2 pt 7 ps 0.8",
+                    sep, x->name, block++, has_ci(m, &x->s[s]) ? "yerrorlines" : "linespoints");
+            rp_gp_style_dt(c->gf, t, x->s[s].dt > 1 ? x->s[s].dt : 0);
+            fputs(" title ", c->gf);
+            char label[1024];
+            snprintf(label, sizeof label, "%s%s", m->targets[t], x->s[s].suffix ? x->s[s].suffix : "");
+            rp_gp_quote(c->gf, label);
+            sep = ", \\\n    ";
+        }
+    fputc('\n', c->gf);
+    return block;
+}
+
+/* Bars per target (a single x value): one block per series, rows = targets. */
+static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c)
+{
+    double w = 0.8 / (double)x->ns;
+    fprintf(c->gf, "set boxwidth %.3f\nset key off\nset xtics rotate by -30 left\n"
+                   "set xrange [-0.6:%zu.6]\nset yrange [0:*]\nset xtics (",
+            w * 0.9, m->ntargets ? m->ntargets - 1 : 0);
+    for (size_t t = 0; t < m->ntargets; t++) {
+        fputs(t ? ", " : "", c->gf);
+        rp_gp_quote_tic(c->gf, m->targets[t]);
+        fprintf(c->gf, " %zu", t);
+    }
+    fputs(")\nplot", c->gf);
+    for (size_t s = 0; s < x->ns; s++) {
+        fprintf(c->df, "%s# block %zu%s: position mean ci_low ci_high rgb (target order as in "
+                       "the .gp xtics)\n", s ? "\n\n" : "", s, x->s[s].suffix ? x->s[s].suffix : "");
+        for (size_t i = 0; i < m->ncells; i++) {
+            const rp_cell *cell = &m->cells[i];
+            if (isnan(cell->x) || isnan(rp_metric_num(cell, x->s[s].metric, "mean")))
+                continue;
+            double pos = (double)cell->tindex + ((double)s - (double)(x->ns - 1) / 2) * w;
+            xchart_row(c->df, cell, &x->s[s], pos, strtol(rp_colour(cell->tindex) + 1, NULL, 16));
+        }
+        fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:5 with boxes fs solid %s border -1 "
+                       "lc rgb variable notitle", s ? "," : "", x->name, s,
+                s == 0 && x->ns > 1 ? "0.3" : "0.7");
+        if (has_ci(m, &x->s[s]))   /* single runs: no interval, no bar */
+            fprintf(c->gf, ", '' index %zu using 1:2:3:4 with yerrorbars lc rgb \"black\" pt 0 "
+                           "notitle", s);
+    }
+    fputc('\n', c->gf);
+    return x->ns;
+}
+
+/* 1 when the chart was made, 0 when no cell has its data, -1 on error. */
+static bool series_present(const rp_model *m, const struct series *s)
+{
+    for (size_t i = 0; i < m->ncells; i++)
+        if (!isnan(m->cells[i].x) && !isnan(rp_metric_num(&m->cells[i], s->metric, "mean")))
+            return true;
+    return false;
+}
+
+/*
+ * The x axis of a sweep: logarithmic when it spans 20x or more, a little margin either side,
+ * and tics at the swept values themselves when there are few enough to read.
+ */
+static void x_axis(rp_chart *c, const rp_model *m, size_t nx, double lo, double hi)
+{
+    bool logx = lo > 0 && hi / lo >= 20;
+    if (logx)
+        fprintf(c->gf, "set logscale x\nset xrange [%g:%g]\n", lo / 1.25, hi * 1.25);
+    else
+        fprintf(c->gf, "set xrange [%g:%g]\n", lo - (hi - lo) * 0.04, hi + (hi - lo) * 0.04);
+    if (nx > 12)
+        return;
+    fputs("set xtics (", c->gf);
+    size_t k = 0;
+    for (size_t i = 0; i < m->ncells; i++) {
+        double x = m->cells[i].x;
+        bool seen = isnan(x);
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = rp_same_num(m->cells[j].x, x);
+        if (!seen)
+            fprintf(c->gf, "%s%.10g", k++ ? ", " : "", x);
+    }
+    fputs(")\n", c->gf);
+}
+
+/*
+ * 1 when the chart was made, 0 when no cell has its data, -1 on error. Series without data
+ * are dropped (a published table with p50 only gets a p50 chart).
+ */
+static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
+{
+    struct xchart x = *spec;
+    x.ns = 0;
+    for (size_t s = 0; s < spec->ns; s++)
+        if (series_present(m, &spec->s[s]) && !(spec->s[s].fallback && x.ns > 0))
+            x.s[x.ns++] = spec->s[s];
+    if (x.ns == 0)
+        return 0;
+    char caption[96];
+    snprintf(caption, sizeof caption, "%s vs %s", x.caption, rp_axis_name(m));
+    if (rp_chart_open(c, x.name, caption, m) < 0)
+        return -1;
+    double lo, hi;
+    char b[48];
+    size_t nx = distinct_x(m, &lo, &hi);
+    const char *title = x.ns == 1 ? x.s[0].title : nx == 1 ? x.title_bars : x.title;
+    bool ci = false;
+    for (size_t s = 0; s < x.ns; s++)
+        ci = ci || has_ci(m, &x.s[s]);
+    if (ci)
+        fprintf(c->gf, "set title \"%s (mean of runs, %g%% CI error bars)\"\n", title,
+                rg_json_num(m->an, "confidence", 0.95) * 100);
+    else
+        fprintf(c->gf, "set title \"%s (single runs: no interval)\"\n", title);
+    fprintf(c->gf, "set ylabel \"%s\"\n", x.ylabel);
+    if (nx == 1) {
+        fprintf(c->gf, "set xlabel \"target (%s)\"\n", rp_axis_value(b, sizeof b, m, lo));
+        xchart_bars(m, &x, c);
+    } else {
+        fprintf(c->gf, "set xlabel \"%s\"\nset yrange [0:*]\n",
+                m->axis == RP_AXIS_RATE ? "offered rate (req/s)" : "concurrency (connections)");
+        x_axis(c, m, nx, lo, hi);
+        xchart_lines(m, &x, c);
+    }
+    return rp_chart_close(c) < 0 ? -1 : 1;
+}
+
+static const struct xchart xcharts[] = {
+    {"throughput", "Throughput", NULL, NULL, "throughput (req/s)",
+     {{"Throughput", "throughput_rps", 1, NULL, 1, 0}}, 1},
+    {"latency", "Latency", "Latency p50 (dashed) and p99 (solid)",
+     "Latency p50 (light) and p99 (dark)", "latency (ms)",
+     {{"Latency p50", "latency_p50", 1e-3, " p50", 2, 0}, {"Latency p99", "latency_p99", 1e-3, " p99", 1, 0},
+      {"Latency mean", "latency_mean", 1e-3, NULL, 1, 1}},
+     3},
+    {"errors", "Error rate", NULL, NULL, "error rate (% of responses)",
+     {{"Error rate", "error_rate", 100, NULL, 1, 0}}, 1},
+    {"server_cpu", "Server CPU", NULL, NULL, "server CPU (% of one core)",
+     {{"Server CPU, mean over each run", "server_cpu_pct", 1, NULL, 1, 0}}, 1},
+    {"server_rss", "Server memory", NULL, NULL, "server RSS, peak (MiB)",
+     {{"Server resident memory, peak of each run", "server_rss_kb", 1.0 / 1024, NULL, 1, 0}}, 1},
+};
+#define NXCHARTS (sizeof xcharts / sizeof xcharts[0])
+
+/* Error rates of zero everywhere make an empty-looking chart: only draw it for errors. */
+static bool any_errors(const rp_model *m)
+{
+    for (size_t i = 0; i < m->ncells; i++)
+        if (rp_metric_num(&m->cells[i], "error_rate", "max") > 0 ||
+            rp_metric_num(&m->cells[i], "error_rate", "mean") > 0)
+            return true;
+    return false;
+}
+
+int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err)
+{
+    size_t cap = NXCHARTS + 3;
+    rp_chart *ch = calloc(cap, sizeof *ch);
+    *out = NULL;
+    *n = 0;
+    if (ch == NULL)
+        goto oom;
+    size_t k = 0;
+    for (size_t i = 0; i < cap; i++) {
+        int rc;
+        if (i < NXCHARTS)
+            rc = strcmp(xcharts[i].name, "errors") == 0 && !any_errors(m)
+                     ? 0 : xchart(m, &xcharts[i], &ch[k]);
+        else if (i == NXCHARTS)
+            rc = rp_chart_box(m, &ch[k], err);
+        else if (i == NXCHARTS + 1)
+            rc = rp_chart_spectrum(m, &ch[k], err);
+        else
+            rc = rp_chart_timeseries(m, &ch[k], err);
+        if (rc < 0) {
+            rp_charts_free(ch, k + 1);
+            if (err[0] == '\0')
+                goto oom;
+            return -1;
+        }
+        k += rc > 0;
+    }
+    *out = ch;
+    *n = k;
+    return 0;
+oom:
+    snprintf(err, RG_ERRLEN, "out of memory while writing charts");
+    return -1;
+}

@@ -1,0 +1,112 @@
+/*
+ * report/rp_write.c — rp_write(): the report directory from datasets and an analysis.
+ *
+ * Design: the order matters for what survives a failure. report.md is written first (it
+ * needs nothing but the inputs), then each chart's NAME.dat and NAME.gp, and only then is
+ * gnuplot run: without gnuplot, or when one script fails, the user still has the tables and
+ * every script to render later, and the exit status is 1 with the reason. All files are
+ * written atomically (rg_write_atomic), so an interrupted report never leaves a torn file.
+ *
+ * report.md does not depend on gnuplot, on the clock or on the rigor version that writes it
+ * (see docs/report.md, "Reproducible output"): it links every chart whose data exist.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "core/cli.h"
+#include "core/io.h"
+#include "core/units.h"
+#include "report/report_int.h"
+
+void rp_options_init(rp_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->format = "png";
+}
+
+/* mkdir -p: create dir and its missing parents. */
+static int make_dirs(const char *dir, char *err)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        snprintf(err, RG_ERRLEN, "output directory name too long");
+        return -1;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, RG_ERRLEN, "cannot create directory '%.400s': %s", path, strerror(errno));
+            return -1;
+        }
+        *p = saved;
+        if (saved == '\0')
+            break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, RG_ERRLEN, "'%.400s' is not a directory", dir);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_file(const char *dir, const char *name, const char *ext, const char *text,
+                      char *err)
+{
+    char path[4200], e[RG_ERRLEN];
+    snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
+    if (rg_write_atomic(path, text, strlen(text), e) != 0) {
+        snprintf(err, RG_ERRLEN, "%.500s", e);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_options(const rp_options *opt, char *err)
+{
+    if (opt == NULL || opt->dir == NULL || *opt->dir == '\0') {
+        snprintf(err, RG_ERRLEN, "no output directory");
+        return -1;
+    }
+    if (opt->format != NULL && strcmp(opt->format, "png") != 0 && strcmp(opt->format, "svg") != 0) {
+        snprintf(err, RG_ERRLEN, "unknown chart format '%.100s' (png or svg)", opt->format);
+        return -1;
+    }
+    return 0;
+}
+
+int rp_write(json_t *const *datasets, size_t n, const json_t *analysis, const rp_options *opt,
+             char *err)
+{
+    rp_model m;
+    rp_chart *charts = NULL;
+    size_t nch = 0;
+    char *md = NULL;
+    int rc = -1;
+    err[0] = '\0';
+    if (check_options(opt, err) < 0 || rp_model_build(&m, datasets, n, analysis, opt, err) < 0)
+        return -1;
+    if (!opt->no_charts && rp_charts_plan(&m, &charts, &nch, err) < 0)
+        goto out;
+    md = rp_markdown(&m, charts, nch);
+    if (md == NULL) {
+        snprintf(err, RG_ERRLEN, "out of memory while writing report.md");
+        goto out;
+    }
+    if (make_dirs(opt->dir, err) < 0 || write_file(opt->dir, "report", ".md", md, err) < 0)
+        goto out;
+    for (size_t i = 0; i < nch; i++)
+        if (write_file(opt->dir, charts[i].name, ".dat", charts[i].dat, err) < 0 ||
+            write_file(opt->dir, charts[i].name, ".gp", charts[i].gp, err) < 0)
+            goto out;
+    rc = opt->no_render ? 0 : rp_gnuplot_run(opt->dir, charts, nch, opt->jobs, err);
+out:
+    free(md);
+    rp_charts_free(charts, nch);
+    rp_model_free(&m);
+    return rc;
+}
