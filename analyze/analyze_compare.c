@@ -161,7 +161,19 @@ static void sentence_verdict(char *s, size_t len, const cmp_row *r, const char *
     }
 }
 
-static void sentence(cmp_row *r, const char *v, const an_options *opt)
+/*
+ * True when the raw test and the interval both point to a difference that only the
+ * correction for the family of comparisons takes away: the sentence must say so, or it
+ * reads as "no difference" beside an interval that plainly excludes 1.
+ */
+static int lost_to_correction(const cmp_row *r, const an_options *opt)
+{
+    double alpha = 1.0 - opt->confidence;
+    return r->p_welch < alpha && r->p_adj >= alpha && isfinite(r->lo) && isfinite(r->hi) &&
+           (r->lo > 1.0 + opt->noise || r->hi < 1.0 - opt->noise);
+}
+
+static void sentence(cmp_row *r, const char *v, const an_options *opt, size_t family)
 {
     char s[768], at[96], p[32];
     const an_cell *t = r->t, *b = r->b;
@@ -175,6 +187,11 @@ static void sentence(cmp_row *r, const char *v, const an_options *opt)
     else if (mt == mb && t->sum[r->m].sd == 0.0 && b->sum[r->m].sd == 0.0)
         snprintf(s, sizeof s, "%s and %s do not differ in %s%s: both exactly %.4g", t->target,
                  b->target, md->label, at, mt);
+    else if (lost_to_correction(r, opt))
+        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s once corrected for "
+                 "the %zu comparisons of this analysis: ratio %.3f, CI %.3f to %.3f, unadjusted "
+                 "p = %.2g", t->target, b->target, md->label, at, family, r->ratio, r->lo, r->hi,
+                 r->p_welch);
     else if (isfinite(r->lo))
         snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s: ratio %.3f, CI "
                  "%.3f to %.3f", t->target, b->target, md->label, at, r->ratio, r->lo, r->hi);
@@ -249,7 +266,7 @@ int an_compare_cells(an_cell *cells, size_t ncells, const char *baseline,
         const char *v = verdict(&rows[i], opt);
         json_object_set_new(rows[i].obj, "p_adjusted", an_json_num(p[i]));
         json_object_set_new(rows[i].obj, "verdict", json_string(v));
-        sentence(&rows[i], v, opt);
+        sentence(&rows[i], v, opt, k);
     }
     rc = 0;
 out:

@@ -172,6 +172,7 @@ typedef struct cap_flow {
     cap_tx orphan;                          /* a response without a request */
     cap_endpoint *ep;
     struct cap_engine *eng;                 /* for the parser callbacks */
+    char cname[64], sname[64];              /* "ADDR:PORT" of client and server */
 } cap_flow;
 
 /* ---- engine.c ---------------------------------------------------------------------------- */

@@ -3,10 +3,10 @@
  * `rigor capture`; cmd_capture.c parses the options and saves the dataset).
  *
  * Order matters: the device and every output file are opened while still root; then the
- * privileges are dropped; only then is any packet read. A live capture reads in batches
- * (100 ms read timeout) so --duration and signals are noticed promptly; SIGINT/SIGTERM break
- * the loop through pcap_breakloop, and whatever the kernel still holds is drained before the
- * flows are closed, so an interrupted capture still writes everything it saw.
+ * privileges are dropped; only then is any packet read. A live capture polls the
+ * non-blocking handle with a 100 ms timeout, so --duration and signals are noticed promptly;
+ * SIGINT/SIGTERM set a flag (and pcap_breakloop), and whatever the kernel still holds is
+ * drained before the flows are closed, so an interrupted capture still writes all it saw.
  *
  * Expected load: once per command.
  */
@@ -103,7 +103,7 @@ static int capture_loop(const cap_opts *o, cap_feed *fd)
 {
     uint64_t deadline = o->duration > 0 ? rg_now_ns() + (uint64_t)(o->duration * 1e9) : 0;
     for (;;) {
-        int n = cap_feed_dispatch(fd, -1);
+        int n = o->file ? cap_feed_dispatch(fd, -1) : cap_feed_poll(fd, 100);
         if (n == PCAP_ERROR) {
             if (o->file != NULL)
                 return rg_usage_error("capture", "%s: %s (after %llu packets)", o->file,
@@ -122,9 +122,9 @@ static int capture_loop(const cap_opts *o, cap_feed *fd)
      * What the kernel still holds: with TPACKET_V3 a partly filled block reaches us only when
      * its timer (the 100 ms read timeout) retires it, so keep reading a little longer.
      */
-    uint64_t until = rg_now_ns() + 250000000u;
+    uint64_t until = rg_now_ns() + 300000000u;
     while (o->iface != NULL && !fd->done && rg_now_ns() < until) {
-        if (cap_feed_dispatch(fd, -1) == PCAP_ERROR)
+        if (cap_feed_poll(fd, 100) == PCAP_ERROR)
             break;
     }
     return 0;

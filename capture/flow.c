@@ -154,6 +154,8 @@ static cap_flow *flow_create(cap_engine *e, const cap_pkt *p, uint32_t h)
     f->v6 = p->v6;
     f->hash = h;
     f->eng = e;
+    cap_fmt_endpoint(f->cname, sizeof f->cname, f->caddr, f->cport, f->v6);
+    cap_fmt_endpoint(f->sname, sizeof f->sname, f->saddr, f->sport, f->v6);
     f->ep = cap_engine_endpoint(e, f->saddr, f->sport, f->v6);
     if (f->ep)
         f->ep->flows++;

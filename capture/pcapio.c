@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,6 +77,16 @@ pcap_t *cap_open_live(const cap_live_opts *o, char *err, int *bad_filter)
         pcap_close(p);
         return NULL;
     }
+    /*
+     * Non-blocking, with our own poll (cap_feed_poll): with TPACKET_V3 libpcap polls without
+     * a timeout, and the kernel retires no block while no packet comes, so a blocking read on
+     * a quiet interface would never return to look at --duration or a stop request.
+     */
+    if (pcap_setnonblock(p, 1, eb) != 0) {
+        snprintf(err, RG_ERRLEN, "cannot capture on '%s': %s", o->iface, eb);
+        pcap_close(p);
+        return NULL;
+    }
     return p;
 }
 
@@ -120,6 +131,14 @@ void cap_feed_init(cap_feed *fd, pcap_t *p, cap_engine *e)
 int cap_feed_dispatch(cap_feed *fd, int cnt)
 {
     return pcap_dispatch(fd->handle, cnt, on_packet, (u_char *)fd);
+}
+
+int cap_feed_poll(cap_feed *fd, int timeout_ms)
+{
+    struct pollfd pfd = {.fd = pcap_get_selectable_fd(fd->handle), .events = POLLIN};
+    if (pfd.fd >= 0 && poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
+        return PCAP_ERROR;
+    return pcap_dispatch(fd->handle, -1, on_packet, (u_char *)fd);
 }
 
 int cap_drop_privileges(const char *user, char *err)

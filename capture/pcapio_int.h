@@ -38,8 +38,13 @@ typedef struct cap_feed {
 } cap_feed;
 
 void cap_feed_init(cap_feed *fd, pcap_t *p, cap_engine *e);
-/* pcap_dispatch into the engine; returns what pcap_dispatch returns. */
+/* pcap_dispatch into the engine (files); returns what pcap_dispatch returns. */
 int cap_feed_dispatch(cap_feed *fd, int cnt);
+/*
+ * Live handles (non-blocking): wait up to timeout_ms for packets, then read what is there.
+ * Returns the packets read (0 on timeout or signal), PCAP_ERROR or PCAP_ERROR_BREAK.
+ */
+int cap_feed_poll(cap_feed *fd, int timeout_ms);
 
 /* As root: switch to user (groups, gid, uid) for good; 0, or -1 with err. No-op if not root. */
 int cap_drop_privileges(const char *user, char *err);

@@ -117,21 +117,40 @@ static int parse_duration_opt(const char *name, const char *arg, double lo, doub
     return 0;
 }
 
+/* -c LIST: connections per cell. */
+static int parse_conns(lg_load_opts *o, const char *arg, char *err)
+{
+    free(o->conns);
+    o->conns = NULL;
+    if (rg_parse_list(arg, &o->conns, &o->nconns, LG_MAX_CELLS, err) < 0)
+        return -1;
+    for (size_t i = 0; i < o->nconns; i++)
+        if (o->conns[i] > 1000000)
+            return snprintf(err, RG_ERRLEN, "invalid -c '%s': at most 1M connections", arg), -1;
+    return 0;
+}
+
+/* --rate LIST: requests/s per cell. */
+static int parse_rates(lg_load_opts *o, const char *arg, char *err)
+{
+    free(o->rates);
+    o->rates = NULL;
+    if (rg_parse_list_double(arg, &o->rates, &o->nrates, LG_MAX_CELLS, err) < 0)
+        return -1;
+    for (size_t i = 0; i < o->nrates; i++)
+        if (!(o->rates[i] > 0) || o->rates[i] > 1e8)
+            return snprintf(err, RG_ERRLEN, "invalid --rate '%s': each rate must be in "
+                            "(0, 1e8] requests/s", arg), -1;
+    return 0;
+}
+
 /* One option; 0, or -1 with err. `seen` collects -d/-n for their mutual exclusion. */
 static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char *err)
 {
     lg_config *c = &o->cfg;
     uint64_t v;
     switch (opt) {
-    case 'c':
-        free(o->conns);
-        o->conns = NULL;
-        if (rg_parse_list(arg, &o->conns, &o->nconns, LG_MAX_CELLS, err) < 0)
-            return -1;
-        for (size_t i = 0; i < o->nconns; i++)
-            if (o->conns[i] > 1000000)
-                return snprintf(err, RG_ERRLEN, "invalid -c '%s': at most 1M connections", arg), -1;
-        return 0;
+    case 'c': return parse_conns(o, arg, err);
     case 't':
         if (parse_count_opt("-t", arg, 1, 1024, &v, err) < 0)
             return -1;
@@ -139,16 +158,7 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
         return 0;
     case 'd': *seen |= 1; return parse_duration_opt("-d", arg, 1e-3, &c->duration_s, err);
     case 'n': *seen |= 2; return parse_count_opt("-n", arg, 1, UINT64_MAX / 4, &c->requests, err);
-    case 'r':
-        free(o->rates);
-        o->rates = NULL;
-        if (rg_parse_list_double(arg, &o->rates, &o->nrates, LG_MAX_CELLS, err) < 0)
-            return -1;
-        for (size_t i = 0; i < o->nrates; i++)
-            if (!(o->rates[i] > 0) || o->rates[i] > 1e8)
-                return snprintf(err, RG_ERRLEN, "invalid --rate '%s': each rate must be in "
-                                "(0, 1e8] requests/s", arg), -1;
-        return 0;
+    case 'r': return parse_rates(o, arg, err);
     case OPT_WARMUP: return parse_duration_opt("--warmup", arg, 0, &c->warmup_s, err);
     case OPT_RUNS:
         return parse_count_opt("--runs", arg, 1, 100000, &o->runs, err);
@@ -243,8 +253,9 @@ int cmd_load(int argc, char **argv)
     }
     if (optind >= argc || optind + 1 < argc) {
         free_opts(&o);
-        return rg_usage_error("load", optind >= argc ? "missing URL" : "unexpected argument '%s'",
-                              argv[optind < argc ? optind + 1 : 0]);
+        if (optind >= argc)
+            return rg_usage_error("load", "missing URL");
+        return rg_usage_error("load", "unexpected argument '%s'", argv[optind + 1]);
     }
     o.cfg.url = argv[optind];
     if (check_all(&o, seen, err) < 0) {

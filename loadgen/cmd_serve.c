@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <jansson.h>
 #include "core/cli.h"
@@ -207,9 +208,20 @@ static int parse_opt(int opt, const char *arg, lg_serve_opts *o, const char **st
     return -1;
 }
 
+/* A server is expected to hold many connections: take the whole hard limit of descriptors. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 static int serve_until_signal(const lg_serve_opts *o, const char *stats, bool quiet)
 {
     char err[RG_ERRLEN];
+    raise_nofile();
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

@@ -170,7 +170,9 @@ static void write_more(lg_conn *c, uint64_t now)
 {
     lg_worker *w = c->w;
     const lg_shared *sh = w->sh;
-    ssize_t n = write(c->fd, sh->req + c->woff, sh->req_len - c->woff);
+    /* MSG_NOSIGNAL: a peer that reset must be a write error, not a SIGPIPE for whoever
+     * embeds lg_run (rigor run does not have to ignore SIGPIPE) */
+    ssize_t n = send(c->fd, sh->req + c->woff, sh->req_len - c->woff, MSG_NOSIGNAL);
     if (n < 0) {
         if (errno == EAGAIN || errno == EINTR)
             set_out(c, true);

@@ -54,14 +54,21 @@ static void on_progress(void *ctx, double elapsed, double total, uint64_t reques
     double cur = dt > 0 && requests >= s->last_req ? (double)(requests - s->last_req) / dt : 0;
     s->last_req = requests;
     s->last_t = elapsed;
+    char eta[48] = "";
     rg_fmt_seconds(el, sizeof el, elapsed);
-    if (total > 0)
+    if (total > 0) {
+        /* the runs still to come take as long as this one (duration mode) */
+        uint64_t left = s->o->runs * s->ncells - (s->round * s->ncells + s->cell) - 1;
+        double rest = (total - elapsed > 0 ? total - elapsed : 0) + (double)left * total;
+        char r[32];
         rg_fmt_seconds(tot, sizeof tot, total);
-    else
+        snprintf(eta, sizeof eta, "  ETA %s", rg_fmt_seconds(r, sizeof r, rest));
+    } else {
         snprintf(tot, sizeof tot, "?");
-    rg_progress("[cell %zu/%zu %s] run %llu/%llu  %s/%s  %s req/s  %llu errors", s->cell + 1,
+    }
+    rg_progress("[cell %zu/%zu %s] run %llu/%llu  %s/%s%s  %s req/s  %llu errors", s->cell + 1,
                 s->ncells, s->label, (unsigned long long)s->round + 1,
-                (unsigned long long)s->o->runs, el, tot, rg_fmt_si(rps, sizeof rps, cur, 3),
+                (unsigned long long)s->o->runs, el, tot, eta, rg_fmt_si(rps, sizeof rps, cur, 3),
                 (unsigned long long)errors);
 }
 

@@ -55,13 +55,13 @@ static void ts_block(FILE *f, const json_t *run, size_t block, bool *has_p99)
 
 /* The plot command of one panel: column col of every block. */
 static void ts_plot(rp_chart *c, const rp_model *m, const size_t *block_target, size_t nblocks,
-                    int col)
+                    int col, bool points)
 {
     bool *titled = calloc(m->ntargets ? m->ntargets : 1, sizeof *titled);
     for (size_t b = 0; b < nblocks; b++) {
         size_t t = block_target[b];
-        fprintf(c->gf, "%s 'timeseries.dat' index %zu using 1:%d with lines lw 1.5",
-                b ? ", \\\n    " : "plot", b, col);
+        fprintf(c->gf, "%s 'timeseries.dat' index %zu using 1:%d with %s lw 1.5",
+                b ? ", \\\n    " : "plot", b, col, points ? "linespoints pt 7 ps 0.5" : "lines");
         rp_gp_style(c->gf, t);
         if (titled != NULL && !titled[t]) {
             fputs(" title ", c->gf);
@@ -112,11 +112,19 @@ int rp_chart_timeseries(const rp_model *m, rp_chart *c, char *err)
     fprintf(c->gf, "set multiplot layout %d,1 title \"Per-second figures within each run at "
                    "%s%s\"\nset xlabel \"second of the run\"\n",
             has_p99 ? 2 : 1, rp_axis_value(x, sizeof x, m, m->focus), note);
+    /* short runs: whole seconds on the axis and a dot per second, so two points read as such */
+    size_t longest = 0;
+    for (size_t b = 0; b < nb; b++)
+        if (json_array_size(series(runs[b], "requests")) > longest)
+            longest = json_array_size(series(runs[b], "requests"));
+    bool few = longest <= 20;
+    if (few)
+        fputs("set xtics 1\n", c->gf);
     fputs("set ylabel \"throughput (req/s)\"\nset yrange [0:*]\n", c->gf);
-    ts_plot(c, m, bt, nb, 2);
+    ts_plot(c, m, bt, nb, 2, few);
     if (has_p99) {
         fputs("set ylabel \"p99 latency (ms)\"\n", c->gf);
-        ts_plot(c, m, bt, nb, 3);
+        ts_plot(c, m, bt, nb, 3, few);
     }
     fputs("unset multiplot\n", c->gf);
     free(runs);

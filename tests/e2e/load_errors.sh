@@ -50,6 +50,10 @@ t_true "refused: connect errors counted, zero requests" \
 t_run "refused with -n ends" 1 "$RIGOR" load "$U" -n 20 -c 2 -q -o "$D/refused_n.json"
 t_eq "refused -n: each request a connect error" "$(jq_py "$D/refused_n.json" 'd["runs"][0]["errors"]["connect"]')" 20
 
+# the open-file limit: a clear message instead of a run that silently opens fewer connections
+t_run "fd limit stops the run" 1 sh -c "ulimit -n 100 && exec \"\$0\" load \"\$1\" -c 200 -d 1s -q" "$RIGOR" "$U"
+t_has "fd limit: says so" "$T_ERR" "file descriptors but the limit is 100"
+
 # every fault mode gives its error kind; completed + failed = -n exactly
 check_fault() {  # mode kind
     serve_start --fault "$1" --fault-rate 0.25

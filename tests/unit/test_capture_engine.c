@@ -225,8 +225,47 @@ static void test_runs_json(void)
     sy_free(&t);
 }
 
+/* The hand-assembled log line equals jansson's serialization of the same transaction. */
+static void test_log_line(void)
+{
+    static const char *const uris[] = {"/plain?a=1&b=2", "/q\"uote\\back", "/ctl\x01\t\n",
+                                       "/utf8-\xc3\xa9\xe2\x82\xac", "/bad-\xff\xfe", ""};
+    cap_flow f;
+    memset(&f, 0, sizeof f);
+    snprintf(f.cname, sizeof f.cname, "[::1]:40000");
+    snprintf(f.sname, sizeof f.sname, "127.0.0.1:80");
+    for (size_t i = 0; i < sizeof uris / sizeof *uris; i++) {
+        cap_tx t;
+        memset(&t, 0, sizeof t);
+        t.t_req_first = 1;
+        t.t_resp_last = UINT64_C(1700000000123456789);
+        t.method = i % 2 ? -1 : HTTP_GET;
+        t.status = i % 2 ? 0 : 503;
+        t.flags = (uint32_t)i * 5u;
+        t.uri_len = (uint16_t)strlen(uris[i]);
+        memcpy(t.uri, uris[i], t.uri_len);
+        t.host_len = (uint16_t)(i % 2 ? 0 : 7);
+        memcpy(t.host, "h\"o\x7fst", 7);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&buf, &len);
+        cap_log *l = cap_log_new(fp);
+        cap_log_tx(l, &f, &t);
+        cap_log_free(l);
+        fclose(fp);
+        json_t *o = cap_tx_json(&f, &t);
+        char *want = json_dumps(o, JSON_COMPACT);
+        CHECK_MSG(len > 0 && strncmp(buf, want, len - 1) == 0 && strlen(want) == len - 1,
+                  "\n#   got  %s#   want %s", buf, want);
+        free(want);
+        free(buf);
+        json_decref(o);
+    }
+}
+
 int main(void)
 {
+    RUN(test_log_line);
     RUN(test_reset_and_unmatched);
     RUN(test_flow_bound_and_idle);
     RUN(test_ooo_bound);
