@@ -47,7 +47,12 @@ static const char usage[] =
     "servers are stopped, and --resume continues later.\n"
     "\n"
     "exit status: 0 ok; 1 runtime failure or interrupted; 2 bad plan, options or\n"
-    "unreachable target (before any load); 3 a threshold was violated.\n";
+    "unreachable target (before any load); 3 a threshold was violated.\n"
+    "\n"
+    "examples:\n"
+    "  rigor run examples/demo.json -o out/demo/dataset.json --report out/demo\n"
+    "  rigor run plan.json -o results.json --resume      # after an interrupt\n"
+    "  rigor run plan.json --dry-run                     # check it, see the order\n";
 
 typedef struct run_opts {
     const char *plan;
