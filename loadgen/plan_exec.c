@@ -44,6 +44,7 @@ typedef struct exec_state {
     pl_step *steps;
     size_t nsteps;
     bool *done;               /* per step: a complete run is in the dataset */
+    size_t *pos;              /* (target, cell, run) in plan order -> index of its step */
     size_t *left;             /* per target: steps still to make */
     pl_proc *procs;           /* per target */
     char self_dir[4096];
@@ -87,22 +88,25 @@ static const char *step_label(const exec_state *st, const pl_step *s, char *buf,
     return buf;
 }
 
-/* Index of the plan step matching a dataset run, or -1. */
+/* Index of the plan step matching a dataset run, or -1 (st->pos maps cells to steps). */
 static long match_step(const exec_state *st, const json_t *run)
 {
     const pl_plan *p = st->p;
     const char *name = json_string_value(json_object_get(run, "target"));
     double cell = rg_json_num(run, p->open_loop ? "rate" : "concurrency", NAN);
     json_t *ri = json_object_get(run, "run");
-    if (name == NULL || isnan(cell) || !json_is_integer(ri))
+    size_t t = 0, c = 0;
+    if (name == NULL || isnan(cell) || !json_is_integer(ri) || json_integer_value(ri) < 1 ||
+        json_integer_value(ri) > p->runs)
         return -1;
-    for (size_t i = 0; i < st->nsteps; i++) {
-        const pl_step *s = &st->steps[i];
-        if (s->run == json_integer_value(ri) && strcmp(p->targets[s->target].name, name) == 0 &&
-            fabs(p->cells[s->cell] - cell) <= 1e-9 * fabs(cell))
-            return (long)i;
-    }
-    return -1;
+    while (t < p->ntargets && strcmp(p->targets[t].name, name) != 0)
+        t++;
+    while (c < p->ncells && fabs(p->cells[c] - cell) > 1e-9 * fabs(cell))
+        c++;
+    if (t == p->ntargets || c == p->ncells)
+        return -1;
+    return (long)st->pos[(t * p->ncells + c) * (size_t)p->runs +
+                         (size_t)(json_integer_value(ri) - 1)];
 }
 
 /* Mark steps the dataset already holds; drop cut-short runs of steps still to make. */
@@ -385,27 +389,40 @@ static int run_steps(exec_state *st)
     return 0;
 }
 
+/* Order, bookkeeping arrays and the step index. -1 (status set) on OOM. */
+static int state_init(exec_state *st, const pl_plan *p, const pl_exec_opts *o,
+                      pl_exec_result *res)
+{
+    memset(st, 0, sizeof *st);
+    memset(res, 0, sizeof *res);
+    st->p = p;
+    st->o = o;
+    st->res = res;
+    st->steps = pl_order_build(p, &st->nsteps);
+    st->done = calloc(st->nsteps + 1, sizeof *st->done);
+    st->left = calloc(p->ntargets, sizeof *st->left);
+    st->procs = calloc(p->ntargets, sizeof *st->procs);
+    st->pos = calloc(st->nsteps + 1, sizeof *st->pos);
+    res->total = st->nsteps;
+    if (st->steps == NULL || st->done == NULL || st->left == NULL || st->procs == NULL ||
+        st->pos == NULL) {
+        res->status = rg_fail(RG_EXIT_FAIL, "run", "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < st->nsteps; i++) {
+        const pl_step *s = &st->steps[i];
+        st->pos[(s->target * p->ncells + s->cell) * (size_t)p->runs + (size_t)(s->run - 1)] = i;
+    }
+    if (pl_self_dir(st->self_dir, sizeof st->self_dir) != 0)
+        st->self_dir[0] = '\0';
+    return 0;
+}
+
 json_t *pl_exec(const pl_plan *p, const pl_exec_opts *o, pl_exec_result *res)
 {
     char err[RG_ERRLEN];
     exec_state st;
-    memset(&st, 0, sizeof st);
-    memset(res, 0, sizeof *res);
-    st.p = p;
-    st.o = o;
-    st.res = res;
-    st.steps = pl_order_build(p, &st.nsteps);
-    st.done = calloc(st.nsteps + 1, sizeof *st.done);
-    st.left = calloc(p->ntargets, sizeof *st.left);
-    st.procs = calloc(p->ntargets, sizeof *st.procs);
-    res->total = st.nsteps;
-    if (st.steps == NULL || st.done == NULL || st.left == NULL || st.procs == NULL) {
-        res->status = rg_fail(RG_EXIT_FAIL, "run", "out of memory");
-        goto out;
-    }
-    if (pl_self_dir(st.self_dir, sizeof st.self_dir) != 0)
-        st.self_dir[0] = '\0';
-    if (open_dataset(&st) != 0)
+    if (state_init(&st, p, o, res) != 0 || open_dataset(&st) != 0)
         goto out;
     account_existing(&st);
     for (size_t i = 0; i < st.nsteps; i++)
@@ -434,5 +451,6 @@ out:
     free(st.done);
     free(st.left);
     free(st.procs);
+    free(st.pos);
     return st.ds;
 }

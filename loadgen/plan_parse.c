@@ -484,8 +484,33 @@ static int parse_scalars(pctx *c, const json_t *root, pl_plan *p)
     return 0;
 }
 
+/* Interleaved: every started target runs at once, so two may not share an address. */
+static int check_ports(pctx *c, const pl_plan *p)
+{
+    pl_url a, b;
+    char e[RG_ERRLEN], path[64];
+    if (p->order != PL_ORDER_INTERLEAVED)
+        return 0;
+    for (size_t i = 0; i < p->ntargets; i++) {
+        if (p->targets[i].start == NULL || pl_url_parse(p->targets[i].url, &a, e) != 0)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            if (p->targets[j].start == NULL || pl_url_parse(p->targets[j].url, &b, e) != 0 ||
+                strcmp(a.host, b.host) != 0 || strcmp(a.port, b.port) != 0)
+                continue;
+            snprintf(path, sizeof path, "targets[%zu].url", i);
+            return perr(c, path, "same address as targets[%zu] (%s:%s): with the interleaved "
+                        "order every started target runs at once; give each its own port, or "
+                        "use \"order\": \"sequential\"", j, a.host, a.port);
+        }
+    }
+    return 0;
+}
+
 static int check_whole(pctx *c, const json_t *root, pl_plan *p)
 {
+    if (check_ports(c, p) != 0)
+        return -1;
     if (json_object_get(root, "connections") && !p->open_loop)
         return perr(c, "connections", "only used with rate (closed loop uses concurrency)");
     if (p->baseline) {

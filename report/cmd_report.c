@@ -155,6 +155,18 @@ static int parse_args(int argc, char **argv, struct args *a)
     return 0;
 }
 
+/* A saved analysis has the shape rp_write relies on: a groups array of objects with targets. */
+static bool analysis_shape_ok(const json_t *an)
+{
+    const json_t *groups = json_object_get(an, "groups");
+    if (!json_is_array(groups))
+        return false;
+    for (size_t i = 0; i < json_array_size(groups); i++)
+        if (!json_is_string(json_object_get(json_array_get(groups, i), "target")))
+            return false;
+    return true;
+}
+
 /* The analysis: a saved document (--analysis) or an_analyze's. NULL after a message. */
 static json_t *get_analysis(struct args *a, json_t **ds, size_t n)
 {
@@ -164,9 +176,14 @@ static json_t *get_analysis(struct args *a, json_t **ds, size_t n)
             return NULL;
         json_error_t je;
         json_t *an = json_load_file(a->analysis_path, JSON_REJECT_DUPLICATES, &je);
-        if (an == NULL || !json_is_array(json_object_get(an, "groups"))) {
-            rg_usage_error("report", "%s:%d:%d: %s", a->analysis_path, je.line, je.column,
-                           an == NULL ? je.text : "not an analysis document (no \"groups\" array)");
+        if (an == NULL || !analysis_shape_ok(an)) {
+            if (an == NULL)
+                rg_usage_error("report", "%s:%d:%d: %s", a->analysis_path, je.line, je.column,
+                               je.text);
+            else
+                rg_usage_error("report", "%s: not an analysis document (rigor analyze --json): "
+                               "\"groups\" must be an array of objects with a target",
+                               a->analysis_path);
             json_decref(an);
             return NULL;
         }

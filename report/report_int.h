@@ -83,6 +83,8 @@ char *rp_markdown(const rp_model *m, const rp_chart *charts, size_t ncharts);
 void rp_md_header(FILE *f, const rp_model *m);
 void rp_md_footer(FILE *f, const rp_model *m);
 void rp_md_errors(FILE *f, const rp_model *m);
+/* rp_published.c: the source rows of converted published figures, when datasets keep them */
+void rp_md_published(FILE *f, const rp_model *m);
 
 /* rp_charts.c: plan the charts whose data exist (the charts over the x axis are there) */
 int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err);
@@ -106,7 +108,11 @@ int rp_chart_timeseries(const rp_model *m, rp_chart *c, char *err);
 int rp_chart_box(const rp_model *m, rp_chart *c, char *err);
 
 /* rp_gnuplot.c */
-int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, const char *format,
-                   int jobs, char *err);
+/*
+ * Run gnuplot on every chart's NAME.gp in dir, at most jobs at a time. 0 when all succeeded;
+ * RG_EXIT_FAIL with err when gnuplot is missing or a run failed (each failure is also logged
+ * with gnuplot's stderr); -1 with err on out of memory.
+ */
+int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, int jobs, char *err);
 
 #endif

@@ -1,14 +1,16 @@
 /*
  * report/rp_charts2.c — the charts drawn from the runs themselves rather than from analyze's
- * summaries: the box plot of per-run throughput, and, at the focus cell (rp_model.focus),
- * the latency percentile spectrum from merged histograms and the per-second time series.
+ * summaries: the box plot of per-run throughput (quartiles by GSL), and, at the focus cell
+ * (rp_model.focus), the latency percentile spectrum from merged histograms. The per-second
+ * time series is in rp_timeseries.c.
  *
  * Design: same rules as rp_charts.c — numbers in NAME.dat, labels only as rp_gp_quote'd
  * strings in NAME.gp. The spectrum follows HdrHistogram's plots: x is 1/(1-p) on a log axis
  * labelled 90%, 99%, 99.9%..., y the latency at percentile p, read with rg_hist_percentile
  * from the merge (rg_hist_merge) of every run's histogram in the cell — merging is exact, so
  * the spectrum is that of all the cell's requests together. Points are taken 20 per decade
- * of 1/(1-p), up to the decade the sample count supports, then the maximum.
+ * of 1/(1-p), up to the decade the sample count supports, then the maximum. A run whose
+ * histogram has another layout (sigfigs, highest) cannot be merged and is left out of it.
  *
  * Expected load: histograms of ~100 KB each, one merge per run of the focus cell.
  */
@@ -194,10 +196,10 @@ static rg_hist *merged_hist(const rp_cell *cell)
         rg_hist *h = rg_hist_from_json(hj, e);
         if (h == NULL)
             continue;
-        if (all == NULL)
+        if (all == NULL) {
             all = h;
-        else {
-            rg_hist_merge(all, h);
+        } else {
+            rg_hist_merge(all, h);   /* -1 (another layout): left out, all unchanged */
             rg_hist_free(h);
         }
     }

@@ -142,10 +142,8 @@ static int poll_job(struct job *j, const rp_chart *ch, int *failed, char *err)
     return 1;
 }
 
-int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, const char *format,
-                   int jobs, char *err)
+int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, int jobs, char *err)
 {
-    (void)format;
     char prog[4096];
     if (n == 0)
         return 0;

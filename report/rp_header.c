@@ -124,6 +124,24 @@ static void range_line(FILE *f, const char *label, double lo, double hi, const c
         fprintf(f, "- %s: %s–%s%s\n", label, a, b, unit);
 }
 
+/* The order of the runs, from the plan `rigor run` records in meta.plan (each dataset's). */
+static void run_order(FILE *f, const rp_model *m)
+{
+    for (size_t d = 0; d < m->nds; d++) {
+        const json_t *plan = json_object_get(json_object_get(m->ds[d], "meta"), "plan");
+        const char *order = json_string_value(json_object_get(plan, "order"));
+        if (order == NULL)
+            continue;
+        fputs("- Run order: ", f);
+        rp_md_escape(f, order);
+        if (json_is_integer(json_object_get(plan, "seed")))
+            fprintf(f, " (seed %lld)", (long long)json_integer_value(json_object_get(plan, "seed")));
+        if (m->nds > 1)
+            fprintf(f, " in dataset %zu", d + 1);
+        fputc('\n', f);
+    }
+}
+
 static void method(FILE *f, const rp_model *m)
 {
     double lo, hi;
@@ -141,6 +159,7 @@ static void method(FILE *f, const rp_model *m)
     fprintf(f, "; %zu target%s\n", m->ntargets, m->ntargets == 1 ? "" : "s");
     if (range_of(m, true, "runs", &lo, &hi))
         range_line(f, "Runs per cell", lo, hi, "");
+    run_order(f, m);
     if (range_of(m, true, "runs_skipped", &lo, &hi) && hi > 0)
         range_line(f, "Runs left out per cell (incomplete)", lo, hi, "");
     if (range_of(m, false, "duration_s", &lo, &hi))

@@ -317,6 +317,7 @@ char *rp_markdown(const rp_model *m, const rp_chart *ch, size_t nch)
     comparisons(f, m);
     rp_md_errors(f, m);
     warnings(f, m);
+    rp_md_published(f, m);
     charts(f, ch, nch, m->opt->format && strcmp(m->opt->format, "svg") == 0 ? "svg" : "png");
     rp_md_footer(f, m);
     if (fclose(f) != 0) {

@@ -103,7 +103,7 @@ int rp_write(json_t *const *datasets, size_t n, const json_t *analysis, const rp
         if (write_file(opt->dir, charts[i].name, ".dat", charts[i].dat, err) < 0 ||
             write_file(opt->dir, charts[i].name, ".gp", charts[i].gp, err) < 0)
             goto out;
-    rc = opt->no_render ? 0 : rp_gnuplot_run(opt->dir, charts, nch, opt->format, opt->jobs, err);
+    rc = opt->no_render ? 0 : rp_gnuplot_run(opt->dir, charts, nch, opt->jobs, err);
 out:
     free(md);
     rp_charts_free(charts, nch);

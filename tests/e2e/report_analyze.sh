@@ -49,7 +49,10 @@ for d in datasets/*.json; do
     n=$(basename "$d" .json)
     t_run "datasets/$n: report exits 0" 0 "$RIGOR" report "$d" -o "$T_DIR/d-$n" --no-charts
     t_has "datasets/$n: provenance in the header" "$T_DIR/d-$n/report.md" "source: published"
+    t_has "datasets/$n: the source rows reprinted" "$T_DIR/d-$n/report.md" "## As published"
 done
+t_has "autocannon: a published column with no v1 field is reprinted" \
+    "$T_DIR/d-autocannon-python-vs-js/report.md" "| Min Req/Sec |"
 # ...and the converter reproduces them byte for byte from the seeds, when the seeds are here
 seeds=${RIGOR_SEEDS:-/work/shared/seeds}
 if [ -d "$seeds" ] && command -v python3 >/dev/null; then

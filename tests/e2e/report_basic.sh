@@ -86,6 +86,11 @@ t_run "scripts-only: exit 0 without gnuplot" 0 env GNUPLOT=/nonexistent/gnuplot 
 [ -s "$T_DIR/so/throughput.gp" ] && [ ! -e "$T_DIR/so/throughput.png" ] && t_ok "scripts-only: .gp written, no .png" \
     || t_fail "scripts-only: .gp written, no .png"
 
+# --title replaces the dataset's title, escaped like any label
+t_run "title: --title exits 0" 0 "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" \
+    -o "$T_DIR/t" --no-charts --title 'A|B <i>#1</i>'
+t_has "title: escaped heading" "$T_DIR/t/report.md" '# A\|B &lt;i&gt;\#1&lt;/i&gt;'
+
 # gnuplot missing: report.md still written, exit 1, message names gnuplot and the package
 t_run "no gnuplot: exit 1" 1 env GNUPLOT=/nonexistent/gnuplot \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$T_DIR/ng"
@@ -122,6 +127,9 @@ t_run "bad size: exit 2" 2 "$RIGOR" report "$F/small.json" -o "$T_DIR/x" --size 
 t_run "concurrency no cell has: exit 2" 2 \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$T_DIR/x" -c 7
 t_has "concurrency no cell has: message" "$T_ERR" "no cell has concurrency"
+printf '{"groups": [{"target": 5}]}' >"$T_DIR/an-bad.json"
+t_run "analysis with a bad group: exit 2" 2 \
+    "$RIGOR" report "$F/small.json" --analysis "$T_DIR/an-bad.json" -o "$T_DIR/x"
 t_run "analysis not an analysis: exit 2" 2 \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.json" -o "$T_DIR/x"
 : >"$T_DIR/file"

@@ -182,6 +182,22 @@ static void test_rejects_target_maps(void)
             "{\"X\": \"a\\r\\nB: c\"}}]}", "targets[0].headers.X: header value contains a line break");
     rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"headers\": "
             "{\"X Y\": \"a\"}}]}", "targets[0].headers.X Y: not a valid header name");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"name\": \"a\", \"url\": \"http://h:80/\", "
+            "\"start\": \"x\"}, {\"name\": \"b\", \"url\": \"http://h/y\", \"start\": \"y\"}]}",
+            "targets[1].url: same address as targets[0] (h:80): with the interleaved order");
+    {   /* the same ports are fine one at a time, or when rigor starts only one of them */
+        const char *ok[] = {
+            "{\"concurrency\": 1, \"order\": \"sequential\", \"targets\": [{\"name\": \"a\", "
+            "\"url\": \"http://h/\", \"start\": \"x\"}, {\"name\": \"b\", \"url\": \"http://h/\", "
+            "\"start\": \"y\"}]}",
+            "{\"concurrency\": 1, \"targets\": [{\"name\": \"a\", \"url\": \"http://h/\"}, "
+            "{\"name\": \"b\", \"url\": \"http://h/\", \"start\": \"y\"}]}"};
+        for (size_t i = 0; i < 2; i++) {
+            pl_plan *p = parse(ok[i]);
+            CHECK_MSG(p != NULL, "%s", err);
+            pl_plan_free(p);
+        }
+    }
     rejects("{\"concurrency\": 1, \"baseline\": \"zz\"," T1 "}",
             "p.json: baseline: no target is named \"zz\"");
 }

@@ -1,0 +1,96 @@
+/*
+ * report/rp_published.c — the "As published" section: the source table of converted
+ * published results, row for row.
+ *
+ * Design: datasets converted from published tables (datasets/convert_seeds.py) keep each
+ * table row verbatim in the run's `published` object (column heading -> cell text). Format v1
+ * has no field for some published columns (autocannon's slowest one-second rate, a rounded
+ * "~ 4000" request count, k6's success rates), so the report reprints those rows, which lets a
+ * reader check every converted figure against its source. Columns are the union of the
+ * objects' keys in order of first appearance; every cell is escaped like any label.
+ */
+#include <string.h>
+#include "report/report_int.h"
+
+#define RP_MAX_PUB_COLS 24
+
+struct cols {
+    const char *name[RP_MAX_PUB_COLS];
+    size_t n;
+};
+
+static void collect(const json_t *runs, struct cols *c)
+{
+    c->n = 0;
+    for (size_t i = 0; i < json_array_size(runs); i++) {
+        const char *k;
+        const json_t *v;
+        json_object_foreach(json_object_get(json_array_get(runs, i), "published"), k, v) {
+            size_t j = 0;
+            while (j < c->n && strcmp(c->name[j], k) != 0)
+                j++;
+            if (j == c->n && c->n < RP_MAX_PUB_COLS)
+                c->name[c->n++] = k;
+        }
+    }
+}
+
+static void cell(FILE *f, const json_t *v)
+{
+    if (json_is_string(v))
+        rp_md_escape(f, json_string_value(v));
+    else if (json_is_number(v))
+        fprintf(f, "%.10g", json_number_value(v));
+    else
+        fputs("–", f);
+}
+
+static void dataset_table(FILE *f, const rp_model *m, size_t d, const struct cols *c)
+{
+    const json_t *runs = json_object_get(m->ds[d], "runs");
+    const char *path = m->opt->dataset_paths ? m->opt->dataset_paths[d] : NULL;
+    const char *base = path ? strrchr(path, '/') : NULL;
+    if (path != NULL) {
+        rp_md_escape(f, base ? base + 1 : path);
+        fputs(":\n\n", f);
+    }
+    fputc('|', f);
+    for (size_t j = 0; j < c->n; j++) {
+        fputc(' ', f);
+        rp_md_escape(f, c->name[j]);
+        fputs(" |", f);
+    }
+    fputs("\n|", f);
+    for (size_t j = 0; j < c->n; j++)
+        fputs("---|", f);
+    fputc('\n', f);
+    for (size_t i = 0; i < json_array_size(runs); i++) {
+        const json_t *p = json_object_get(json_array_get(runs, i), "published");
+        if (!json_is_object(p))
+            continue;
+        fputc('|', f);
+        for (size_t j = 0; j < c->n; j++) {
+            fputc(' ', f);
+            cell(f, json_object_get(p, c->name[j]));
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    fputc('\n', f);
+}
+
+void rp_md_published(FILE *f, const rp_model *m)
+{
+    bool any = false;
+    for (size_t d = 0; d < m->nds; d++) {
+        struct cols c;
+        collect(json_object_get(m->ds[d], "runs"), &c);
+        if (c.n == 0)
+            continue;
+        if (!any)
+            fputs("## As published\n\nThe source rows of the converted published figures, "
+                  "verbatim (the dataset keeps them under each run's `published` key):\n\n", f);
+        any = true;
+        dataset_table(f, m, d, &c);
+    }
+}
