@@ -66,7 +66,7 @@ static void q_pop(cap_flow *f)
 /* Grow the ring (power of two) keeping order; 0 or -1. */
 static int q_grow(cap_flow *f)
 {
-    uint32_t cap = f->q_cap ? f->q_cap * 2 : 4;
+    uint32_t cap = f->q_cap ? f->q_cap * 2 : 2;   /* most clients never pipeline */
     cap_tx *nq = malloc(cap * sizeof *nq);
     if (nq == NULL)
         return -1;
