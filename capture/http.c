@@ -240,6 +240,10 @@ static void message_end(cap_engine *e, cap_flow *f, int d, int ok)
         return;
     }
     t->t_resp_last = ok ? dir->ts : 0;
+    /* The server answered bytes of the request the capture never saw (a hole not yet
+     * known to the reassembler, e.g. the end of an upload): its times cannot be trusted. */
+    if (!orphan && !t->req_done && cap_tcp_acked_hole(&f->dir[0]))
+        t->flags |= CAP_TX_GAP;
     cap_engine_emit(e, f, t);
     t->resp_begun = 0;
     dir->orphan = 0;
