@@ -18,15 +18,21 @@ fi
 
 # Charts need gnuplot. tools/deps.sh installs what is missing as root, or prints the exact
 # apt-get line; without gnuplot the demo still runs and writes report.md without charts.
+charts=""
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "demo: gnuplot is not installed (needed for the charts)"
-    sh tools/deps.sh || echo "demo: going on without charts (report.md only)"
+    sh tools/deps.sh
+    if ! command -v gnuplot >/dev/null 2>&1; then
+        echo "demo: going on without charts (report.md only); install the packages above and"
+        echo "      rebuild the report later with: ./rigor report $out/dataset.json -o $out"
+        charts="--no-charts"
+    fi
 fi
 
 mkdir -p "$out"
 rm -f "$out/dataset.json" "$out"/*.png "$out"/*.gp "$out"/*.dat "$out/report.md"
 echo "demo: 3 targets x 3 concurrencies x 5 runs on loopback, about 95 s"
-./rigor run examples/demo.json -o "$out/dataset.json" --report "$out"
+./rigor run examples/demo.json -o "$out/dataset.json" --report "$out" $charts
 status=$?
 
 echo

@@ -33,6 +33,7 @@ static const char usage[] =
     "      --resume         continue the plan from what FILE already holds: each target x\n"
     "                       cell x run is made exactly once in the end\n"
     "      --report DIR     write DIR/report.md and its charts at the end\n"
+    "      --no-charts      with --report: report.md only (gnuplot not needed)\n"
     "      --dry-run        validate the plan and print the order of the runs; send nothing\n"
     "      --baseline NAME  compare against this target (default: the plan's \"baseline\",\n"
     "                       else its first target)\n"
@@ -46,7 +47,12 @@ static const char usage[] =
     "servers are stopped, and --resume continues later.\n"
     "\n"
     "exit status: 0 ok; 1 runtime failure or interrupted; 2 bad plan, options or\n"
-    "unreachable target (before any load); 3 a threshold was violated.\n";
+    "unreachable target (before any load); 3 a threshold was violated.\n"
+    "\n"
+    "examples:\n"
+    "  rigor run examples/demo.json -o out/demo/dataset.json --report out/demo\n"
+    "  rigor run plan.json -o results.json --resume      # after an interrupt\n"
+    "  rigor run plan.json --dry-run                     # check it, see the order\n";
 
 typedef struct run_opts {
     const char *plan;
@@ -54,7 +60,7 @@ typedef struct run_opts {
     const char *report;
     const char *baseline;
     double confidence;
-    bool resume, dry_run, quiet;
+    bool resume, dry_run, quiet, no_charts;
 } run_opts;
 
 static int parse_args(int argc, char **argv, run_opts *o)
@@ -64,7 +70,8 @@ static int parse_args(int argc, char **argv, run_opts *o)
         {"resume", no_argument, NULL, 'r'}, {"dry-run", no_argument, NULL, 'n'},
         {"baseline", required_argument, NULL, 'b'},
         {"confidence", required_argument, NULL, 'C'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"no-charts", no_argument, NULL, 'N'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     char err[RG_ERRLEN];
     int c;
     opterr = 0;
@@ -77,6 +84,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
         case 'n': o->dry_run = true; break;
         case 'b': o->baseline = optarg; break;
         case 'q': o->quiet = true; break;
+        case 'N': o->no_charts = true; break;
         case 'h': fputs(usage, stdout); return -1;
         case 'C':
             if (rg_parse_double(optarg, &o->confidence, err) != 0 || !(o->confidence > 0.5) ||
@@ -94,6 +102,8 @@ static int parse_args(int argc, char **argv, run_opts *o)
     o->plan = argv[optind];
     if (o->resume && o->out == NULL)
         return rg_usage_error("run", "--resume needs -o FILE (the dataset to continue)");
+    if (o->no_charts && o->report == NULL)
+        return rg_usage_error("run", "--no-charts only makes sense with --report DIR");
     if (o->out && strcmp(o->out, "-") == 0)
         return rg_usage_error("run", "-o -: the dataset is saved after every run; give a file");
     return 0;
@@ -137,6 +147,7 @@ static int finish(const run_opts *o, const pl_plan *p, json_t *ds)
         ro.dir = o->report;
         ro.title = p->title;
         ro.dataset_paths = names;
+        ro.no_charts = o->no_charts;
         int rc = rp_write(&ds, 1, an, &ro, err);
         if (rc != 0)
             status = rg_fail(RG_EXIT_FAIL, "run", "report: %s", err);

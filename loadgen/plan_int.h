@@ -12,6 +12,7 @@
  *   plan_proc.c    target processes: /bin/sh -c in its own process group, readiness polling,
  *                  TERM then KILL, output captured to a temp file to quote on failure
  *   plan_exec.c    the run loop: servers, lg_run per step, save after every run, resume, SIGINT
+ *   plan_summary.c the text summary printed at the end, from analyze's document
  *   cmd_run.c      the command: options, summary, report, thresholds, exit status
  * Nothing here is used outside loadgen/ (and the unit tests).
  */
@@ -46,7 +47,7 @@ int pl_threshold_parse(const char *text, pl_threshold *out, char *err);
 void pl_threshold_clear(pl_threshold *t);
 /* True when value satisfies the threshold (a NaN value never does). */
 bool pl_threshold_ok(const pl_threshold *t, double value);
-/* The limit written for people in the metric's unit ("< 200us", "< 1%"), into buf. */
+/* A value of the threshold's metric written for people ("200us", "1.00%", "5.00k req/s"). */
 char *pl_threshold_fmt_value(const pl_threshold *t, double value, char *buf, size_t len);
 /* The operator as text ("<", "<=", ">", ">="). */
 const char *pl_op_str(enum pl_op op);

@@ -225,7 +225,7 @@ char *pl_threshold_fmt_value(const pl_threshold *t, double v, char *buf, size_t 
     }
 }
 
-/* "c=100" / "rate=1000" of an analysis group. */
+/* "concurrency 100" / "rate 1000/s" of an analysis group. */
 static void cell_label(const json_t *g, char *buf, size_t len)
 {
     json_t *c = json_object_get(g, "concurrency"), *r = json_object_get(g, "rate");

@@ -120,6 +120,14 @@ cat >"$T_DIR/ext.json" <<EOF
 EOF
 t_run "open-loop plan against a running target" 0 "$RIGOR" run "$T_DIR/ext.json" -o "$T_DIR/ext-ds.json" -q
 t_has "rate recorded" "$T_DIR/ext-ds.json" '"rate": 200'
+rm -f "$T_DIR/ext-ds.json"
+t_run "--report --no-charts" 0 "$RIGOR" run "$T_DIR/ext.json" -o "$T_DIR/ext-ds.json" --report "$T_DIR/rep2" --no-charts -q
+if [ -s "$T_DIR/rep2/report.md" ] && ! ls "$T_DIR"/rep2/*.png >/dev/null 2>&1; then
+    t_ok "... writes report.md and no chart"
+else
+    t_fail "... writes report.md and no chart" "$(ls "$T_DIR/rep2" 2>&1)"
+fi
+t_run "--no-charts without --report" 2 "$RIGOR" run "$T_DIR/ext.json" --no-charts
 if kill -0 "$T_LAST" 2>/dev/null; then t_ok "a target rigor did not start is left running"
 else t_fail "a target rigor did not start is left running"; fi
 

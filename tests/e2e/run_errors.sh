@@ -54,6 +54,11 @@ t_run "missing plan file" 2 "$RIGOR" run "$T_DIR/nope.json"
 t_has "... names it" "$T_ERR" "nope.json"
 t_run "--resume without -o" 2 "$RIGOR" run "$T_DIR/bad.json" --resume
 t_run "unknown option" 2 "$RIGOR" run --frobnicate "$T_DIR/bad.json"
+printf '{"concurrency": [1], "targets": [{"name": "a", "url": "http://127.0.0.1:1/"}]}\n' >"$T_DIR/one.json"
+t_run "--baseline naming no target" 2 "$RIGOR" run "$T_DIR/one.json" --baseline zz
+t_has "... says so" "$T_ERR" "--baseline: no target of $T_DIR/one.json is named 'zz'"
+t_run "--confidence out of range" 2 "$RIGOR" run "$T_DIR/one.json" --confidence 2
+t_run "two plan files" 2 "$RIGOR" run "$T_DIR/one.json" "$T_DIR/one.json"
 t_run "--help" 0 "$RIGOR" run --help
 t_has "--help documents the plan format" "$T_OUT" "docs/plan-format.md"
 t_run "help run" 0 "$RIGOR" help run
