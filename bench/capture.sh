@@ -14,6 +14,8 @@
 #      tshark -r F -Y http.response -T fields -e http.time   (once: it is slow)
 #    and the transaction counts of rigor, tshark and wrk side by side.
 # 3. Live: rigor capture -i lo during another wrk run: kernel drops and counts vs wrk's.
+# 4. The sidecar: rigor load -c50 --capture lo against rigor serve at full speed: the run's
+#    wire object (drops, requests) against the server's own count of responses.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -52,6 +54,7 @@ size=$(du -m "$pcap" | cut -f1)
 echo "capture file: $packets packets, ${size} MB, wrk completed $wrk_req requests, tcpdump dropped $td_drop"
 
 # ---- 2. offline timings
+load=$(cut -d' ' -f1 /proc/loadavg)
 timeit() {  # name, command...: appends "elapsed cpu" (seconds, GNU time) to $dir/t.NAME
     n=$1; shift
     /usr/bin/time -f "%e %U %S" -o "$dir/time.out" "$@" > /dev/null 2>&1 || true
@@ -91,6 +94,23 @@ live_drop=$(sed -n 's/^drops \([0-9]*\) (kernel), \([0-9]*\).*/\1/p' "$dir/live.
 live_pk=$(sed -n 's/^packets \([0-9]*\) .*/\1/p' "$dir/live.sum")
 echo "live: wrk $live_wrk requests ($live_rps req/s), rigor $live_tx transactions, $live_pk packets, kernel drops $live_drop"
 
+# ---- 4. the sidecar beside rigor load at full speed
+sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$RIGOR" serve --listen "127.0.0.1:$sport" -q --stats-file "$dir/serve.json" 2>/dev/null &
+sp=$!
+pids="$pids $sp"
+sleep 0.5
+"$RIGOR" load "http://127.0.0.1:$sport/" -c 50 -d "${secs}s" --capture lo -o "$dir/load.json" -q > /dev/null
+kill "$sp"; wait "$sp" 2>/dev/null || true
+set -- $(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]; s = json.load(open(sys.argv[2]))
+w = r["wire"]
+print(r["requests"], int(r["throughput_rps"]), w["requests"], w["drops"], w["ifdrops"], w["unmatched"],
+      s["responses"], r["latency"]["p50"], w["p50"], w["ttfb"]["p50"])' "$dir/load.json" "$dir/serve.json")
+sc_req=$1 sc_rps=$2 sc_wire=$3 sc_drop=$4 sc_ifdrop=$5 sc_unm=$6 sc_served=$7 sc_cp50=$8 sc_wp50=$9
+echo "sidecar: rigor load $sc_req requests ($sc_rps req/s), wire $sc_wire, server sent $sc_served, drops $sc_drop/$sc_ifdrop"
+
 # ---- the table
 python3 - "$top/docs/benchmarks.md" <<PY
 import sys
@@ -105,7 +125,8 @@ out = ["## Capture (bench/capture.sh)", "",
        "A loopback capture made by the script: tcpdump -i lo while \`wrk -t1 -c50 -d${secs}s\` drives a",
        "private nginx (one worker, 12-byte body): %d packets, ${size} MB, %s requests completed by wrk." % (pk, "$wrk_req"),
        "Offline times are medians of $rounds alternating rounds (tshark: one run); CPU = user + system",
-       "time of the process, which is what the 2 shared cores make steadiest.", "",
+       "time of the process. On this shared 2-core VM elapsed time includes waiting for a CPU (load",
+       "average %s while measuring), so CPU time is the steadier figure." % "$load", "",
        "| command | elapsed (s) | CPU (s) | packets per CPU second | CPU vs rigor (with log) |",
        "|---|---:|---:|---:|---:|"]
 for name, t, c in rows:
@@ -114,10 +135,14 @@ out += ["",
         "- rigor (writing every transaction as JSON) is **%.0f× faster than tshark** in CPU time (%.0f× elapsed)" % (c_ts / max(c_rl, 1e-3), t_ts / t_rl),
         "  and reads **%s packets per CPU second** (%s per elapsed second); it needs %.1f× the CPU time" % (format(int(pk / max(c_rl, 1e-3)), ","), format(int(pk / t_rl), ","), c_rl / max(c_td, 1e-3)),
         "  tcpdump takes just to read and rewrite the file.",
-        "- Transactions found: rigor %s complete (%s unmatched: requests in flight when wrk stopped), tshark %s" % ("$rigor_tx", "$rigor_unm", "$tshark_tx"),
+        "- Transactions found: rigor %s complete and %s unmatched, tshark %s" % ("$rigor_tx", "$rigor_unm", "$tshark_tx"),
         "  http.response lines, wrk %s completed requests (wrk does not count the responses in flight at its end)." % "$wrk_req",
         "- Live: \`rigor capture -i lo\` during a second wrk run (%s requests, %s req/s): %s transactions," % ("$live_wrk", "$live_rps", "$live_tx"),
-        "  %s packets, **%s kernel drops** (64 MiB buffer, 100 ms batches)." % ("$live_pk", "$live_drop"), ""]
+        "  %s packets, **%s kernel drops** (64 MiB buffer, 100 ms batches)." % ("$live_pk", "$live_drop"),
+        "- Sidecar: \`rigor load -c50 -d${secs}s --capture lo\` against \`rigor serve\` at full speed: %s requests" % "$sc_req",
+        "  in the window (%s req/s); the \`wire\` object counts %s transactions, the server sent %s responses" % ("$sc_rps", "$sc_wire", "$sc_served"),
+        "  (the window excludes the requests in flight at its edges), **%s kernel drops**, %s interface drops," % ("$sc_drop", "$sc_ifdrop"),
+        "  %s unmatched. Median latency: client %s us, wire %s us." % ("$sc_unm", "$sc_cp50", "$sc_wp50"), ""]
 text = open(p).read()
 start = text.index("## Capture (bench/capture.sh)")
 end = text.find("\n## ", start + 5)

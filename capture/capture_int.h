@@ -146,6 +146,8 @@ typedef struct cap_dir {
     uint32_t next_seq;        /* next byte expected, valid when synced */
     uint8_t synced, fin, resync, in_msg, dead, msg_done, fin_pending, orphan;
     uint32_t fin_seq;         /* sequence number of the FIN when it arrived early */
+    uint32_t peer_ack;        /* highest ACK the other side sent for this direction */
+    uint8_t peer_ack_valid;
     char hname[4];            /* first bytes of the header field being parsed */
     uint16_t hname_len;       /* its full length so far */
     uint8_t in_value;         /* the last header callback was a value */
@@ -250,6 +252,11 @@ void cap_flow_expire(cap_engine *e, uint64_t now);
 
 /* tcp.c: process one segment of flow f in direction d. */
 void cap_tcp_segment(cap_engine *e, cap_flow *f, int d, const cap_pkt *pkt);
+/*
+ * 1 when the receiver has acknowledged bytes of this direction that the capture has not
+ * delivered: a hole the capture missed, known before any later segment shows it.
+ */
+int cap_tcp_acked_hole(const cap_dir *dir);
 /* Drop buffered segments of a direction (flow close). */
 void cap_tcp_free_dir(cap_dir *dir);
 /* Deliver whatever is buffered out of order as a gap (end of flow). */

@@ -124,13 +124,10 @@ static int capture_loop(const cap_opts *o, cap_feed *fd)
     }
     /*
      * What the kernel still holds: with TPACKET_V3 a partly filled block reaches us only when
-     * its timer (the 100 ms read timeout) retires it, so keep reading a little longer.
+     * its timer (the 100 ms read timeout) retires it: read until all have been.
      */
-    uint64_t until = rg_now_ns() + 300000000u;
-    while (o->iface != NULL && !fd->done && rg_now_ns() < until) {
-        if (cap_feed_poll(fd, 100) == PCAP_ERROR)
-            break;
-    }
+    if (o->iface != NULL && !fd->done)
+        cap_feed_drain(fd, 100);
     return 0;
 }
 

@@ -205,11 +205,6 @@ static void forward_signal(int sig)
 /* Parent side of the privilege separation: wait for the child's runs and save them. */
 static int privsep_parent(int fd, json_t *ds, const char *path)
 {
-    struct sigaction sa = {.sa_handler = forward_signal};
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     json_error_t je;
     json_t *runs = json_loadfd(fd, JSON_DISABLE_EOF_CHECK, &je);
     close(fd);
@@ -264,6 +259,13 @@ int cmd_capture(int argc, char **argv)
     }
     int fds[2];
     fflush(stdout);
+    /* Installed before the fork so the parent never dies of a signal with its child running;
+     * the child replaces it with its own handler before reading any packet. */
+    struct sigaction sa = {.sa_handler = forward_signal};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     if (pipe(fds) != 0 || (child_pid = fork()) < 0) {
         json_decref(ds);
         return rg_fail(RG_EXIT_FAIL, "capture", "cannot fork: %s", strerror(errno));

@@ -105,7 +105,11 @@ static int64_t ns_to_us(uint64_t ns)
     return (int64_t)((ns + 500) / 1000);
 }
 
-/* Fold a matched transaction into its endpoint. */
+/*
+ * Fold a matched transaction into its endpoint. It counts as a request whatever its flags
+ * (the client did get its response), but its times enter the histograms only when no byte
+ * of it is missing: after a gap the first or last byte's time is not known.
+ */
 static void aggregate(cap_endpoint *ep, const cap_tx *t)
 {
     ep->requests++;
@@ -115,6 +119,8 @@ static void aggregate(cap_endpoint *ep, const cap_tx *t)
         ep->status_err++;
     ep->bytes_out += t->req_bytes;
     ep->bytes_in += t->resp_bytes;
+    if (t->flags & (CAP_TX_GAP | CAP_TX_TRUNCATED))
+        return;
     rg_hist_record(ep->latency, ns_to_us(t->t_resp_last - t->t_req_first));
     if (t->t_resp_first >= t->t_req_first)
         rg_hist_record(ep->ttfb, ns_to_us(t->t_resp_first - t->t_req_first));

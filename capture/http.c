@@ -66,7 +66,7 @@ static void q_pop(cap_flow *f)
 /* Grow the ring (power of two) keeping order; 0 or -1. */
 static int q_grow(cap_flow *f)
 {
-    uint32_t cap = f->q_cap ? f->q_cap * 2 : 4;
+    uint32_t cap = f->q_cap ? f->q_cap * 2 : 2;   /* most clients never pipeline */
     cap_tx *nq = malloc(cap * sizeof *nq);
     if (nq == NULL)
         return -1;
@@ -240,6 +240,10 @@ static void message_end(cap_engine *e, cap_flow *f, int d, int ok)
         return;
     }
     t->t_resp_last = ok ? dir->ts : 0;
+    /* The server answered bytes of the request the capture never saw (a hole not yet
+     * known to the reassembler, e.g. the end of an upload): its times cannot be trusted. */
+    if (!orphan && !t->req_done && cap_tcp_acked_hole(&f->dir[0]))
+        t->flags |= CAP_TX_GAP;
     cap_engine_emit(e, f, t);
     t->resp_begun = 0;
     dir->orphan = 0;

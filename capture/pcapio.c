@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/io.h"
 #include "core/units.h"
 #include "capture/pcapio_int.h"
 
@@ -158,6 +159,19 @@ int cap_feed_poll(cap_feed *fd, int timeout_ms)
     if (pfd.fd >= 0 && poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
         return PCAP_ERROR;
     return pcap_dispatch(fd->handle, -1, on_packet, (u_char *)fd);
+}
+
+void cap_feed_drain(cap_feed *fd, int timeout_ms)
+{
+    uint64_t start = rg_now_ns(), tmo = (uint64_t)timeout_ms * 1000000u;
+    for (;;) {
+        int n = cap_feed_poll(fd, timeout_ms);
+        uint64_t waited = rg_now_ns() - start;
+        if (n == PCAP_ERROR || fd->done || waited >= 20 * tmo)
+            break;
+        if (n <= 0 && waited >= 3 * tmo)   /* a quiet poll after every block has retired */
+            break;
+    }
 }
 
 int cap_drop_privileges(const char *user, char *err)

@@ -47,6 +47,13 @@ int cap_feed_dispatch(cap_feed *fd, int cnt);
  */
 int cap_feed_poll(cap_feed *fd, int timeout_ms);
 
+/*
+ * After a stop request: keep reading until every partly filled block has been retired by the
+ * kernel's timer (timeout_ms, the handle's read timeout) and a poll comes back empty; at most
+ * 20 timeouts, so a flood cannot keep a stopped capture alive.
+ */
+void cap_feed_drain(cap_feed *fd, int timeout_ms);
+
 /* As root: switch to user (groups, gid, uid) for good; 0, or -1 with err. No-op if not root. */
 int cap_drop_privileges(const char *user, char *err);
 

@@ -20,7 +20,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/io.h"
 #include "core/units.h"
 #include "capture/capture.h"
 #include "capture/pcapio_int.h"
@@ -34,7 +33,6 @@ struct cap_sidecar {
     cap_feed fd;
     pthread_t thread;
     atomic_int stop;
-    _Atomic uint64_t stop_ns;
 };
 
 static void *sidecar_main(void *arg)
@@ -44,11 +42,7 @@ static void *sidecar_main(void *arg)
         if (cap_feed_poll(&sc->fd, SIDECAR_TIMEOUT_MS) == PCAP_ERROR)
             return NULL;
     }
-    uint64_t until = atomic_load(&sc->stop_ns) + 3u * SIDECAR_TIMEOUT_MS * 1000000u;
-    while (rg_now_ns() < until) {
-        if (cap_feed_poll(&sc->fd, SIDECAR_TIMEOUT_MS) == PCAP_ERROR)
-            break;
-    }
+    cap_feed_drain(&sc->fd, SIDECAR_TIMEOUT_MS);
     return NULL;
 }
 
@@ -70,7 +64,6 @@ cap_sidecar *cap_sidecar_start(const char *iface, const char *filter, char *err)
         goto fail;
     cap_feed_init(&sc->fd, sc->p, sc->e);
     atomic_init(&sc->stop, 0);
-    atomic_init(&sc->stop_ns, 0);
     if (pthread_create(&sc->thread, NULL, sidecar_main, sc) != 0) {
         snprintf(err, RG_ERRLEN, "cannot start the capture thread");
         goto fail;
@@ -88,7 +81,6 @@ json_t *cap_sidecar_stop(cap_sidecar *sc)
 {
     if (sc == NULL)
         return NULL;
-    atomic_store(&sc->stop_ns, rg_now_ns());
     atomic_store(&sc->stop, 1);
     pthread_join(sc->thread, NULL);
     struct pcap_stat ps;

@@ -101,6 +101,16 @@ void cap_tcp_flush(cap_engine *e, cap_flow *f, int d)
     }
 }
 
+int cap_tcp_acked_hole(const cap_dir *dir)
+{
+    if (!dir->synced || !dir->peer_ack_valid)
+        return 0;
+    uint32_t a = dir->peer_ack;
+    if (dir->fin_pending && a == dir->fin_seq + 1)
+        a--;                               /* the FIN takes a sequence number, not a byte */
+    return (int32_t)(a - dir->next_seq) > 0;
+}
+
 void cap_tcp_free_dir(cap_dir *dir)
 {
     while (dir->ooo != NULL) {
@@ -167,6 +177,11 @@ void cap_tcp_segment(cap_engine *e, cap_flow *f, int d, const cap_pkt *p)
 {
     cap_dir *dir = &f->dir[d];
     handshake(f, d, p);
+    cap_dir *od = &f->dir[1 - d];
+    if ((p->flags & CAP_TH_ACK) && (!od->peer_ack_valid || (int32_t)(p->ack - od->peer_ack) > 0)) {
+        od->peer_ack = p->ack;             /* what the receiver has: see cap_tcp_acked_hole */
+        od->peer_ack_valid = 1;
+    }
     if (p->flags & CAP_TH_SYN) {
         dir->next_seq = p->seq + 1;        /* data on a SYN (TFO) is not followed */
         dir->synced = 1;

@@ -70,6 +70,18 @@ kill -TERM "$solo"; wait "$solo"; rc=$?
 [ "$(wc -l < "$T_DIR/solo.jsonl")" -eq 2 ] && t_ok "its log has both requests" ||
     t_fail "solo log" "$(wc -l < "$T_DIR/solo.jsonl") lines"
 
+# The `any` device delivers Linux cooked frames (SLL2): the same requests, each seen once.
+"$RIGOR" capture -i any -f "tcp port $port" -c 1000000 --log "$T_DIR/any.jsonl" >"$T_DIR/any.out" 2>&1 &
+anyp=$!
+T_PIDS="$T_PIDS $anyp"
+i=0; while ! grep -q "dropped privileges" "$T_DIR/any.out" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+ab -q -n 50 -c 2 "http://127.0.0.1:$port/" > /dev/null 2>&1
+sleep 0.3
+kill -INT "$anyp"; wait "$anyp"
+[ "$(wc -l < "$T_DIR/any.jsonl")" -eq 50 ] && t_ok "-i any (SLL2): 50 transactions" ||
+    t_fail "-i any" "$(wc -l < "$T_DIR/any.jsonl") lines; $(cat "$T_DIR/any.out")"
+t_has "-i any: the count stopped nothing" "$T_DIR/any.out" "complete 50,"
+
 # --duration ends a capture by itself; --user root keeps root (no privilege separation).
 t_run "--duration stops a quiet capture" 0 timeout 10 "$RIGOR" capture -i lo -f "tcp port $port" -d 500ms --user root -o "$T_DIR/d.json"
 t_lacks "--user root: no drop" "$T_ERR" "dropped privileges"

@@ -57,6 +57,22 @@ PY
 t_has "runs and log agree with ab and curl" "$T_DIR/check" "ok"
 [ -s "$T_DIR/check" ] && sed 's/^/#   /' "$T_DIR/check" | grep -v '^#   ok$'
 
+# An independent reference: tshark's http.time (request frame -> response frame). Every message
+# here fits one segment, so the sorted lists of latencies must agree to the nanosecond.
+if command -v tshark >/dev/null 2>&1; then
+    tshark -r "$pcap" -Y http.response -T fields -e http.time 2>/dev/null > "$T_DIR/tshark.txt"
+    python3 - "$T_DIR/tx.jsonl" "$T_DIR/tshark.txt" > "$T_DIR/ref" 2>&1 <<'PY'
+import json, sys
+ours = sorted(t["t_resp_last"] - t["t_req_first"] for t in map(json.loads, open(sys.argv[1])))
+theirs = sorted(round(float(l) * 1e9) for l in open(sys.argv[2]) if l.strip())
+assert len(ours) == len(theirs), (len(ours), len(theirs))
+bad = [(a, b) for a, b in zip(ours, theirs) if abs(a - b) > 1]
+assert not bad, bad[:5]
+print("ok", len(ours))
+PY
+    t_has "latencies equal tshark's http.time" "$T_DIR/ref" "ok"
+fi
+
 # The filter applies to files too: only the IPv6 traffic.
 t_run "filter on a file" 0 "$RIGOR" capture -r "$pcap" -f "ip6" -q --log "$T_DIR/v6.jsonl"
 [ "$(wc -l < "$T_DIR/v6.jsonl")" -eq "$n3" ] && t_ok "ip6 filter keeps the IPv6 transactions" ||

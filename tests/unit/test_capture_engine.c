@@ -102,6 +102,32 @@ static void test_flow_bound_and_idle(void)
     sy_free(&t);
 }
 
+/* A request with a hole but a complete response: a request, but no histogram entry. */
+static void test_request_gap(void)
+{
+    sy_trace t = {.dlt = DLT_EN10MB};
+    sy_conn c;
+    sy_conn_init(&c, &t, 0, 40000, 80);
+    sy_handshake(&c, T0, 10 * US);
+    sy_send(&c, 0, T0 + 100 * US, "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 8\r\n\r\n1234");
+    c.cseq += 4;                                      /* "5678" lost to the capture */
+    sy_send(&c, 1, T0 + 300 * US, RESP);
+    sy_fin(&c, 0, T0 + 400 * US);
+    sy_fin(&c, 1, T0 + 400 * US);
+    cap_engine *e = feed(&t, NULL);
+    cap_engine_finish(e);
+    CHECK_INT(ntx, 1);
+    CHECK(flags_seen[0] & CAP_TX_GAP);
+    CHECK_INT(e->st.complete, 1);
+    CHECK(e->endpoints != NULL);
+    if (e->endpoints) {
+        CHECK_INT(e->endpoints->requests, 1);
+        CHECK_INT(rg_hist_count(e->endpoints->latency), 0);
+    }
+    cap_engine_free(e);
+    sy_free(&t);
+}
+
 /* More out-of-order segments than the bound: the hole becomes a gap, parsing resumes. */
 static void test_ooo_bound(void)
 {
@@ -313,6 +339,7 @@ int main(void)
     RUN(test_reset_and_unmatched);
     RUN(test_flow_bound_and_idle);
     RUN(test_ooo_bound);
+    RUN(test_request_gap);
     RUN(test_fragments_truncation_malformed);
     RUN(test_prefixes);
     RUN(test_ip_options_and_extensions);
