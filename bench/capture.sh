@@ -18,9 +18,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 RIGOR=${RIGOR:-$top/rigor}
-secs=${BENCH_SECONDS:-4}
+secs=${BENCH_SECONDS:-8}
 rounds=${BENCH_ROUNDS:-3}
-for t in wrk tcpdump tshark nginx python3; do
+for t in wrk tcpdump tshark nginx python3 /usr/bin/time; do
     command -v $t >/dev/null 2>&1 || { echo "bench/capture.sh: $t is needed (sh tools/deps.sh --bench)"; exit 1; }
 done
 [ "$(id -u)" -eq 0 ] || { echo "bench/capture.sh: run as root (live capture on lo)"; exit 1; }
@@ -52,15 +52,10 @@ size=$(du -m "$pcap" | cut -f1)
 echo "capture file: $packets packets, ${size} MB, wrk completed $wrk_req requests, tcpdump dropped $td_drop"
 
 # ---- 2. offline timings
-timeit() {  # name, command...: appends "elapsed cpu" (seconds) to $dir/t.NAME
+timeit() {  # name, command...: appends "elapsed cpu" (seconds, GNU time) to $dir/t.NAME
     n=$1; shift
-    python3 -c '
-import os, resource, subprocess, sys, time
-t = time.monotonic()
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-e = time.monotonic() - t
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(e, r.ru_utime + r.ru_stime)' "$@" >> "$dir/t.$n"
+    /usr/bin/time -f "%e %U %S" -o "$dir/time.out" "$@" > /dev/null 2>&1 || true
+    awk '{print $1, $2 + $3}' "$dir/time.out" >> "$dir/t.$n"
 }
 i=0
 while [ $i -lt "$rounds" ]; do

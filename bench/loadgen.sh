@@ -149,12 +149,12 @@ while [ $r -le "$ROUNDS" ]; do
 done
 
 # --- 2. 10,000 connections held against rigor serve --------------------------------------
-"$RIGOR" load "http://127.0.0.1:$SP/" -t 2 -c 10000 -d 10s --timeout 30s -q -o "$W/c10k.json" >/dev/null 2>"$W/c10k.err" &
+"$RIGOR" load "http://127.0.0.1:$SP/" -t 2 -c 10000 --warmup 3s -d 10s --timeout 30s -q -o "$W/c10k.json" >/dev/null 2>"$W/c10k.err" &
 LG=$!
-sleep 7
+sleep 9
 held=$(ss -Htn state established "( dport = :$SP )" 2>/dev/null | wc -l)
 wait $LG
-echo "bench: 10k connections: $held established at 7 s" >&2
+echo "bench: 10k connections: $held established at 9 s" >&2
 
 # --- 3. open-loop accuracy ---------------------------------------------------------------
 : > "$W/open.tsv"
@@ -220,8 +220,8 @@ for target, title in (("nginx", "nginx 1 worker, 12-byte body, no access log"),
 try:
     c = json.load(open(W + "/c10k.json"))["runs"][0]
     errs = sum(c["errors"].values())
-    out.append(f"\n**10,000 connections** against `rigor serve` (`rigor load -t2 -c10000 -d10s`): "
-               f"{held} connections established at 7 s, {c['requests']:,} requests, "
+    out.append(f"\n**10,000 connections** against `rigor serve` (`rigor load -t2 -c10000 --warmup 3s -d10s`): "
+               f"{held} connections established at 9 s, {c['requests']:,} requests, "
                f"{c['throughput_rps']:,.0f} req/s, {errs} errors, p99 {fmt_us(c['latency']['p99'])}.")
 except Exception as e:
     out.append(f"\n**10,000 connections**: failed ({e}).")

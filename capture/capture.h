@@ -19,6 +19,8 @@ typedef struct cap_sidecar cap_sidecar;
  * Start sniffing iface with the BPF filter (e.g. "tcp port 8080") on a new thread; returns
  * once the handle is active, so no packet of the run is missed. NULL with err (RG_ERRLEN)
  * when the device cannot be opened (permissions, no such device) or the filter is bad.
+ * filter NULL means "tcp or vlan". Privileges are not dropped (setuid is process-wide and
+ * the caller must still write its dataset): the process needs root or CAP_NET_RAW.
  */
 cap_sidecar *cap_sidecar_start(const char *iface, const char *filter, char *err);
 

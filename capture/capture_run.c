@@ -43,7 +43,8 @@ static pcap_t *open_source(const cap_opts *o, int *rc)
             return NULL;
         }
     } else if ((p = cap_open_file(o->file, o->filter, err, &bad)) == NULL) {
-        *rc = rg_usage_error("capture", "%s", err);
+        *rc = bad ? rg_usage_error("capture", "%s", err)
+                  : rg_fail(RG_EXIT_USAGE, "capture", "%s", err);
         return NULL;
     }
     *rc = 0;
@@ -60,11 +61,14 @@ static int open_outputs(const cap_opts *o, pcap_t *p, outputs *out)
 {
     memset(out, 0, sizeof *out);
     if (o->wfile != NULL && (out->dumper = pcap_dump_open(p, o->wfile)) == NULL)
-        return rg_usage_error("capture", "cannot write '%s': %s", o->wfile, pcap_geterr(p));
+        return rg_fail(RG_EXIT_USAGE, "capture", "cannot write '%s': %s", o->wfile, pcap_geterr(p));
     if (o->logfile != NULL) {
+        static char buf[1 << 20];          /* one log per process; fewer write calls */
         out->log = strcmp(o->logfile, "-") == 0 ? stdout : fopen(o->logfile, "w");
         if (out->log == NULL)
-            return rg_usage_error("capture", "cannot write '%s': %m", o->logfile);
+            return rg_fail(RG_EXIT_USAGE, "capture", "cannot write '%s': %m", o->logfile);
+        if (out->log != stdout)
+            setvbuf(out->log, buf, _IOFBF, sizeof buf);
         if ((out->writer = cap_log_new(out->log)) == NULL)
             return rg_fail(RG_EXIT_FAIL, "capture", "out of memory");
     }
@@ -106,9 +110,9 @@ static int capture_loop(const cap_opts *o, cap_feed *fd)
         int n = o->file ? cap_feed_dispatch(fd, -1) : cap_feed_poll(fd, 100);
         if (n == PCAP_ERROR) {
             if (o->file != NULL)
-                return rg_usage_error("capture", "%s: %s (after %llu packets)", o->file,
-                                      pcap_geterr(fd->handle),
-                                      (unsigned long long)fd->engine->st.packets);
+                return rg_fail(RG_EXIT_USAGE, "capture", "%s: %s (after %llu packets)", o->file,
+                               pcap_geterr(fd->handle),
+                               (unsigned long long)fd->engine->st.packets);
             return rg_fail(RG_EXIT_FAIL, "capture", "%s", pcap_geterr(fd->handle));
         }
         if (n == PCAP_ERROR_BREAK || g_stop || fd->done)

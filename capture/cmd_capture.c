@@ -43,8 +43,9 @@ static const char usage[] =
     "  -r, --read FILE        read a pcap or pcapng file ('-' = stdin)\n"
     "\n"
     "Options:\n"
-    "  -f, --filter EXPR      BPF filter (default: tcp), e.g. 'tcp port 8080'\n"
-    "  -o, --output DATASET   append one run per server endpoint to this dataset (created if absent)\n"
+    "  -f, --filter EXPR      BPF filter, e.g. 'tcp port 8080' (default: live 'tcp or vlan',\n"
+    "                         a file: none; only TCP is decoded either way)\n"
+    "  -o, --output DATASET   append one run per server endpoint to DATASET (created if absent)\n"
     "      --log FILE         write one JSON object per transaction (JSON Lines; '-' = stdout)\n"
     "  -w, --write FILE       also save the captured packets (pcap, nanosecond stamps)\n"
     "      --label NAME       target label of the runs (default: the endpoint ADDR:PORT)\n"
@@ -126,7 +127,7 @@ static int parse_value(int c, const char *v, cap_opts *o)
 static int parse_opts(int argc, char **argv, cap_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->filter = "tcp";
+    o->filter = NULL;      /* default chosen once the source is known */
     o->user = "nobody";
     o->snaplen = CAP_SNAPLEN;
     o->buffer = 64 << 20;
@@ -165,6 +166,13 @@ static int parse_opts(int argc, char **argv, cap_opts *o)
         return rg_usage_error("capture", "--duration applies to live captures (-i) only");
     if (o->file && rg_check_input_file("capture", o->file, 1) != 0)
         return RG_EXIT_USAGE;
+    /*
+     * Default filter. Live: "tcp or vlan" keeps the kernel from copying what the engine would
+     * drop, while VLAN-tagged frames (which BPF's "tcp" does not look into) still reach the
+     * decoder. A file: no filter at all; the decoder keeps TCP itself at any VLAN depth.
+     */
+    if (o->filter == NULL)
+        o->filter = o->iface ? CAP_DEFAULT_FILTER : "";
     return 0;
 }
 
@@ -181,7 +189,8 @@ static int check_dataset_dir(const char *path)
     else
         *slash = '\0';
     if (access(dir, W_OK) != 0)
-        return rg_usage_error("capture", "cannot write a dataset in '%s': %s", dir, strerror(errno));
+        return rg_usage_error("capture", "cannot write a dataset in '%s': %s", dir,
+                              strerror(errno));
     return 0;
 }
 

@@ -146,7 +146,8 @@ static int on_field(http_parser *p, const char *at, size_t n)
     }
     for (size_t i = 0; i < n && dir->hname_len + i < sizeof dir->hname; i++)
         dir->hname[dir->hname_len + i] = at[i];
-    dir->hname_len = (uint16_t)(dir->hname_len + (n > 1000 ? 1000 : n));
+    if (dir->hname_len < 1000)             /* only "is it 4 long?" matters: saturate */
+        dir->hname_len = (uint16_t)(dir->hname_len + (n > 1000 ? 1000 : n));
     return 0;
 }
 
@@ -194,7 +195,8 @@ static int on_complete(http_parser *p)
     return 0;
 }
 
-static const http_parser_settings settings = {
+/* Requests need the URI and the Host header; responses only their boundaries and status. */
+static const http_parser_settings req_settings = {
     .on_message_begin = on_begin,
     .on_url = on_url,
     .on_header_field = on_field,
@@ -202,6 +204,12 @@ static const http_parser_settings settings = {
     .on_headers_complete = on_headers,
     .on_message_complete = on_complete,
 };
+static const http_parser_settings resp_settings = {
+    .on_message_begin = on_begin,
+    .on_headers_complete = on_headers,
+    .on_message_complete = on_complete,
+};
+#define SETTINGS(d) ((d) == 0 ? &req_settings : &resp_settings)
 
 /* A message of direction d ended (complete when ok, else cut short). */
 static void message_end(cap_engine *e, cap_flow *f, int d, int ok)
@@ -279,7 +287,7 @@ void cap_http_data(cap_engine *e, cap_flow *f, int d, const uint8_t *data, size_
         dir->parser.data = f;
     }
     while (len > 0) {
-        size_t n = http_parser_execute(&dir->parser, &settings, (const char *)data, len);
+        size_t n = http_parser_execute(&dir->parser, SETTINGS(d), (const char *)data, len);
         dir->msg_bytes += n;
         if (HTTP_PARSER_ERRNO(&dir->parser) == HPE_PAUSED) {
             http_parser_pause(&dir->parser, 0);
@@ -321,7 +329,7 @@ void cap_http_eof(cap_engine *e, cap_flow *f, int d)
     cap_dir *dir = &f->dir[d];
     if (dir->dead || dir->resync || !dir->in_msg)
         return;
-    http_parser_execute(&dir->parser, &settings, NULL, 0);   /* ends close-delimited bodies */
+    http_parser_execute(&dir->parser, SETTINGS(d), NULL, 0);   /* ends close-delimited bodies */
     if (HTTP_PARSER_ERRNO(&dir->parser) == HPE_PAUSED) {
         http_parser_pause(&dir->parser, 0);
         message_end(e, f, d, 1);

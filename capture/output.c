@@ -132,15 +132,35 @@ static char *put_str(char *p, const char *s, size_t n)
 
 static char *put_u64(char *p, uint64_t v)
 {
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = tmp[--n];
-    return p;
+    int n = 24;
+    while (v >= 100) {                     /* two digits per division */
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        tmp[--n] = pairs[2 * r + 1];
+        tmp[--n] = pairs[2 * r];
+    }
+    if (v >= 10) {
+        tmp[--n] = pairs[2 * v + 1];
+        tmp[--n] = pairs[2 * v];
+    } else
+        tmp[--n] = (char)('0' + v);
+    memcpy(p, tmp + n, (size_t)(24 - n));
+    return p + (24 - n);
+}
+
+/* A string we formatted ourselves (addresses, method names): plain ASCII, nothing to escape. */
+static char *put_plain(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    *p++ = '"';
+    memcpy(p, s, n);
+    p[n] = '"';
+    return p + n + 1;
 }
 
 static char *put_key(char *p, const char *k)
@@ -165,13 +185,12 @@ void cap_log_tx(void *ctx, const cap_flow *f, const cap_tx *t)
     p = put_ns(p, ",\"t_req_last\":", t->t_req_last);
     p = put_ns(p, ",\"t_resp_first\":", t->t_resp_first);
     p = put_ns(p, ",\"t_resp_last\":", t->t_resp_last);
-    p = put_str(put_key(p, ",\"client\":"), f->cname, strlen(f->cname));
-    p = put_str(put_key(p, ",\"server\":"), f->sname, strlen(f->sname));
+    p = put_plain(put_key(p, ",\"client\":"), f->cname);
+    p = put_plain(put_key(p, ",\"server\":"), f->sname);
     p = put_key(p, ",\"method\":");
-    if (t->method >= 0) {
-        const char *m = http_method_str((enum http_method)t->method);
-        p = put_str(p, m, strlen(m));
-    } else
+    if (t->method >= 0)
+        p = put_plain(p, http_method_str((enum http_method)t->method));
+    else
         p = put_key(p, "null");
     p = put_key(p, ",\"host\":");
     p = t->host_len ? put_str(p, t->host, t->host_len) : put_key(p, "null");
@@ -185,7 +204,7 @@ void cap_log_tx(void *ctx, const cap_flow *f, const cap_tx *t)
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {
         if (t->flags & (1u << i)) {
             p = put_key(p, sep);
-            p = put_str(p, names[i], strlen(names[i]));
+            p = put_plain(p, names[i]);
             sep = ",";
         }
     }
@@ -230,8 +249,9 @@ static json_t *endpoint_run(const cap_engine *e, const cap_endpoint *ep, const j
     cap_fmt_endpoint(name, sizeof name, ep->addr, ep->port, ep->v6);
     snprintf(url, sizeof url, "http://%s", name);
     const char *target = label ? label : name;
+    const char *start = ep->first_ns ? rg_rfc3339(started, sizeof started, ep->first_ns) : NULL;
     json_t *r = rg_run_new(target, url, 0, 0, next_run_index(ds, target, url), "capture",
-                           complete, ep->first_ns ? rg_rfc3339(started, sizeof started, ep->first_ns) : NULL);
+                           complete, start);
     double dur = ep->last_ns > ep->first_ns ? (double)(ep->last_ns - ep->first_ns) / 1e9 : 0;
     json_object_set_new(r, "duration_s", json_real(dur));
     json_object_set_new(r, "requests", json_integer((json_int_t)ep->requests));
@@ -247,7 +267,8 @@ static json_t *endpoint_run(const cap_engine *e, const cap_endpoint *ep, const j
     json_object_set_new(r, "status", st);
     json_object_set_new(r, "bytes_in", json_integer((json_int_t)ep->bytes_in));
     json_object_set_new(r, "bytes_out", json_integer((json_int_t)ep->bytes_out));
-    json_object_set_new(r, "throughput_rps", dur > 0 ? json_real((double)ep->requests / dur) : json_null());
+    json_object_set_new(r, "throughput_rps",
+                        dur > 0 ? json_real((double)ep->requests / dur) : json_null());
     json_object_set_new(r, "latency", rg_latency_json(ep->latency));
     json_object_set_new(r, "ttfb", rg_latency_json(ep->ttfb));
     json_object_set_new(r, "server_time", rg_latency_json(ep->server_time));
@@ -330,11 +351,10 @@ void cap_print_summary(FILE *fp, const cap_engine *e)
         char name[80];
         cap_fmt_endpoint(name, sizeof name, ep->addr, ep->port, ep->v6);
         int n = rg_hist_count(ep->latency) > 0;
-        fprintf(fp, "  %-24s %8" PRIu64 " requests  latency p50 %s p99 %s  ttfb p50 %s  server p50 %s\n",
-                name, ep->requests,
-                n ? rg_fmt_us(a, sizeof a, (double)rg_hist_percentile(ep->latency, 50), 3) : "-",
-                n ? rg_fmt_us(b, sizeof b, (double)rg_hist_percentile(ep->latency, 99), 3) : "-",
-                n ? rg_fmt_us(c, sizeof c, (double)rg_hist_percentile(ep->ttfb, 50), 3) : "-",
-                n ? rg_fmt_us(d, sizeof d, (double)rg_hist_percentile(ep->server_time, 50), 3) : "-");
+#define PCT(buf, h, p) (n ? rg_fmt_us(buf, sizeof buf, (double)rg_hist_percentile(h, p), 3) : "-")
+        fprintf(fp, "  %-24s %8" PRIu64 " requests  latency p50 %s p99 %s  ttfb p50 %s"
+                "  server p50 %s\n", name, ep->requests, PCT(a, ep->latency, 50),
+                PCT(b, ep->latency, 99), PCT(c, ep->ttfb, 50), PCT(d, ep->server_time, 50));
+#undef PCT
     }
 }

@@ -8,6 +8,7 @@
 #include "capture/capture_int.h"
 
 #define CAP_SNAPLEN 262144
+#define CAP_DEFAULT_FILTER "tcp or vlan"
 
 typedef struct cap_live_opts {
     const char *iface;

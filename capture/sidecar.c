@@ -55,8 +55,8 @@ static void *sidecar_main(void *arg)
 cap_sidecar *cap_sidecar_start(const char *iface, const char *filter, char *err)
 {
     int bad;
-    cap_live_opts lo = {iface, filter ? filter : "tcp", CAP_SNAPLEN, SIDECAR_TIMEOUT_MS,
-                        SIDECAR_BUFFER, 0};
+    cap_live_opts lo = {iface, filter ? filter : CAP_DEFAULT_FILTER, CAP_SNAPLEN,
+                        SIDECAR_TIMEOUT_MS, SIDECAR_BUFFER, 0};
     cap_sidecar *sc = calloc(1, sizeof *sc);
     if (sc == NULL) {
         snprintf(err, RG_ERRLEN, "out of memory");

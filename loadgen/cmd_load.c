@@ -6,13 +6,16 @@
  * -o dataset — each ends with one line on stderr and exit status 2. The sweep itself (cells,
  * runs, dataset, summary, interrupt) is load_sweep.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/cli.h"
 #include "core/io.h"
+#include "core/log.h"
 #include "core/units.h"
 #include "loadgen/lg_int.h"
 #include "loadgen/load_int.h"
@@ -192,9 +195,32 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
         c->server_pid = (pid_t)v;
         return 0;
     case OPT_CAPTURE: c->capture_iface = arg; return 0;
-    case 'q': o->quiet = true; return 0;
+    case 'q':
+        o->quiet = true;
+        rg_log_level = RG_LOG_WARN;   /* core/log.h: -q keeps warnings and errors only */
+        return 0;
     }
     return -1;
+}
+
+/* -o FILE must be writable before the first run is spent: its directory must exist. */
+static int check_output(const char *path, char *err)
+{
+    if (path == NULL || strcmp(path, "-") == 0)
+        return 0;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (access(dir, W_OK | X_OK) < 0)
+        return snprintf(err, RG_ERRLEN, "cannot write -o %.200s: directory %.200s: %s", path, dir,
+                        strerror(errno)), -1;
+    return 0;
 }
 
 /* Checks that need the whole command line: URL, method, host, exclusive options. */
@@ -211,6 +237,8 @@ static int check_all(lg_load_opts *o, int seen, char *err)
     size_t reqlen;
     char *req = lg_request_build(&o->cfg, &u, &reqlen, err);
     int rc = req == NULL ? -1 : lg_url_resolve(&u, &ss, &len, err);
+    if (rc == 0)
+        rc = check_output(o->out, err);
     free(req);
     lg_url_free(&u);
     return rc;

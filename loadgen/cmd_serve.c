@@ -226,6 +226,10 @@ static int serve_until_signal(const lg_serve_opts *o, const char *stats, bool qu
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    /* A shell starts background jobs with SIGINT ignored, and an ignored signal is dropped
+     * even while blocked: restore the default so sigwait sees it. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     pthread_sigmask(SIG_BLOCK, &set, NULL);   /* inherited by the engine's threads */
     signal(SIGPIPE, SIG_IGN);
     lg_server *s = lg_serve_start(o, err);

@@ -45,7 +45,7 @@ typedef struct sv_conn {
     int fd;
     bool closing;             /* close once the output is written */
     bool stalled;
-    bool epout;
+    uint32_t events;          /* what epoll watches now (see update_events) */
     int fault;                /* set by the parser callback */
     http_parser parser;
     char *out;
@@ -146,10 +146,26 @@ static int out_append(sv_conn *c, const char *p, size_t n)
     return 0;
 }
 
-static void sv_set_events(sv_conn *c, uint32_t ev)
+/*
+ * Watch what the connection's state needs: input while it is open for requests, output while
+ * some is pending, only the hang-up once stalled, nothing more to read once closing.
+ * epoll_ctl only when that changes (never on the keep-alive fast path).
+ */
+static void update_events(sv_conn *c)
 {
+    uint32_t ev;
+    bool out = c->out_off < c->out_len;
+    if (c->stalled)
+        ev = EPOLLRDHUP;
+    else if (c->closing)
+        ev = out ? EPOLLOUT : 0;
+    else
+        ev = EPOLLIN | EPOLLRDHUP | (out ? EPOLLOUT : 0);
+    if (ev == c->events)
+        return;
     struct epoll_event e = {.events = ev, .data.ptr = c};
     epoll_ctl(c->t->epfd, EPOLL_CTL_MOD, c->fd, &e);
+    c->events = ev;
 }
 
 static void conn_free(sv_conn *c)
@@ -175,9 +191,7 @@ static int flush(sv_conn *c)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN) {
-            if (!c->epout)
-                sv_set_events(c, EPOLLIN | EPOLLOUT | EPOLLRDHUP);
-            c->epout = true;
+            update_events(c);
             return 0;
         }
         if (n <= 0) {
@@ -191,9 +205,7 @@ static int flush(sv_conn *c)
         conn_free(c);
         return -1;
     }
-    if (c->epout)
-        sv_set_events(c, c->stalled ? EPOLLRDHUP : EPOLLIN | EPOLLRDHUP);
-    c->epout = false;
+    update_events(c);
     return 0;
 }
 
@@ -295,9 +307,20 @@ static int do_fault(sv_conn *c)
         return flush(c);
     default:   /* stall: answer nothing more, wait for the client to hang up */
         c->stalled = true;
-        sv_set_events(c, EPOLLRDHUP);
+        update_events(c);
         return flush(c);
     }
+}
+
+/* The client sent its last byte (EOF or half-close): answer what it asked, then close. */
+static void peer_done(sv_conn *c)
+{
+    if (c->pend_n == 0 && c->out_off >= c->out_len) {
+        conn_free(c);
+        return;
+    }
+    c->closing = true;
+    update_events(c);
 }
 
 static void handle_read(sv_conn *c)
@@ -306,7 +329,11 @@ static void handle_read(sv_conn *c)
     ssize_t n = read(c->fd, t->rbuf, SV_RBUF);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
-    if (n <= 0) {
+    if (n == 0) {
+        peer_done(c);
+        return;
+    }
+    if (n < 0) {
         conn_free(c);
         return;
     }
@@ -318,7 +345,7 @@ static void handle_read(sv_conn *c)
     }
     if (e == HPE_PAUSED) {          /* a request that closes the connection */
         c->closing = true;
-        sv_set_events(c, EPOLLRDHUP);
+        update_events(c);
     } else if (e != HPE_OK || (used != (size_t)n && !c->parser.upgrade)) {
         static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
                                   "Connection: close\r\n\r\n";
@@ -349,6 +376,7 @@ static void handle_accept(sv_thread *t)
         }
         c->t = t;
         c->fd = fd;
+        c->events = ev.events;
         c->next = t->conns;
         if (t->conns)
             t->conns->prev = c;
@@ -369,10 +397,12 @@ static void conn_event(sv_conn *c, uint32_t ev)
     }
     if ((ev & EPOLLOUT) && flush(c) < 0)
         return;
-    if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR))
+    if (ev & (EPOLLHUP | EPOLLERR))
+        conn_free(c);   /* reset or fully closed: nobody to answer */
+    else if (ev & EPOLLIN)
         handle_read(c);
     else if (ev & EPOLLRDHUP)
-        conn_free(c);
+        peer_done(c);
 }
 
 static void fire_timers(sv_thread *t, uint64_t now)

@@ -56,6 +56,20 @@ t_has "dataset saved by the parent holds every request" "$T_DIR/check" "ok"
 t_run "the -w file reads back" 0 "$RIGOR" capture -r "$T_DIR/live.pcap" -q --log "$T_DIR/again.jsonl"
 cmp -s "$T_DIR/again.jsonl" "$T_DIR/live.jsonl" && t_ok "-w file gives the same log" || t_fail "-w log differs"
 
+# Without -o there is no second process: the capture itself runs as nobody; SIGTERM ends it.
+"$RIGOR" capture -i lo -f "tcp port $port" -q --log "$T_DIR/solo.jsonl" 2>"$T_DIR/solo.err" &
+solo=$!
+T_PIDS="$T_PIDS $solo"
+i=0; while ! grep -q "dropped privileges" "$T_DIR/solo.err" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+grep -Eq '^Uid:[[:space:]]+65534[[:space:]]+65534[[:space:]]+65534' "/proc/$solo/status" &&
+    t_ok "without -o the capture process itself is nobody" || t_fail "solo uid" "$(grep Uid "/proc/$solo/status" 2>&1)"
+curl -s -o /dev/null -o /dev/null "http://127.0.0.1:$port/" "http://127.0.0.1:$port/"
+sleep 0.3
+kill -TERM "$solo"; wait "$solo"; rc=$?
+[ "$rc" -eq 0 ] && t_ok "SIGTERM ends it with status 0" || t_fail "SIGTERM exit $rc"
+[ "$(wc -l < "$T_DIR/solo.jsonl")" -eq 2 ] && t_ok "its log has both requests" ||
+    t_fail "solo log" "$(wc -l < "$T_DIR/solo.jsonl") lines"
+
 # --duration ends a capture by itself; --user root keeps root (no privilege separation).
 t_run "--duration stops a quiet capture" 0 timeout 10 "$RIGOR" capture -i lo -f "tcp port $port" -d 500ms --user root -o "$T_DIR/d.json"
 t_lacks "--user root: no drop" "$T_ERR" "dropped privileges"

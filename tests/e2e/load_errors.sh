@@ -39,6 +39,8 @@ t_run "-o newer dataset" 2 "$RIGOR" load "$U" -n 1 -o "$D/newer.json"
 echo '{not json' > "$D/broken.json"
 t_run "-o broken dataset" 2 "$RIGOR" load "$U" -n 1 -o "$D/broken.json"
 t_has "-o broken: file named" "$T_ERR" "broken.json"
+t_run "-o in a missing directory" 2 "$RIGOR" load "$U" -n 1 -o "$D/no/such/dir.json"
+t_has "-o missing directory: message" "$T_ERR" "cannot write"
 t_run "--help" 0 "$RIGOR" load --help
 t_has "--help lists --rate" "$T_OUT" "--rate"
 
@@ -55,21 +57,22 @@ t_run "fd limit stops the run" 1 sh -c "ulimit -n 100 && exec \"\$0\" load \"\$1
 t_has "fd limit: says so" "$T_ERR" "file descriptors but the limit is 100"
 
 # every fault mode gives its error kind; completed + failed = -n exactly
-check_fault() {  # mode kind
+check_fault() {  # mode kind [requests]
+    n=${3:-200}
     serve_start --fault "$1" --fault-rate 0.25
-    t_run "fault $1: run" 0 "$RIGOR" load "$URL" -n 200 -c 4 --timeout 300ms -q -o "$D/f_$1.json"
+    t_run "fault $1: run" 0 "$RIGOR" load "$URL" -n "$n" -c 4 --timeout 300ms -q -o "$D/f_$1.json"
     serve_stop
     t_true "fault $1: counted as '$2' errors" \
         "d['runs'][0]['errors']['$2'] > 0 and sum(v for k, v in d['runs'][0]['errors'].items() if k != '$2') == 0" "$D/f_$1.json"
-    t_true "fault $1: requests + errors = 200" \
-        "d['runs'][0]['requests'] + d['runs'][0]['errors']['$2'] == 200" "$D/f_$1.json"
+    t_true "fault $1: requests + errors = $n" \
+        "d['runs'][0]['requests'] + d['runs'][0]['errors']['$2'] == $n" "$D/f_$1.json"
     t_eq "fault $1: matches the server's fault count" \
         "$(jq_py "$D/f_$1.json" "d['runs'][0]['errors']['$2']")" "$(jq_py "$D/stats.json" "d['faults']['$1']")"
 }
 check_fault close read
 check_fault reset read
 check_fault garbage protocol
-check_fault stall timeout
+check_fault stall timeout 60
 
 # 5xx: completed requests that are also status errors
 serve_start --status 503

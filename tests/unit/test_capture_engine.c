@@ -182,6 +182,50 @@ static void test_prefixes(void)
     CHECK_INT(cap_decode(147, (const uint8_t *)"", 0, &pkt), CAP_DEC_UNSUP);
 }
 
+/* IPv4 options and IPv6 extension headers are skipped; an IPv6 fragment is flagged. */
+static void test_ip_options_and_extensions(void)
+{
+    uint8_t f4[14 + 24 + 20 + 4], f6[14 + 40 + 8 + 8 + 16 + 20 + 4];
+    cap_pkt pkt;
+    memset(f4, 0, sizeof f4);
+    f4[12] = 0x08;                                     /* IPv4, IHL 6: 4 bytes of options */
+    f4[14] = 0x46;
+    f4[16] = 0; f4[17] = 24 + 20 + 4;
+    f4[14 + 9] = 6;
+    f4[14 + 20] = 1; f4[14 + 21] = 1; f4[14 + 22] = 1; f4[14 + 23] = 0;   /* NOP NOP NOP EOL */
+    f4[38] = 0x1f; f4[39] = 0x90;                      /* sport 8080 */
+    f4[38 + 12] = 0x50;
+    memcpy(f4 + 58, "GET ", 4);
+    CHECK_INT(cap_decode(DLT_EN10MB, f4, sizeof f4, &pkt), CAP_DEC_TCP);
+    CHECK_INT(pkt.sport, 8080);
+    CHECK_INT(pkt.len, 4);
+    CHECK(pkt.payload == f4 + 58);
+
+    memset(f6, 0, sizeof f6);
+    f6[12] = 0x86; f6[13] = 0xdd;
+    uint8_t *ip = f6 + 14, *x = ip + 40;
+    ip[0] = 0x60;
+    ip[5] = 8 + 8 + 16 + 20 + 4;
+    ip[6] = 0;                                         /* hop-by-hop */
+    x[0] = 44; x[1] = 0;                               /* -> fragment, 8 bytes */
+    x[8] = 60; x[10] = 0; x[11] = 0;                   /* atomic fragment -> dest. options */
+    x[16] = 6; x[17] = 1;                              /* 16 bytes -> TCP */
+    uint8_t *tcp = x + 32;
+    tcp[0] = 0x9c; tcp[1] = 0x40; tcp[12] = 0x50;
+    memcpy(tcp + 20, "HTTP", 4);
+    CHECK_INT(cap_decode(DLT_EN10MB, f6, sizeof f6, &pkt), CAP_DEC_TCP);
+    CHECK_INT(pkt.sport, 40000);
+    CHECK_INT(pkt.len, 4);
+    CHECK(pkt.payload == tcp + 20);
+    x[11] = 1;                                         /* M set: a real fragment */
+    CHECK_INT(cap_decode(DLT_EN10MB, f6, sizeof f6, &pkt), CAP_DEC_FRAG);
+    x[11] = 0;
+    x[16] = 17;                                        /* UDP: not ours */
+    CHECK_INT(cap_decode(DLT_EN10MB, f6, sizeof f6, &pkt), CAP_DEC_OTHER);
+    x[16] = 60;                                        /* endless chain of options */
+    CHECK(cap_decode(DLT_EN10MB, f6, sizeof f6, &pkt) != CAP_DEC_TCP);
+}
+
 /* Runs and wire object from an engine: keys, run indexes continuing a dataset. */
 static void test_runs_json(void)
 {
@@ -271,6 +315,7 @@ int main(void)
     RUN(test_ooo_bound);
     RUN(test_fragments_truncation_malformed);
     RUN(test_prefixes);
+    RUN(test_ip_options_and_extensions);
     RUN(test_runs_json);
     return unit_done();
 }

@@ -127,6 +127,34 @@ static void test_delay_order(void)
     lg_serve_stop(s, NULL);
 }
 
+/* A client that half-closes after its requests still gets every (delayed) answer. */
+static void test_half_close(void)
+{
+    lg_serve_opts o = {.body_size = 3};
+    char err[RG_ERRLEN], buf[4096];
+    CHECK_INT(lg_serve_parse_delay("20ms", &o, err), 0);
+    lg_server *s = start(&o);
+    if (s == NULL)
+        return;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(lg_serve_port(s))};
+    struct timeval tv = {3, 0};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const char *req = "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    size_t n = 0;
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 && write(fd, req, strlen(req)) > 0) {
+        shutdown(fd, SHUT_WR);
+        ssize_t r;
+        while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
+            n += (size_t)r;
+    }
+    buf[n] = '\0';
+    close(fd);
+    CHECK_INT(count(buf, "HTTP/1.1 200 OK"), 2);
+    lg_serve_stop(s, NULL);
+}
+
 static void test_faults(void)
 {
     lg_serve_opts o = {.fault = LG_SV_FAULT_GARBAGE, .fault_rate = 1};
@@ -180,6 +208,7 @@ int main(void)
     RUN(test_pipelining);
     RUN(test_http10_and_bad);
     RUN(test_delay_order);
+    RUN(test_half_close);
     RUN(test_faults);
     RUN(test_parse_options);
     return unit_done();
