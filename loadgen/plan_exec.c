@@ -137,6 +137,51 @@ static json_t *plan_meta(const exec_state *st)
                      pl_order_json(p, st->steps, st->nsteps), "definition", p->json);
 }
 
+/* The plan definition without "runs", and the runs it asks for (5 when absent). */
+static json_t *without_runs(const json_t *def, long long *runs)
+{
+    json_t *copy = json_deep_copy(def), *r = json_object_get(def, "runs");
+    *runs = json_is_integer(r) ? json_integer_value(r) : 5;
+    if (copy)
+        json_object_del(copy, "runs");
+    return copy;
+}
+
+/*
+ * May the dataset being resumed be continued with this plan? Yes when it was made from the
+ * same plan, or from one that differs only in asking for fewer runs: the extra rounds are then
+ * added (the analysis said more runs were needed). With the interleaved order the rounds
+ * already made keep their order, since the generator is consumed round by round. meta.plan
+ * is updated to the plan now run. 0, or -1 with the status set.
+ */
+static int check_resumable(exec_state *st)
+{
+    json_t *meta = json_object_get(st->ds, "meta");
+    json_t *def = json_object_get(json_object_get(meta, "plan"), "definition");
+    long long old_runs = 0, new_runs = 0;
+    json_t *a = def ? without_runs(def, &old_runs) : NULL;
+    json_t *b = without_runs(st->p->json, &new_runs);
+    bool same = a && b && json_equal(a, b);
+    json_decref(a);
+    json_decref(b);
+    if (!same || new_runs < old_runs) {
+        st->res->status = rg_fail(RG_EXIT_USAGE, "run", "%s was not made from this plan "
+                                  "(meta.plan.definition differs from %s%s); cannot resume it",
+                                  st->o->out_path, st->p->path,
+                                  same ? ", which asks for fewer runs" : "");
+        return -1;
+    }
+    if (new_runs > old_runs) {
+        rg_info("extending %s from %lld to %lld runs per cell", st->o->out_path, old_runs,
+                new_runs);
+        if (json_object_set_new(meta, "plan", plan_meta(st)) != 0) {
+            st->res->status = rg_fail(RG_EXIT_FAIL, "run", "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* A new dataset, or the one to resume. Prints the problem and returns -1 on failure. */
 static int open_dataset(exec_state *st)
 {
@@ -152,15 +197,7 @@ static int open_dataset(exec_state *st)
             st->res->status = rg_fail(RG_EXIT_USAGE, "run", "%s", err);
             return -1;
         }
-        json_t *def = json_object_get(json_object_get(json_object_get(st->ds, "meta"), "plan"),
-                                      "definition");
-        if (def == NULL || !json_equal(def, st->p->json)) {
-            st->res->status = rg_fail(RG_EXIT_USAGE, "run", "%s was not made from this plan "
-                                      "(meta.plan differs from %s); cannot resume it",
-                                      o->out_path, st->p->path);
-            return -1;
-        }
-        return 0;
+        return check_resumable(st);
     }
     if (o->resume && o->out_path)
         rg_info("%s does not exist yet: starting the plan from the beginning", o->out_path);

@@ -131,4 +131,32 @@ t_run "--no-charts without --report" 2 "$RIGOR" run "$T_DIR/ext.json" --no-chart
 if kill -0 "$T_LAST" 2>/dev/null; then t_ok "a target rigor did not start is left running"
 else t_fail "a target rigor did not start is left running"; fi
 
+# method, headers, body and env reach their destinations (a Python server records requests).
+p5=$(t_port)
+cat >"$T_DIR/echo.py" <<'EOF'
+import http.server, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(os.environ["OUT"], "a") as f:
+            f.write("%s %s %s %s\n" % (self.command, self.path, self.headers.get("X-Rigor"), body.decode()))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+EOF
+cat >"$T_DIR/post.json" <<EOF
+{"duration": "300ms", "warmup": 0, "runs": 1, "concurrency": [1],
+ "targets": [{"name": "echo", "url": "http://127.0.0.1:$p5/p?q=1",
+   "start": "exec python3 $T_DIR/echo.py $p5", "env": {"OUT": "$T_DIR/reqs.txt"},
+   "method": "POST", "headers": {"X-Rigor": "yes"}, "body": {"k": [1, 2]}}]}
+EOF
+t_run "POST plan with headers, body and env" 0 "$RIGOR" run "$T_DIR/post.json" -q
+t_has "... request as the plan says" "$T_DIR/reqs.txt" 'POST /p?q=1 yes {"k":[1,2]}'
+t_lacks "... and nothing else" "$T_DIR/reqs.txt" "GET"
+
 t_done

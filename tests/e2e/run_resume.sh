@@ -59,6 +59,30 @@ for pid in $(cat "$T_DIR/pids"); do
     else t_ok "server $pid stopped after resume"; fi
 done
 
+# More runs per cell later: the same plan with "runs": 4 adds a fourth round, and the
+# interleaved order of the first three rounds is unchanged.
+sed 's/"runs": 3/"runs": 4/' "$T_DIR/plan.json" >"$T_DIR/plan4.json"
+cp "$ds" "$T_DIR/ds3.json"
+t_run "resume with more runs extends the dataset" 0 "$RIGOR" run "$T_DIR/plan4.json" -o "$ds" --resume -q
+python3 - "$T_DIR/ds3.json" "$ds" <<'EOF' >"$T_DIR/check4.txt" 2>&1
+import json, sys, collections
+old = json.load(open(sys.argv[1])); new = json.load(open(sys.argv[2]))
+key = lambda r: (r["target"], r["concurrency"], r["run"])
+got = [key(r) for r in new["runs"]]
+seq = [key(s) for s in new["meta"]["plan"]["sequence"]]
+oldseq = [key(s) for s in old["meta"]["plan"]["sequence"]]
+print("sixteen", len(got) == 16 and set(collections.Counter(got).values()) == {1})
+print("prefix", seq[:12] == oldseq and got[:12] == [key(r) for r in old["runs"]] and got == seq)
+print("definition", new["meta"]["plan"]["definition"]["runs"] == 4)
+EOF
+for k in sixteen prefix definition; do
+    if grep -qx "$k True" "$T_DIR/check4.txt"; then t_ok "extended: $k"
+    else t_fail "extended: $k" "$(tr '\n' ' ' <"$T_DIR/check4.txt")"; fi
+done
+sed 's/"runs": 3/"runs": 2/' "$T_DIR/plan.json" >"$T_DIR/plan2.json"
+t_run "resume with fewer runs is refused" 2 "$RIGOR" run "$T_DIR/plan2.json" -o "$ds" --resume
+t_has "... with the reason" "$T_ERR" "which asks for fewer runs"
+
 # A dataset made from another plan is not resumed.
 sed 's/"seed": 11/"seed": 12/' "$T_DIR/plan.json" >"$T_DIR/other.json"
 t_run "resume with another plan is refused" 2 "$RIGOR" run "$T_DIR/other.json" -o "$ds" --resume

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-# tests/unit/plan_order_ref.py — independent reference for test_plan.c (python3 plan_order_ref.py).
+# tests/unit/plan_order_ref.py — independent reference for tests/unit/test_plan_order.c:
+# `python3 tests/unit/plan_order_ref.py` prints the golden values that test checks.
 # Naive reference of rigor's interleaved order (docs/plan-format.md): SplitMix64 from
 # state = seed, rejection sampling below n, Fisher-Yates from the last index down, per round.
-import sys
 M = (1 << 64) - 1
 def splitmix(state):
     state[0] = (state[0] + 0x9e3779b97f4a7c15) & M

@@ -148,6 +148,19 @@ out:
     pl_plan_free(q);
 }
 
+/* A plan with more runs starts with the same rounds: resume can add runs to a dataset. */
+static void test_more_runs_same_prefix(void)
+{
+    size_t n3, n5;
+    pl_plan *p3 = make_plan(3, 4, 3, "interleaved", 9), *p5 = make_plan(3, 4, 5, "interleaved", 9);
+    pl_step *s3 = p3 ? pl_order_build(p3, &n3) : NULL, *s5 = p5 ? pl_order_build(p5, &n5) : NULL;
+    CHECK(s3 && s5 && n3 == 36 && n5 == 60 && memcmp(s3, s5, n3 * sizeof *s3) == 0);
+    free(s3);
+    free(s5);
+    pl_plan_free(p3);
+    pl_plan_free(p5);
+}
+
 int main(void)
 {
     RUN(test_splitmix_vectors);
@@ -155,5 +168,6 @@ int main(void)
     RUN(test_sequential_and_grouped);
     RUN(test_interleaved_golden);
     RUN(test_interleaved_properties);
+    RUN(test_more_runs_same_prefix);
     return unit_done();
 }
