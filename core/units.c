@@ -277,8 +277,12 @@ static char *fmt_scaled(char *buf, size_t len, double v, int sig, double base,
         snprintf(buf, len, "-");
         return buf;
     }
-    /* Move up a unit while the value, rounded to `sig` digits, reaches the base. */
-    while (u < nunits - 1 && fabs(strtod(rg_fmt_sig(num, sizeof num, v, sig), NULL)) >= base) {
+    /*
+     * Move up a unit while the value, rounded to `sig` digits, reaches 1000 (or the base when
+     * smaller): 1 GiB is "1.00GiB", not "1020MiB" (1024 rounded to three digits).
+     */
+    double limit = base < 1000 ? base : 1000;
+    while (u < nunits - 1 && fabs(strtod(rg_fmt_sig(num, sizeof num, v, sig), NULL)) >= limit) {
         v /= base;
         u++;
     }

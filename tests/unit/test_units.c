@@ -124,6 +124,8 @@ static void test_formatting(void)
     CHECK_STR(rg_fmt_si(b, sizeof b, 42, 3), "42.0");
     CHECK_STR(rg_fmt_bytes(b, sizeof b, 1536), "1.50KiB");
     CHECK_STR(rg_fmt_bytes(b, sizeof b, 100), "100B");
+    CHECK_STR(rg_fmt_bytes(b, sizeof b, 1073741824.0), "1.00GiB");
+    CHECK_STR(rg_fmt_bytes(b, sizeof b, 1023.0 * 1024), "0.999MiB");
     CHECK_STR(rg_fmt_sig(b, sizeof b, 0.012345, 3), "0.0123");
     CHECK_STR(rg_fmt_sig(b, sizeof b, 9.996, 3), "10.0");
     CHECK_STR(rg_fmt_sig(b, sizeof b, -2.345, 2), "-2.3");
