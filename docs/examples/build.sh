@@ -30,5 +30,5 @@ build locust-remote-json datasets/locust-remote-json.json --baseline Flask
 build k6-wsgi-servers datasets/k6-wsgi-servers.json --baseline "Flask with Gunicorn"
 
 # Real runs made on this machine with `rigor run` (several targets x a concurrency sweep x
-# repeated runs, with histograms and time series): added with the load generator.
-# build loopback-comparison datasets/loopback-comparison.json
+# repeated runs, with histograms and time series), recorded with examples/loopback.json.
+build loopback-comparison datasets/loopback-comparison.json --baseline nginx
