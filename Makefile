@@ -11,7 +11,7 @@
 #
 # Sources are found by wildcard: every module directory contributes its *.c files
 # to build/librigor.a; core/main.c is the only file linked into ./rigor alone.
-# Unit tests are tests/unit/test_*.c, one executable each, linked with the library.
+# Unit tests are tests/unit/MODULE/test_*.c, one executable each, linked with the library.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -28,10 +28,10 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) 
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lm -pthread
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-MODULES := core loadgen capture analyze report
+MODULES := core loadgen serve capture analyze report plan
 LIB_SRC := $(filter-out core/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_SRC := $(wildcard tests/unit/*/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)

@@ -1,6 +1,6 @@
 /*
  * analyze/analyze.c — an_analyze(): runs grouped into cells, per-metric summaries, warnings
- * about thin evidence; comparisons are in analyze_compare.c.
+ * about thin evidence; comparisons are in comparisons.c.
  *
  * Design: the datasets stay jansson documents (core/dataset.h); a cell borrows pointers to
  * its runs and copies out one array of doubles per metric — a run lacking a metric simply
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "core/units.h"
-#include "analyze/an_analyze_int.h"
+#include "analyze/analyze_int.h"
 
 /* Relative drift of per-second throughput within a run above which we warn. */
 #define AN_DRIFT_WARN 0.05

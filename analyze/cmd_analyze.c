@@ -14,7 +14,7 @@
 #include "core/dataset.h"
 #include "core/units.h"
 #include "analyze/analyze.h"
-#include "analyze/an_render_int.h"
+#include "analyze/render_int.h"
 
 static const char USAGE[] =
     "usage: rigor analyze DATASET... [options]\n"

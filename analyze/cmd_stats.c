@@ -16,8 +16,8 @@
 #include <gsl/gsl_errno.h>
 #include "core/cli.h"
 #include "core/units.h"
-#include "analyze/an_analyze_int.h"
-#include "analyze/an_cmdstats_int.h"
+#include "analyze/analyze_int.h"
+#include "analyze/stats_cmd_int.h"
 
 static const char USAGE[] =
     "usage: rigor stats FILE... [options]\n"

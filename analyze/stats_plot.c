@@ -12,7 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "analyze/an_cmdstats_int.h"
+#include "analyze/stats_cmd_int.h"
 
 #define AN_PLOT_ROWS 12
 static const char SYMBOLS[] = "x+*%#@O";

@@ -15,7 +15,7 @@
 #include <string.h>
 #include "core/io.h"
 #include "core/units.h"
-#include "analyze/an_cmdstats_int.h"
+#include "analyze/stats_cmd_int.h"
 
 /* Find field `column` (1-based, whitespace-separated) in [p, end); NULL when absent. */
 static const char *field(const char *p, const char *end, int column, size_t *len)

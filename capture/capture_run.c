@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "core/cli.h"
 #include "core/io.h"
 #include "core/log.h"

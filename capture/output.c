@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/clock.h"
 #include "core/dataset.h"
 #include "core/io.h"
 #include "core/units.h"

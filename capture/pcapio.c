@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "capture/pcapio_int.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "core/cli.h"
 #include "core/dataset.h"
 #include "core/dataset_int.h"

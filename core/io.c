@@ -164,37 +164,3 @@ char *rg_read_file(const char *path, size_t *len, size_t max_bytes, char *err)
     close(fd);
     return buf;
 }
-
-uint64_t rg_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t rg_wall_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-char *rg_rfc3339_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-char *rg_rfc3339(char *buf, size_t len, uint64_t epoch_ns)
-{
-    time_t t = (time_t)(epoch_ns / 1000000000u);
-    struct tm tm;
-    char base[32];
-    gmtime_r(&t, &tm);
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%s.%03uZ", base, (unsigned)(epoch_ns % 1000000000u / 1000000u));
-    return buf;
-}

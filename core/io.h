@@ -1,5 +1,5 @@
 /*
- * core/io.h — files and clocks shared by every module.
+ * core/io.h — files shared by every module.
  *
  * rg_write_atomic is the only way rigor writes a file that holds measurements: a temp file in
  * the same directory, fsync, rename over the target, fsync of the directory. A crash or
@@ -20,14 +20,5 @@ int rg_write_atomic(const char *path, const void *data, size_t len, char *err);
  * max_bytes caps the size (0 = 1 GiB).
  */
 char *rg_read_file(const char *path, size_t *len, size_t max_bytes, char *err);
-
-/* Monotonic clock in nanoseconds. */
-uint64_t rg_now_ns(void);
-/* Wall clock as RFC 3339 UTC with seconds ("2026-11-22T13:17:14Z") into buf (>= 32 bytes). */
-char *rg_rfc3339_now(char *buf, size_t len);
-/* Same for a given time in nanoseconds since the epoch, with milliseconds. */
-char *rg_rfc3339(char *buf, size_t len, uint64_t epoch_ns);
-/* Wall clock in nanoseconds since the epoch. */
-uint64_t rg_wall_ns(void);
 
 #endif

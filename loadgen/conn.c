@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "loadgen/lg_int.h"
 
 #define LG_CONNECT_BACKOFF_NS 10000000u
@@ -68,7 +69,7 @@ void lg_conn_close(lg_conn *c)
         c->fd = -1;
         c->gen++;
     }
-    lg_heap_remove(&w->heap, &c->hn);
+    rg_heap_remove(&w->heap, &c->hn);
     if (c->state == LG_C_WRITING || c->state == LG_C_READING)
         w->inflight--;
     c->state = LG_C_CLOSED;
@@ -108,7 +109,7 @@ static void reconnect(lg_conn *c, uint64_t now, uint64_t delay_ns)
         return;
     }
     c->hn.due = now + delay_ns;
-    lg_heap_push(&c->w->heap, &c->hn);
+    rg_heap_push(&c->w->heap, &c->hn);
 }
 
 void lg_conn_fail(lg_conn *c, int kind, uint64_t now)
@@ -235,7 +236,7 @@ static void issue_next(lg_conn *c, uint64_t now)
         return;
     }
     c->hn.due = due;
-    lg_heap_push(&w->heap, &c->hn);
+    rg_heap_push(&w->heap, &c->hn);
 }
 
 void lg_conn_due(lg_conn *c, uint64_t now)
@@ -298,7 +299,7 @@ static void do_read(lg_conn *c)
 {
     lg_worker *w = c->w;
     ssize_t n = read(c->fd, w->rbuf, LG_RBUF);
-    uint64_t now = lg_now();
+    uint64_t now = rg_now_ns();
     if (n > 0) {
         if (now >= w->sh->tw && now < w->sh->te)
             w->c.bytes_in += (uint64_t)n;
@@ -317,7 +318,7 @@ static void finish_connect(lg_conn *c)
 {
     int err = 0;
     socklen_t len = sizeof err;
-    uint64_t now = lg_now();
+    uint64_t now = rg_now_ns();
     if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err != 0)
         lg_conn_fail(c, LG_ERR_CONNECT, now);
     else
@@ -334,7 +335,7 @@ void lg_conn_event(lg_conn *c, uint32_t events)
     }
     uint32_t gen = c->gen;
     if ((events & EPOLLOUT) && c->state == LG_C_WRITING) {
-        write_more(c, lg_now());
+        write_more(c, rg_now_ns());
         if (c->gen != gen)
             return;   /* failed and replaced: the event was for the old socket */
     }

@@ -24,6 +24,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "loadgen/lg_int.h"
 
 #define LG_SWEEP_NS 100000000u
@@ -43,7 +44,7 @@ int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uin
     w->lat = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, sh->sigfigs, err);
     w->lat_unc = w->lat ? rg_hist_clone_empty(w->lat) : NULL;
     int bad = w->epfd < 0 || !w->conns || !w->rbuf || !w->lat || !w->lat_unc ||
-              lg_heap_init(&w->heap, nconns + 1) < 0;
+              rg_heap_init(&w->heap, nconns + 1) < 0;
     for (int i = 0; i < LG_SEC_RING && !bad; i++) {
         w->ring[i].hist = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, 2, err);
         bad = w->ring[i].hist == NULL;
@@ -59,7 +60,7 @@ int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uin
         lg_conn *c = &w->conns[i];
         c->w = w;
         c->fd = -1;
-        c->hn.idx = LG_HEAP_NONE;
+        c->hn.idx = RG_HEAP_NONE;
         c->gidx = gbase + i;
     }
     w->cur_sec = -1;
@@ -80,7 +81,7 @@ void lg_worker_free(lg_worker *w)
     rg_hist_free(w->lat_unc);
     for (int i = 0; i < LG_SEC_RING; i++)
         rg_hist_free(w->ring[i].hist);
-    lg_heap_free(&w->heap);
+    rg_heap_free(&w->heap);
     w->epfd = -1;
     w->conns = NULL;
 }
@@ -158,9 +159,9 @@ static void sweep(lg_worker *w, uint64_t now)
 
 static void fire_due(lg_worker *w, uint64_t now)
 {
-    lg_heap_node *n;
-    while ((n = lg_heap_top(&w->heap)) != NULL && n->due <= now) {
-        lg_heap_remove(&w->heap, n);
+    rg_heap_node *n;
+    while ((n = rg_heap_top(&w->heap)) != NULL && n->due <= now) {
+        rg_heap_remove(&w->heap, n);
         lg_conn_due((lg_conn *)n, now);   /* hn is the first member of lg_conn */
     }
 }
@@ -178,7 +179,7 @@ static uint64_t next_wake(const lg_worker *w, uint64_t now, uint64_t next_sweep)
 {
     const lg_shared *sh = w->sh;
     uint64_t wake = next_sweep;
-    lg_heap_node *n = lg_heap_top(&w->heap);
+    rg_heap_node *n = rg_heap_top(&w->heap);
     if (n != NULL && n->due < wake)
         wake = n->due;
     if (sh->te < wake)
@@ -215,12 +216,12 @@ void *lg_worker_main(void *arg)
     struct epoll_event ev[LG_EVENTS];
     if (w->sh->rate > 0)
         prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-    uint64_t now = lg_now();
+    uint64_t now = rg_now_ns();
     for (size_t i = 0; i < w->nconns; i++)
         lg_conn_start(&w->conns[i], now);
     uint64_t next_sweep = now + LG_SWEEP_NS;
     for (;;) {
-        now = lg_now();
+        now = rg_now_ns();
         fire_due(w, now);
         roll_second(w, now);
         if (finished(w, now))

@@ -3,8 +3,7 @@
  * from another module; the unit tests of this module may include it).
  *
  * Pieces: URL parsing and request serialization (url.c), the open-loop schedule and the
- * split of work across threads (schedule.c), a binary min-heap of timed nodes used by both
- * the load generator and `rigor serve` (heap.c), the per-thread engine (engine.c, conn.c) and
+ * split of work across threads (schedule.c), the per-thread engine (engine.c, conn.c) and
  * the controller that turns a run into a dataset object (run.c).
  */
 #ifndef RIGOR_LOADGEN_LG_INT_H
@@ -19,6 +18,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <time.h>
+#include "core/heap.h"
 #include "core/hist.h"
 #include "core/units.h"
 #include "loadgen/loadgen.h"
@@ -74,30 +74,6 @@ uint64_t lg_split_base(uint64_t total, uint64_t parts, uint64_t i);
 /* Number of intended send times n (any n >= 0) with from <= time(n) < to. */
 uint64_t lg_sched_count(uint64_t start_ns, double rate, uint64_t from_ns, uint64_t to_ns);
 
-/* ---- min-heap of timed nodes (heap.c) ---- */
-
-#define LG_HEAP_NONE SIZE_MAX
-
-typedef struct lg_heap_node {
-    uint64_t due;   /* monotonic ns */
-    size_t idx;     /* position in the heap, LG_HEAP_NONE when not in it */
-} lg_heap_node;
-
-typedef struct lg_heap {
-    lg_heap_node **v;
-    size_t n, cap;
-} lg_heap;
-
-/* Heap with room for cap nodes (grows when needed). 0 or -1 on OOM. */
-int lg_heap_init(lg_heap *h, size_t cap);
-void lg_heap_free(lg_heap *h);
-/* Insert (node must not be in the heap). 0, or -1 on OOM. */
-int lg_heap_push(lg_heap *h, lg_heap_node *node);
-/* Remove a node wherever it is (no-op when not in the heap). */
-void lg_heap_remove(lg_heap *h, lg_heap_node *node);
-/* Earliest node, NULL when empty. */
-static inline lg_heap_node *lg_heap_top(const lg_heap *h) { return h->n ? h->v[0] : NULL; }
-
 /* ---- the engine (engine.c, conn.c) ---- */
 
 enum { LG_ERR_CONNECT, LG_ERR_READ, LG_ERR_WRITE, LG_ERR_TIMEOUT, LG_ERR_PROTOCOL,
@@ -139,7 +115,7 @@ typedef struct lg_counts {
 typedef struct lg_worker lg_worker;
 
 typedef struct lg_conn {
-    lg_heap_node hn;      /* open-loop due time or reconnect time */
+    rg_heap_node hn;      /* open-loop due time or reconnect time */
     lg_worker *w;
     int fd;
     uint32_t gen;         /* bumped at every close: tells a stale event from a fresh one */
@@ -167,7 +143,7 @@ struct lg_worker {
     uint64_t promised;    /* connections opening to carry a request (see conn.c) */
     uint64_t inflight;
     uint64_t sent_window; /* open loop: requests sent with intended time inside the window */
-    lg_heap heap;
+    rg_heap heap;
     char *rbuf;
     rg_hist *lat, *lat_unc;
     lg_counts c;
@@ -185,14 +161,6 @@ struct lg_worker {
 };
 
 enum { LG_C_CLOSED, LG_C_CONNECTING, LG_C_IDLE, LG_C_WRITING, LG_C_READING, LG_C_DONE };
-
-/* The monotonic clock through the vDSO (no system call). */
-static inline uint64_t lg_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* conn.c: start a connection slot (connect, then send when due). */
 void lg_conn_start(lg_conn *c, uint64_t now);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "core/units.h"
 #include "loadgen/loadgen.h"
 #include "loadgen/lg_int.h"
@@ -144,7 +145,7 @@ lg_procstat *lg_procstat_new(pid_t pid, char *err)
     }
     ps->pid = pid;
     ps->last_ticks = ticks;
-    ps->last_ns = lg_now();
+    ps->last_ns = rg_now_ns();
     return ps;
 }
 
@@ -153,7 +154,7 @@ int lg_procstat_sample(lg_procstat *ps, double *cpu_pct, uint64_t *rss_kb)
     uint64_t ticks = 0, rss = 0;
     if (tree_totals(ps->pid, &ticks, &rss) < 0)
         return -1;
-    uint64_t now = lg_now();
+    uint64_t now = rg_now_ns();
     double dt = (double)(now - ps->last_ns) / 1e9;
     double dticks = ticks > ps->last_ticks ? (double)(ticks - ps->last_ticks) : 0.0;
     long hz = sysconf(_SC_CLK_TCK);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include "core/clock.h"
 #include "capture/capture.h"
 #include "core/io.h"
 #include "core/log.h"
@@ -201,12 +202,12 @@ static void control(lg_runctx *r, const lg_config *cfg)
     r->next_progress = r->sh.t0 + 250000000u;
     while (!all_finished(r)) {
         nanosleep(&tick, NULL);
-        uint64_t now = lg_now();
+        uint64_t now = rg_now_ns();
         collect_seconds(r, false);
         sample_server(r, now, false);
         progress(r, cfg, now);
     }
-    r->end_ns = lg_now();
+    r->end_ns = rg_now_ns();
     sample_server(r, r->end_ns, true);
 }
 
@@ -252,7 +253,7 @@ json_t *lg_run(const lg_config *cfg, int run_index, char *err)
         start_monitors(&r, cfg, err) < 0)
         goto out;
     rg_rfc3339_now(r.started, sizeof r.started);
-    r.sh.t0 = lg_now();
+    r.sh.t0 = rg_now_ns();
     r.sh.tw = r.sh.t0 + (uint64_t)(cfg->warmup_s * 1e9);
     r.sh.te = r.sh.count_mode ? UINT64_MAX : r.sh.tw + (uint64_t)(cfg->duration_s * 1e9);
     if (start_threads(&r, err) < 0)

@@ -4,7 +4,7 @@
  * Design (wrk2's idea, made exact): a run at R requests/s over C connections is one global
  * sequence of intended send times t(n) = start + n / R; connection g owns the n with
  * n mod C = g. Times are computed from n, never accumulated, so a long run does not drift.
- * Pure functions, unit-tested in tests/unit/test_loadgen_schedule.c.
+ * Pure functions, unit-tested in tests/unit/loadgen/test_loadgen_schedule.c.
  */
 #include <math.h>
 #include "loadgen/lg_int.h"

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "core/cli.h"
 #include "core/io.h"
 #include "core/log.h"

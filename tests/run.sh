@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/run.sh — run every test and print the closing line "N passed, N failed".
 #
-# Runs each unit test binary in $BUILD/tests/, each fuzz replay driver over its corpus in
+# Runs each unit test binary in $BUILD/tests/MODULE/, each fuzz replay driver over its corpus in
 # tests/fuzz/corpus/NAME/, and each end-to-end script tests/e2e/*.sh (with $RIGOR pointing at
 # the binary under test). Every producer prints TAP lines ("ok N - x" / "not ok N - x");
 # a producer that exits non-zero without a "not ok" line counts as one failure (a crash).
@@ -44,7 +44,7 @@ run_one() {  # name, command...
     return 0
 }
 
-for t in "$BUILD"/tests/test_*; do
+for t in "$BUILD"/tests/*/test_*; do
     [ -x "$t" ] || continue
     case "$t" in *.d) continue ;; esac
     run_one "unit/$(basename "$t")" "$t"

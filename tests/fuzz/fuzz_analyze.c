@@ -12,7 +12,7 @@
 #include "core/dataset.h"
 #include "core/units.h"
 #include "analyze/analyze.h"
-#include "analyze/an_render_int.h"
+#include "analyze/render_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/units.h"
-#include "loadgen/plan_int.h"
+#include "plan/plan_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include "core/units.h"
-#include "analyze/an_cmdstats_int.h"
+#include "analyze/stats_cmd_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

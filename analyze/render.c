@@ -1,0 +1,250 @@
+/*
+ * analyze/render.c — `rigor analyze` output for people: plain text and Markdown,
+ * both rendered from the very JSON document an_analyze() returns (so the three outputs can
+ * never disagree).
+ *
+ * Design: one table per cell (metric rows), one table of comparisons, a list of warnings.
+ * Labels are user data: control characters are replaced in text, Markdown specials escaped.
+ * Load: a few hundred rows; stdio only.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "core/units.h"
+#include "analyze/render_int.h"
+
+static double num(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* A label safe for the output: Markdown specials escaped, control characters replaced. */
+static const char *safe(char *buf, size_t len, const char *s, int md)
+{
+    size_t k = 0;
+    for (; *s && k + 3 < len; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            c = md ? ' ' : '?';
+        else if (md && strchr("\\`*_[]<>|&", c))
+            buf[k++] = '\\';
+        buf[k++] = (char)c;
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+/* A metric's value for people, in its unit; "-" when null. */
+static const char *fmt_metric(char *buf, size_t len, const char *metric, double v)
+{
+    char t[64];
+    if (!isfinite(v))
+        snprintf(buf, len, "-");
+    else if (fabs(v) >= 1e15 || (v != 0.0 && fabs(v) < 1e-9))
+        snprintf(buf, len, "%.4g", v);  /* absurd values stay readable */
+    else if (strstr(metric, "latency"))
+        rg_fmt_us(buf, len, v, 3);
+    else if (strcmp(metric, "error_rate") == 0)
+        snprintf(buf, len, "%s%%", rg_fmt_sig(t, sizeof t, 100.0 * v, 3));
+    else if (strcmp(metric, "server_cpu_pct") == 0)
+        snprintf(buf, len, "%s%%", rg_fmt_sig(t, sizeof t, v, 3));
+    else if (strcmp(metric, "server_rss_kb") == 0)
+        rg_fmt_bytes(buf, len, 1024.0 * v);
+    else
+        rg_fmt_sig(buf, len, v, 4);
+    return buf;
+}
+
+static const char *cell_name(char *buf, size_t len, const json_t *o, int md)
+{
+    char t[256];
+    double c = num(o, "concurrency"), r = num(o, "rate");
+    safe(t, sizeof t, str(o, "target"), md);
+    if (isfinite(c))
+        snprintf(buf, len, "%s @ %.15g connection%s", t, c, c == 1.0 ? "" : "s");
+    else if (isfinite(r))
+        snprintf(buf, len, "%s @ %.15g req/s", t, r);
+    else
+        snprintf(buf, len, "%s", t);
+    return buf;
+}
+
+static void outliers_str(char *buf, size_t len, const json_t *arr)
+{
+    size_t i, k = 0;
+    json_t *v;
+    buf[0] = '\0';
+    json_array_foreach(arr, i, v) {
+        int w = snprintf(buf + k, len - k, "%s%lld", i ? "," : "run ", (long long)json_integer_value(v));
+        if (w < 0 || (size_t)w >= len - k)
+            break;
+        k += (size_t)w;
+    }
+    if (!k)
+        snprintf(buf, len, "-");
+}
+
+/* The cells of one metric row: mean, CI, median, median CI, min, max, CV, outliers. */
+static void metric_cells(const char *name, const json_t *m, char c[8][96])
+{
+    char a[48], b[48];
+    fmt_metric(c[0], 96, name, num(m, "mean"));
+    if (isfinite(num(m, "ci_low")))
+        snprintf(c[1], 96, "%s – %s", fmt_metric(a, sizeof a, name, num(m, "ci_low")),
+                 fmt_metric(b, sizeof b, name, num(m, "ci_high")));
+    else
+        snprintf(c[1], 96, "-");
+    fmt_metric(c[2], 96, name, num(m, "median"));
+    if (isfinite(num(m, "median_ci_low")))
+        snprintf(c[3], 96, "%s – %s", fmt_metric(a, sizeof a, name, num(m, "median_ci_low")),
+                 fmt_metric(b, sizeof b, name, num(m, "median_ci_high")));
+    else
+        snprintf(c[3], 96, "%s", json_is_string(json_object_get(m, "median_ci_note"))
+                 ? str(m, "median_ci_note") : "-");
+    fmt_metric(c[4], 96, name, num(m, "min"));
+    fmt_metric(c[5], 96, name, num(m, "max"));
+    if (isfinite(num(m, "cv")))
+        snprintf(c[6], 96, "%s%%", rg_fmt_sig(a, sizeof a, 100.0 * num(m, "cv"), 2));
+    else
+        snprintf(c[6], 96, "-");
+    outliers_str(c[7], 96, json_object_get(m, "outliers"));
+}
+
+static void group_out(FILE *f, const json_t *g, int md, double conf)
+{
+    char name[512], c[8][96];
+    const char *k;
+    json_t *m;
+    cell_name(name, sizeof name, g, md);
+    long long runs = json_integer_value(json_object_get(g, "runs"));
+    long long skipped = json_integer_value(json_object_get(g, "runs_skipped"));
+    if (json_object_size(json_object_get(g, "metrics")) == 0) {
+        fprintf(f, md ? "### %s: no runs (%lld incomplete skipped)\n\n"
+                      : "%s: no runs (%lld incomplete skipped)\n\n", name, skipped);
+        return;
+    }
+    if (md) {
+        fprintf(f, "### %s: %lld run%s", name, runs, runs == 1 ? "" : "s");
+        fprintf(f, skipped ? " (%lld incomplete skipped)\n\n" : "\n\n", skipped);
+        fprintf(f, "| metric | n | mean | %g%% CI | median | median CI | min | max | CV | outliers |\n",
+                100.0 * conf);
+        fprintf(f, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    } else {
+        fprintf(f, "%s: %lld run%s", name, runs, runs == 1 ? "" : "s");
+        fprintf(f, skipped ? " (%lld incomplete skipped)\n" : "\n", skipped);
+        fprintf(f, "  %-18s %4s %10s %23s %10s %23s %10s %10s %6s  %s\n", "metric", "n", "mean",
+                "CI of mean", "median", "CI of median", "min", "max", "CV", "outliers");
+    }
+    json_object_foreach(json_object_get(g, "metrics"), k, m) {
+        metric_cells(k, m, c);
+        long long n = json_integer_value(json_object_get(m, "n"));
+        if (md)
+            fprintf(f, "| %s | %lld | %s | %s | %s | %s | %s | %s | %s | %s |\n", k, n, c[0], c[1],
+                    c[2], c[3], c[4], c[5], c[6], c[7]);
+        else
+            fprintf(f, "  %-18s %4lld %10s %23s %10s %23s %10s %10s %6s  %s\n", k, n, c[0], c[1],
+                    c[2], c[3], c[4], c[5], c[6], c[7]);
+    }
+    fputc('\n', f);
+}
+
+static const char *fmt_p(char *buf, size_t len, double p)
+{
+    if (!isfinite(p))
+        snprintf(buf, len, "-");
+    else if (p < 0.001)
+        snprintf(buf, len, "<0.001");
+    else
+        snprintf(buf, len, "%.3f", p);
+    return buf;
+}
+
+static void comparison_row(FILE *f, const json_t *o, int md)
+{
+    char name[512], p1[16], p2[16], p3[16], ci[64], s[1024];
+    cell_name(name, sizeof name, o, md);
+    double lo = num(o, "ratio_ci_low"), hi = num(o, "ratio_ci_high");
+    if (isfinite(lo))
+        snprintf(ci, sizeof ci, "%.3f – %.3f", lo, hi);
+    else
+        snprintf(ci, sizeof ci, "-");
+    fmt_p(p1, sizeof p1, num(o, "p_welch"));
+    fmt_p(p2, sizeof p2, num(o, "p_mannwhitney"));
+    fmt_p(p3, sizeof p3, num(o, "p_adjusted"));
+    char r[32];
+    if (isfinite(num(o, "ratio")))
+        snprintf(r, sizeof r, "%.3f", num(o, "ratio"));
+    else
+        snprintf(r, sizeof r, "-");
+    if (md)
+        fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | **%s** |\n", name, str(o, "metric"), r,
+                ci, p1, p2, p3, str(o, "verdict"));
+    else
+        fprintf(f, "  %-7s %s\n", str(o, "verdict"), safe(s, sizeof s, str(o, "sentence"), 0));
+}
+
+static void comparisons_out(FILE *f, const json_t *doc, int md)
+{
+    const json_t *cmp = json_object_get(doc, "comparisons"), *o;
+    char base[256];
+    size_t i;
+    if (!json_array_size(cmp))
+        return;
+    safe(base, sizeof base, str(doc, "baseline"), md);
+    double conf = num(doc, "confidence");
+    if (md) {
+        fprintf(f, "## Comparisons with %s\n\n", base);
+        fprintf(f, "| target | metric | ratio | %g%% CI | p (Welch) | p (Mann–Whitney) | "
+                "p (Holm) | verdict |\n|---|---|---:|---:|---:|---:|---:|---|\n", 100.0 * conf);
+    } else {
+        fprintf(f, "Comparisons with %s (ratio of means, %g%% CI, Holm-adjusted p):\n", base,
+                100.0 * conf);
+    }
+    json_array_foreach(cmp, i, o)
+        comparison_row(f, o, md);
+    fputc('\n', f);
+    if (!md)
+        return;
+    json_array_foreach(cmp, i, o) {  /* the sentences people quote, for proven differences */
+        char s[1024];
+        if (strcmp(str(o, "verdict"), "~") != 0)
+            fprintf(f, "- %s\n", safe(s, sizeof s, str(o, "sentence"), 1));
+    }
+    fputc('\n', f);
+}
+
+static void warnings_out(FILE *f, const json_t *doc, int md)
+{
+    const json_t *w = json_object_get(doc, "warnings"), *o;
+    size_t i;
+    if (!json_array_size(w))
+        return;
+    fprintf(f, md ? "## Warnings\n\n" : "Warnings:\n");
+    json_array_foreach(w, i, o) {
+        char name[512], msg[1024];
+        cell_name(name, sizeof name, o, md);
+        safe(msg, sizeof msg, str(o, "message"), md);
+        fprintf(f, md ? "- %s: %s (%s)\n" : "  %s: %s (%s)\n", name, msg, str(o, "kind"));
+    }
+    fputc('\n', f);
+}
+
+void an_render(FILE *f, const json_t *doc, int markdown)
+{
+    const json_t *groups = json_object_get(doc, "groups"), *g;
+    size_t i;
+    double conf = num(doc, "confidence");
+    if (markdown)
+        fprintf(f, "## Runs (%g%% confidence)\n\n", 100.0 * conf);
+    json_array_foreach(groups, i, g)
+        group_out(f, g, markdown, conf);
+    comparisons_out(f, doc, markdown);
+    warnings_out(f, doc, markdown);
+}

@@ -1,0 +1,236 @@
+/*
+ * plan/plan_int.h — private interface of the plan runner (`rigor run PLAN.json`).
+ *
+ * A plan (docs/plan-format.md) names targets, a sweep of concurrencies or rates, a number of
+ * repetitions and an order. The runner is split by concern:
+ *   plan_parse.c   strict JSON -> pl_plan, every error "FILE: key.path: problem"
+ *   plan_order.c   the sequence of steps (target x cell x run) in the chosen order; the
+ *                  interleaved order is a seeded, documented shuffle (SplitMix64 + Fisher-Yates)
+ *   plan_thresh.c  threshold expressions ("p99 < 200ms") parsed and checked against analyze's
+ *                  document
+ *   plan_http.c    URL parsing for plans and a tiny blocking HTTP GET used as readiness probe
+ *   plan_proc.c    target processes: /bin/sh -c in its own process group, readiness polling,
+ *                  TERM then KILL, output captured to a temp file to quote on failure
+ *   plan_exec.c    the run loop: servers, lg_run per step, save after every run, resume, SIGINT
+ *   plan_summary.c the text summary printed at the end, from analyze's document
+ *   cmd_run.c      the command: options, summary, report, thresholds, exit status
+ * Nothing here is used outside plan/ (and the unit tests).
+ */
+#ifndef RIGOR_PLAN_PLAN_INT_H
+#define RIGOR_PLAN_PLAN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+/* ---- thresholds (plan_thresh.c) ---- */
+
+enum pl_op { PL_OP_LT, PL_OP_LE, PL_OP_GT, PL_OP_GE };
+
+typedef struct pl_threshold {
+    char *text;          /* as written, e.g. "p99 < 200ms" */
+    char *metric;        /* analyze metric name, e.g. "latency_p99" */
+    enum pl_op op;
+    double limit;        /* in the metric's unit (us, fraction, req/s, %, kB) */
+} pl_threshold;
+
+/*
+ * Parse one threshold expression "METRIC OP VALUE" (docs/plan-format.md lists the metrics and
+ * units). 0 on success with *out filled (caller frees with pl_threshold_clear), or -1 with err
+ * (RG_ERRLEN) such as "unknown metric 'p98'".
+ */
+int pl_threshold_parse(const char *text, pl_threshold *out, char *err);
+void pl_threshold_clear(pl_threshold *t);
+/* True when value satisfies the threshold (a NaN value never does). */
+bool pl_threshold_ok(const pl_threshold *t, double value);
+/* A value of the threshold's metric written for people ("200us", "1.00%", "5.00k req/s"). */
+char *pl_threshold_fmt_value(const pl_threshold *t, double value, char *buf, size_t len);
+/* The operator as text ("<", "<=", ">", ">="). */
+const char *pl_op_str(enum pl_op op);
+
+struct pl_plan;
+/*
+ * Check a plan's thresholds against analyze's document (analyze/analyze.h): each global
+ * threshold on every group (target x cell), a target's own on its groups, comparing the
+ * metric's across-run mean. A cell without a value for the metric counts as a violation
+ * (a CI gate must not pass on missing data). Writes one line per threshold to `out` (ok or
+ * VIOLATED, with the worst cell) and one "rigor run: threshold ... violated" line per failing
+ * cell on stderr. Returns the number of violating cells.
+ */
+size_t pl_thresholds_check(const struct pl_plan *p, const json_t *analysis, FILE *out);
+
+/* ---- URLs and the readiness probe (plan_http.c) ---- */
+
+typedef struct pl_url {
+    char host[256];      /* without brackets for IPv6 */
+    char port[8];
+    char path[1024];     /* starts with '/'; includes the query */
+} pl_url;
+
+/* Parse "http://host[:port][/path]". -1 with err for https, missing host, bad port... */
+int pl_url_parse(const char *url, pl_url *out, char *err);
+
+/*
+ * One HTTP/1.1 GET of url with Connection: close, waiting at most timeout_s in total.
+ * Returns the response status code (100..599) or -1 with err (e.g. "connection refused").
+ */
+int pl_http_probe(const char *url, double timeout_s, char *err);
+
+/* ---- the plan (plan_parse.c) ---- */
+
+enum pl_order_kind { PL_ORDER_INTERLEAVED, PL_ORDER_SEQUENTIAL, PL_ORDER_GROUPED };
+
+typedef struct pl_target {
+    char *name;
+    char *url;
+    char *start;               /* shell command or NULL (target assumed running) */
+    char *ready;               /* readiness URL; defaults to url */
+    char **env;                /* "NAME=value" for the start command */
+    size_t nenv;
+    int threads;               /* load generator threads, default 1 */
+    char *method;              /* default "GET" */
+    char **headers;            /* "Name: value" */
+    size_t nheaders;
+    char *body;                /* NULL = none */
+    size_t body_len;
+    pl_threshold *thresholds;  /* this target's own thresholds */
+    size_t nthresholds;
+} pl_target;
+
+typedef struct pl_plan {
+    char *path;                /* the file as named on the command line */
+    char *title;
+    double duration_s, warmup_s, cooldown_s;
+    double timeout_s;          /* per request */
+    double ready_timeout_s;    /* how long a started target may take to answer `ready` */
+    double stop_grace_s;       /* TERM, then KILL after this long */
+    int runs;
+    bool open_loop;            /* "rate" given: cells are rates; else concurrencies */
+    double *cells;
+    size_t ncells;
+    uint64_t connections;      /* open loop only: connections used to send the rate */
+    enum pl_order_kind order;
+    uint64_t seed;
+    char *capture;             /* interface or NULL */
+    char *baseline;            /* analysis baseline; NULL = first target */
+    pl_target *targets;
+    size_t ntargets;
+    pl_threshold *thresholds;  /* global thresholds */
+    size_t nthresholds;
+    json_t *json;              /* the plan as read, for meta.plan.definition */
+} pl_plan;
+
+/* Load and validate a plan file. NULL with err "FILE: key.path: problem" (RG_ERRLEN). */
+pl_plan *pl_plan_load(const char *path, char *err);
+/* Same from text already in memory; path is only used in messages. */
+pl_plan *pl_plan_parse(const char *path, const char *text, size_t len, char *err);
+void pl_plan_free(pl_plan *p);
+const char *pl_order_name(enum pl_order_kind k);
+
+/* ---- the order of the steps (plan_order.c) ---- */
+
+typedef struct pl_step {
+    size_t target;             /* index into plan->targets */
+    size_t cell;               /* index into plan->cells */
+    int run;                   /* 1..runs */
+} pl_step;
+
+/* SplitMix64 (Steele, Lea & Flood 2014): the documented generator behind interleaving. */
+uint64_t pl_splitmix64(uint64_t *state);
+/* Uniform integer in [0, n) by rejection (no modulo bias); n >= 1. */
+uint64_t pl_rand_below(uint64_t *state, uint64_t n);
+
+/*
+ * Every target x cell x run exactly once, in the plan's order (docs/plan-format.md):
+ * sequential = target, cell, run; grouped = target, run, cell; interleaved = round by round
+ * (run 1 of every target x cell, then run 2...), each round shuffled with the seed.
+ * Returns a new array of *n steps (caller frees) or NULL on OOM.
+ */
+pl_step *pl_order_build(const pl_plan *p, size_t *n);
+
+/* The sequence as JSON for meta.plan.sequence: [{"target","concurrency"|"rate","run"}...]. */
+json_t *pl_order_json(const pl_plan *p, const pl_step *steps, size_t n);
+
+/* ---- target processes (plan_proc.c) ---- */
+
+typedef struct pl_proc {
+    pid_t pid;                 /* leader (the /bin/sh), also the process group id; 0 = none */
+    int exited;                /* the leader has been reaped */
+    int status;                /* its wait status when exited */
+    char log_path[256];        /* stdout+stderr of the command */
+} pl_proc;
+
+/*
+ * Start `command` with /bin/sh -c in a new process group, stdout and stderr to a temp file,
+ * extra environment `env` ("NAME=value") over ours, and PATH prefixed with `path_prefix`
+ * (the directory of the running rigor, so "rigor serve" finds this binary). 0 or -1 with err.
+ */
+int pl_proc_start(pl_proc *pr, const char *command, char *const *env, size_t nenv,
+                  const char *path_prefix, char *err);
+
+/*
+ * Poll `ready` until it answers HTTP, the process exits, timeout_s passes or *stop becomes
+ * non-zero. 0 when ready; -1 with err otherwise ("exited with status 1 before it was ready").
+ */
+int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
+                       volatile sig_atomic_t *stop, char *err);
+
+/* How the leader ended, for messages: "exited with status 1", "was killed by signal 9 (...)". */
+void pl_proc_describe_exit(const pl_proc *pr, char *buf, size_t len);
+
+/* True while the leader process is alive (reaps it when it has exited). */
+bool pl_proc_alive(pl_proc *pr);
+
+/*
+ * Stop the whole process group: SIGTERM, then SIGKILL after grace_s, reaping the leader.
+ * Removes the log file. Safe to call twice or on a never-started pl_proc.
+ */
+void pl_proc_stop(pl_proc *pr, double grace_s);
+
+/*
+ * Make this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER), so a
+ * server's workers left behind by their parent are still ours to wait for and to reap.
+ */
+void pl_proc_adopt_orphans(void);
+
+/* The last ~max bytes of the captured output, indented for quoting (caller frees). */
+char *pl_proc_tail(const pl_proc *pr, size_t max);
+
+/* Directory holding the running executable (readlink /proc/self/exe), into buf. */
+int pl_self_dir(char *buf, size_t len);
+
+/* ---- the end-of-plan summary (plan_summary.c) ---- */
+
+/* One line per cell (means and CI half-widths), comparisons, warnings; from analyze's doc. */
+void pl_summary_print(const pl_plan *p, const json_t *analysis, FILE *out);
+
+/* ---- the run loop (plan_exec.c) ---- */
+
+typedef struct pl_exec_opts {
+    const char *out_path;      /* -o FILE or NULL (dataset kept in memory only) */
+    bool resume;               /* continue what out_path already holds */
+    int argc;                  /* the command line, for the dataset's provenance */
+    char **argv;
+} pl_exec_opts;
+
+typedef struct pl_exec_result {
+    int status;                /* RG_EXIT_OK, or the exit status of the failure (printed) */
+    bool interrupted;          /* stopped by SIGINT/SIGTERM/SIGHUP; finished runs kept */
+    size_t total;              /* steps in the plan */
+    size_t done;               /* complete runs in the dataset at the end */
+    size_t made;               /* runs made by this invocation */
+} pl_exec_result;
+
+/*
+ * Run the plan: check targets, start/stop servers, one lg_run per remaining step in the
+ * plan's order, the dataset saved after every run. Returns the dataset (new reference; NULL
+ * only when none could be made) and fills *res. Problems are printed as "rigor run: ..." on
+ * stderr as they happen; res->status says how to exit.
+ */
+json_t *pl_exec(const pl_plan *p, const pl_exec_opts *o, pl_exec_result *res);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * tests/unit/plan/test_plan.c — plan files: parsing, defaults and one rejection per kind of error.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "core/units.h"
+#include "plan/plan_int.h"
+#include "tests/unit/unit.h"
+
+static char err[RG_ERRLEN];
+
+static pl_plan *parse(const char *text)
+{
+    err[0] = '\0';
+    return pl_plan_parse("p.json", text, strlen(text), err);
+}
+
+/* The plan is rejected and the message contains `want`. */
+static void rejects(const char *text, const char *want)
+{
+    pl_plan *p = parse(text);
+    CHECK_MSG(p == NULL, "accepted: %s", text);
+    CHECK_MSG(strstr(err, want) != NULL, "message \"%s\" lacks \"%s\" (plan %s)", err, want,
+              text);
+    pl_plan_free(p);
+}
+
+#define T1 "\"targets\": [{\"name\": \"a\", \"url\": \"http://127.0.0.1:1/\"}]"
+
+static void test_minimal_defaults(void)
+{
+    pl_plan *p = parse("{\"concurrency\": [10, 100]," T1 "}");
+    CHECK(p != NULL);
+    if (p == NULL)
+        return;
+    CHECK_NEAR(p->duration_s, 10, 0);
+    CHECK_NEAR(p->warmup_s, 1, 0);
+    CHECK_NEAR(p->cooldown_s, 0, 0);
+    CHECK_INT(p->runs, 5);
+    CHECK_INT(p->order, PL_ORDER_INTERLEAVED);
+    CHECK_INT(p->seed, 1);
+    CHECK_INT(p->ncells, 2);
+    CHECK_NEAR(p->cells[1], 100, 0);
+    CHECK(!p->open_loop);
+    CHECK_INT(p->ntargets, 1);
+    CHECK_STR(p->targets[0].name, "a");
+    CHECK_STR(p->targets[0].method, "GET");
+    CHECK_STR(p->targets[0].ready, "http://127.0.0.1:1/");
+    CHECK_INT(p->targets[0].threads, 1);
+    CHECK(p->targets[0].start == NULL);
+    CHECK(p->targets[0].body == NULL);
+    pl_plan_free(p);
+}
+
+static void test_full_plan(void)
+{
+    const char *text =
+        "{\"title\": \"t\", \"duration\": \"300ms\", \"warmup\": 0.5, \"runs\": 3,"
+        " \"rate\": \"1000,2500.5\", \"connections\": 8, \"order\": \"grouped\", \"seed\": 42,"
+        " \"cooldown\": \"1s\", \"capture\": \"lo\", \"baseline\": \"b\","
+        " \"thresholds\": [\"p99 < 200ms\", \"errors < 1%\"],"
+        " \"targets\": [{\"url\": \"http://localhost:8080/x?y=1\"},"
+        "  {\"name\": \"b\", \"url\": \"http://[::1]:9/\", \"start\": \"rigor serve\","
+        "   \"ready\": \"http://[::1]:9/health\", \"env\": {\"A_B\": \"1\", \"N\": 2},"
+        "   \"threads\": 2, \"method\": \"POST\", \"headers\": {\"X-A\": \"v\"},"
+        "   \"body\": {\"k\": [1, 2]}, \"thresholds\": [\"rps > 10k\"]}]}";
+    pl_plan *p = parse(text);
+    CHECK_MSG(p != NULL, "%s", err);
+    if (p == NULL)
+        return;
+    CHECK_NEAR(p->duration_s, 0.3, 1e-12);
+    CHECK_NEAR(p->warmup_s, 0.5, 0);
+    CHECK(p->open_loop);
+    CHECK_INT(p->ncells, 2);
+    CHECK_NEAR(p->cells[1], 2500.5, 0);
+    CHECK_INT(p->connections, 8);
+    CHECK_INT(p->order, PL_ORDER_GROUPED);
+    CHECK_INT(p->seed, 42);
+    CHECK_STR(p->capture, "lo");
+    CHECK_INT(p->nthresholds, 2);
+    CHECK_STR(p->targets[0].name, "localhost:8080");  /* default name */
+    const pl_target *b = &p->targets[1];
+    CHECK_STR(b->start, "rigor serve");
+    CHECK_STR(b->ready, "http://[::1]:9/health");
+    CHECK_INT(b->nenv, 2);
+    CHECK_STR(b->env[0], "A_B=1");
+    CHECK_STR(b->env[1], "N=2");
+    CHECK_INT(b->threads, 2);
+    CHECK_STR(b->method, "POST");
+    CHECK_INT(b->nheaders, 1);
+    CHECK_STR(b->headers[0], "X-A: v");
+    CHECK_STR(b->body, "{\"k\":[1,2]}");
+    CHECK_INT(b->body_len, strlen("{\"k\":[1,2]}"));
+    CHECK_INT(b->nthresholds, 1);
+    CHECK_NEAR(b->thresholds[0].limit, 10000, 0);
+    pl_plan_free(p);
+}
+
+static void test_rejects_syntax(void)
+{
+    rejects("{\"runs\": 3,", "p.json:1:");
+    rejects("[1, 2]", "expected a JSON object at the top");
+    rejects("{\"runs\": 1, \"runs\": 2," T1 ", \"concurrency\": 1}", "duplicate");
+}
+
+static void test_rejects_keys(void)
+{
+    rejects("{\"concurrency\": 1, \"bogus\": 1," T1 "}", "p.json: bogus: unknown key");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://a/\", \"sart\": \"x\"}]}",
+            "p.json: targets[0].sart: unknown key");
+}
+
+static void test_rejects_durations(void)
+{
+    rejects("{\"duration\": \"10x\", \"concurrency\": 1," T1 "}",
+            "p.json: duration: invalid duration '10x'");
+    rejects("{\"warmup\": true, \"concurrency\": 1," T1 "}", "p.json: warmup: expected a duration");
+    rejects("{\"duration\": \"0s\", \"concurrency\": 1," T1 "}", "duration: duration out of range");
+    rejects("{\"cooldown\": -1, \"concurrency\": 1," T1 "}", "cooldown: duration out of range");
+}
+
+static void test_rejects_counts(void)
+{
+    rejects("{\"runs\": 0, \"concurrency\": 1," T1 "}", "p.json: runs: 0 is out of range");
+    rejects("{\"runs\": \"5\", \"concurrency\": 1," T1 "}", "runs: expected an integer, got a string");
+    rejects("{\"seed\": -1, \"concurrency\": 1," T1 "}", "seed:");
+    rejects("{\"order\": \"random\", \"concurrency\": 1," T1 "}",
+            "order: expected interleaved, sequential or grouped");
+}
+
+static void test_rejects_cells(void)
+{
+    rejects("{" T1 "}", "p.json: concurrency: missing");
+    rejects("{\"concurrency\": 1, \"rate\": 5," T1 "}", "rate: give either concurrency or rate");
+    rejects("{\"concurrency\": [10, 0]," T1 "}", "concurrency[1]: expected a positive integer");
+    rejects("{\"concurrency\": [10, \"x\"]," T1 "}", "concurrency[1]: expected a positive integer");
+    rejects("{\"concurrency\": [10, 10]," T1 "}", "concurrency[1]: duplicate value 10");
+    rejects("{\"concurrency\": []," T1 "}", "concurrency: expected a non-empty list");
+    rejects("{\"concurrency\": \"10,x\"," T1 "}", "p.json: concurrency: ");
+    rejects("{\"concurrency\": 2.5," T1 "}", "concurrency: expected a positive integer");
+    rejects("{\"rate\": [100, -1]," T1 "}", "rate[1]: expected a positive rate");
+    rejects("{\"concurrency\": 1, \"connections\": 4," T1 "}", "connections: only used with rate");
+}
+
+static void test_rejects_targets(void)
+{
+    rejects("{\"concurrency\": 1}", "p.json: targets: missing");
+    rejects("{\"concurrency\": 1, \"targets\": []}", "targets: expected a non-empty list");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"name\": \"a\", \"url\": \"http://h/\"},"
+            " {\"name\": \"b\"}]}", "p.json: targets[1].url: missing");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"name\": \"a\", \"url\": \"http://h/\"},"
+            " {\"name\": \"a\", \"url\": \"http://g/\"}]}",
+            "p.json: targets[1].name: duplicate name \"a\" (also targets[0])");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"https://h/\"}]}",
+            "targets[0].url: invalid URL 'https://h/': https is not supported");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h:99999/\"}]}",
+            "targets[0].url: invalid URL 'http://h:99999/': port out of range");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"ftp://h/\"}]}", "expected http://");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http:///x\"}]}", "missing host");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"ready\": \"x\"}]}",
+            "targets[0].ready: invalid URL");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": 5}]}",
+            "targets[0].url: expected a string, got an integer");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"name\": \"a\\u0001\"}]}",
+            "targets[0].name: contains a control character");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"start\": \"\"}]}",
+            "targets[0].start: empty string");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"threads\": 0}]}",
+            "targets[0].threads: 0 is out of range");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"method\": \"get\"}]}",
+            "targets[0].method: expected an upper-case method");
+    rejects("{\"concurrency\": 1, \"targets\": [7]}", "targets[0]: expected an object");
+}
+
+static void test_rejects_target_maps(void)
+{
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"env\": {\"A=B\": \"1\"}}]}",
+            "targets[0].env.A=B: not a valid environment variable name");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"env\": [1]}]}",
+            "targets[0].env: expected an object");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"headers\": "
+            "{\"X\": \"a\\r\\nB: c\"}}]}", "targets[0].headers.X: header value contains a line break");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"headers\": "
+            "{\"X Y\": \"a\"}}]}", "targets[0].headers.X Y: not a valid header name");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"name\": \"a\", \"url\": \"http://h:80/\", "
+            "\"start\": \"x\"}, {\"name\": \"b\", \"url\": \"http://h/y\", \"start\": \"y\"}]}",
+            "targets[1].url: same address as targets[0] (h:80): with the interleaved order");
+    {   /* the same ports are fine one at a time, or when rigor starts only one of them */
+        const char *ok[] = {
+            "{\"concurrency\": 1, \"order\": \"sequential\", \"targets\": [{\"name\": \"a\", "
+            "\"url\": \"http://h/\", \"start\": \"x\"}, {\"name\": \"b\", \"url\": \"http://h/\", "
+            "\"start\": \"y\"}]}",
+            "{\"concurrency\": 1, \"targets\": [{\"name\": \"a\", \"url\": \"http://h/\"}, "
+            "{\"name\": \"b\", \"url\": \"http://h/\", \"start\": \"y\"}]}"};
+        for (size_t i = 0; i < 2; i++) {
+            pl_plan *p = parse(ok[i]);
+            CHECK_MSG(p != NULL, "%s", err);
+            pl_plan_free(p);
+        }
+    }
+    rejects("{\"concurrency\": 1, \"baseline\": \"zz\"," T1 "}",
+            "p.json: baseline: no target is named \"zz\"");
+}
+
+static void test_rejects_thresholds(void)
+{
+    rejects("{\"concurrency\": 1, \"thresholds\": [\"p98 < 1ms\"]," T1 "}",
+            "p.json: thresholds[0]: unknown metric 'p98'");
+    rejects("{\"concurrency\": 1, \"thresholds\": [\"p99 < 200\"]," T1 "}",
+            "thresholds[0]: bad limit in 'p99 < 200': latency limit '200' needs a unit");
+    rejects("{\"concurrency\": 1, \"thresholds\": \"p99 < 1ms\"," T1 "}",
+            "thresholds: expected a list of strings");
+    rejects("{\"concurrency\": 1, \"thresholds\": [\"p99 < 1ms\", 3]," T1 "}",
+            "thresholds[1]: expected a string");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"thresholds\": "
+            "[\"p99 = 1ms\"]}]}", "targets[0].thresholds[0]: invalid threshold 'p99 = 1ms'");
+}
+
+static void test_strings_cells(void)
+{
+    pl_plan *p = parse("{\"concurrency\": \"1,10:30:10\"," T1 "}");
+    CHECK_MSG(p != NULL, "%s", err);
+    if (p) {
+        CHECK_INT(p->ncells, 4);
+        CHECK_NEAR(p->cells[3], 30, 0);
+    }
+    pl_plan_free(p);
+    p = parse("{\"concurrency\": 7, \"order\": \"sequential\", \"duration\": 2," T1 "}");
+    CHECK_MSG(p != NULL, "%s", err);
+    if (p) {
+        CHECK_INT(p->ncells, 1);
+        CHECK_NEAR(p->cells[0], 7, 0);
+        CHECK_NEAR(p->duration_s, 2, 0);
+        CHECK_INT(p->order, PL_ORDER_SEQUENTIAL);
+    }
+    pl_plan_free(p);
+}
+
+static void test_url_parse(void)
+{
+    pl_url u;
+    CHECK(pl_url_parse("http://127.0.0.1:8080/a/b?c=d#frag", &u, err) == 0);
+    CHECK_STR(u.host, "127.0.0.1");
+    CHECK_STR(u.port, "8080");
+    CHECK_STR(u.path, "/a/b?c=d");
+    CHECK(pl_url_parse("HTTP://example", &u, err) == 0);
+    CHECK_STR(u.port, "80");
+    CHECK_STR(u.path, "/");
+    CHECK(pl_url_parse("http://h?q", &u, err) == 0);
+    CHECK_STR(u.path, "/?q");
+    CHECK(pl_url_parse("http://[::1]:81", &u, err) == 0);
+    CHECK_STR(u.host, "::1");
+    CHECK_STR(u.port, "81");
+    const char *bad[] = {"http://", "http://h:", "http://h:0/", "http://h:12a/", "http://[::1",
+                         "http://[::1]x/", "http://u@h/", "http://h /", "h:80", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_MSG(pl_url_parse(bad[i], &u, err) != 0, "accepted '%s'", bad[i]);
+}
+
+int main(void)
+{
+    RUN(test_minimal_defaults);
+    RUN(test_full_plan);
+    RUN(test_rejects_syntax);
+    RUN(test_rejects_keys);
+    RUN(test_rejects_durations);
+    RUN(test_rejects_counts);
+    RUN(test_rejects_cells);
+    RUN(test_rejects_targets);
+    RUN(test_rejects_target_maps);
+    RUN(test_rejects_thresholds);
+    RUN(test_strings_cells);
+    RUN(test_url_parse);
+    return unit_done();
+}
