@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "analyze/analyze_int.h"
 
@@ -23,22 +24,30 @@
 #define AN_ERROR_WARN 0.01
 
 const an_metric_def an_metrics[] = {
-    {"throughput_rps", "throughput_rps", AN_HIGHER_BETTER, "throughput"},
-    {"latency_mean", "latency.mean", AN_LOWER_BETTER, "mean latency"},
-    {"latency_p50", "latency.p50", AN_LOWER_BETTER, "p50 latency"},
-    {"latency_p90", "latency.p90", AN_LOWER_BETTER, "p90 latency"},
-    {"latency_p99", "latency.p99", AN_LOWER_BETTER, "p99 latency"},
-    {"latency_p999", "latency.p999", AN_LOWER_BETTER, "p99.9 latency"},
-    {"error_rate", NULL, AN_LOWER_BETTER, "error rate"},
-    {"server_cpu_pct", "server.cpu_pct_mean", AN_NEUTRAL, "server CPU"},
-    {"server_rss_kb", "server.rss_kb_max", AN_NEUTRAL, "server memory (RSS)"},
-    {"wire_latency_mean", "wire.mean", AN_LOWER_BETTER, "on-wire mean latency"},
-    {"wire_latency_p50", "wire.p50", AN_LOWER_BETTER, "on-wire p50 latency"},
-    {"wire_latency_p90", "wire.p90", AN_LOWER_BETTER, "on-wire p90 latency"},
-    {"wire_latency_p99", "wire.p99", AN_LOWER_BETTER, "on-wire p99 latency"},
-    {"wire_latency_p999", "wire.p999", AN_LOWER_BETTER, "on-wire p99.9 latency"},
+    {AN_THROUGHPUT, "throughput_rps", AN_HIGHER_BETTER, AN_UNIT_RPS, "throughput"},
+    {AN_LATENCY_MEAN, "latency.mean", AN_LOWER_BETTER, AN_UNIT_US, "mean latency"},
+    {AN_LATENCY_P50, "latency.p50", AN_LOWER_BETTER, AN_UNIT_US, "p50 latency"},
+    {AN_LATENCY_P90, "latency.p90", AN_LOWER_BETTER, AN_UNIT_US, "p90 latency"},
+    {AN_LATENCY_P99, "latency.p99", AN_LOWER_BETTER, AN_UNIT_US, "p99 latency"},
+    {AN_LATENCY_P999, "latency.p999", AN_LOWER_BETTER, AN_UNIT_US, "p99.9 latency"},
+    {AN_ERROR_RATE, NULL, AN_LOWER_BETTER, AN_UNIT_FRACTION, "error rate"},
+    {AN_SERVER_CPU, "server.cpu_pct_mean", AN_NEUTRAL, AN_UNIT_PCT, "server CPU"},
+    {AN_SERVER_RSS, "server.rss_kb_max", AN_NEUTRAL, AN_UNIT_KB, "server memory (RSS)"},
+    {AN_WIRE_MEAN, "wire.mean", AN_LOWER_BETTER, AN_UNIT_US, "on-wire mean latency"},
+    {AN_WIRE_P50, "wire.p50", AN_LOWER_BETTER, AN_UNIT_US, "on-wire p50 latency"},
+    {AN_WIRE_P90, "wire.p90", AN_LOWER_BETTER, AN_UNIT_US, "on-wire p90 latency"},
+    {AN_WIRE_P99, "wire.p99", AN_LOWER_BETTER, AN_UNIT_US, "on-wire p99 latency"},
+    {AN_WIRE_P999, "wire.p999", AN_LOWER_BETTER, AN_UNIT_US, "on-wire p99.9 latency"},
 };
 const size_t an_nmetrics = sizeof an_metrics / sizeof an_metrics[0];
+
+const an_metric_def *an_metric_find(const char *name)
+{
+    for (size_t m = 0; name != NULL && m < an_nmetrics; m++)
+        if (strcmp(an_metrics[m].name, name) == 0)
+            return &an_metrics[m];
+    return NULL;
+}
 
 void an_options_init(an_options *opt)
 {
@@ -215,26 +224,19 @@ static int collect(an_ctx *x, json_t *const *ds, size_t n, const an_options *opt
     for (size_t d = 0; d < n; d++) {
         json_t *runs = json_object_get(ds[d], "runs"), *run;
         size_t i;
-        if (!json_is_array(runs)) {
-            snprintf(err, RG_ERRLEN, "dataset %zu has no runs array", d + 1);
-            return -1;
-        }
+        if (!json_is_array(runs))
+            return rg_err(err, "dataset %zu has no runs array", d + 1);
         json_array_foreach(runs, i, run) {
             const char *t = json_string_value(json_object_get(run, "target"));
-            if (!t) {
-                snprintf(err, RG_ERRLEN, "dataset %zu: runs[%zu] has no target", d + 1, i);
-                return -1;
-            }
+            if (!t)
+                return rg_err(err, "dataset %zu: runs[%zu] has no target", d + 1, i);
             an_cell *c = find_cell(x, t, path_num(run, "concurrency"), path_num(run, "rate"));
-            if (!c) {
-                snprintf(err, RG_ERRLEN, "out of memory");
-                return -1;
-            }
+            if (!c)
+                return rg_err(err, "out of memory");
             if (json_is_false(json_object_get(run, "complete")) && !opt->include_incomplete)
                 c->skipped++;
             else if (cell_add_run(c, run) < 0) {
-                snprintf(err, RG_ERRLEN, "out of memory");
-                return -1;
+                return rg_err(err, "out of memory");
             }
         }
     }
@@ -419,15 +421,15 @@ static void ctx_free(an_ctx *x)
 static int check_options(const an_options *opt, char *err)
 {
     if (!(opt->confidence > 0.0 && opt->confidence < 1.0))
-        snprintf(err, RG_ERRLEN, "confidence must be between 0 and 1 (exclusive), got %g",
-                 opt->confidence);
+        rg_err_set(err, "confidence must be between 0 and 1 (exclusive), got %g",
+                   opt->confidence);
     else if (!(opt->noise >= 0.0 && opt->noise < 1.0))
-        snprintf(err, RG_ERRLEN, "noise band must be in [0, 1), got %g", opt->noise);
+        rg_err_set(err, "noise band must be in [0, 1), got %g", opt->noise);
     else if (!(opt->target_ci > 0.0 && opt->target_ci < 1.0))
-        snprintf(err, RG_ERRLEN, "target CI must be in (0, 1), got %g", opt->target_ci);
+        rg_err_set(err, "target CI must be in (0, 1), got %g", opt->target_ci);
     else if (opt->bootstrap < 0 || opt->bootstrap == 1 || opt->bootstrap > 10000000)
-        snprintf(err, RG_ERRLEN, "bootstrap resamples must be 0 or 2..10000000, got %d",
-                 opt->bootstrap);
+        rg_err_set(err, "bootstrap resamples must be 0 or 2..10000000, got %d",
+                   opt->bootstrap);
     else
         return 0;
     return -1;
@@ -436,7 +438,7 @@ static int check_options(const an_options *opt, char *err)
 static const char *pick_baseline(const an_ctx *x, const an_options *opt, char *err)
 {
     if (x->ntargets == 0) {
-        snprintf(err, RG_ERRLEN, "no runs to analyze");
+        rg_err_set(err, "no runs to analyze");
         return NULL;
     }
     if (!opt->baseline)
@@ -471,7 +473,7 @@ json_t *an_analyze(json_t *const *datasets, size_t n, const an_options *opt, cha
     json_object_set_new(doc, "warnings", warnings = json_array());
     for (size_t i = 0; i < x.ncells; i++) {
         if (cell_compute(&x.cells[i], opt->confidence) < 0) {
-            snprintf(err, RG_ERRLEN, "out of memory");
+            rg_err_set(err, "out of memory");
             goto fail;
         }
         json_array_append_new(groups, group_json(&x.cells[i], opt));

@@ -39,6 +39,58 @@
 #include <stdint.h>
 #include <jansson.h>
 
+/*
+ * The metrics: one definition for analyze, report and plan (thresholds). NAME is the key in
+ * groups[].metrics and comparisons[].metric; `path` the dotted key in a run (NULL: computed,
+ * the error rate); `dir` which way is good; `unit` how a value is written for people;
+ * `label` the words used in sentences.
+ */
+#define AN_THROUGHPUT     "throughput_rps"
+#define AN_LATENCY_MEAN   "latency_mean"
+#define AN_LATENCY_P50    "latency_p50"
+#define AN_LATENCY_P90    "latency_p90"
+#define AN_LATENCY_P99    "latency_p99"
+#define AN_LATENCY_P999   "latency_p999"
+#define AN_ERROR_RATE     "error_rate"
+#define AN_SERVER_CPU     "server_cpu_pct"
+#define AN_SERVER_RSS     "server_rss_kb"
+#define AN_WIRE_MEAN      "wire_latency_mean"
+#define AN_WIRE_P50       "wire_latency_p50"
+#define AN_WIRE_P90       "wire_latency_p90"
+#define AN_WIRE_P99       "wire_latency_p99"
+#define AN_WIRE_P999      "wire_latency_p999"
+
+/* Which way is good: throughput up, latency and errors down, resources neither. */
+enum { AN_HIGHER_BETTER = 1, AN_LOWER_BETTER = -1, AN_NEUTRAL = 0 };
+
+/* Units of metric values: requests/s, microseconds, a fraction (shown in %), a percentage of
+ * one core, KiB. */
+enum an_unit { AN_UNIT_RPS = 0, AN_UNIT_US, AN_UNIT_FRACTION, AN_UNIT_PCT, AN_UNIT_KB };
+
+typedef struct an_metric_def {
+    const char *name;   /* AN_THROUGHPUT ... */
+    const char *path;   /* dotted path in a run; NULL = computed (error_rate) */
+    int dir;            /* AN_HIGHER_BETTER ... */
+    enum an_unit unit;
+    const char *label;  /* for sentences: "p99 latency" */
+} an_metric_def;
+
+extern const an_metric_def an_metrics[];
+extern const size_t an_nmetrics;
+
+/* The definition of a metric by NAME, or NULL. */
+const an_metric_def *an_metric_find(const char *name);
+
+/*
+ * Metric values for people (analyze/format.c), "–" when NaN. an_fmt_value: four significant
+ * digits in the unit that suits the magnitude ("1.234 ms", "58.9 MiB", "3.01%");
+ * an_fmt_ci: "mean ± half-width" of the interval [lo, hi], the half-width to two significant
+ * digits; an_fmt_x: a concurrency or rate (integers as such). Each returns buf.
+ */
+char *an_fmt_value(char *buf, size_t len, double v, enum an_unit unit);
+char *an_fmt_ci(char *buf, size_t len, double mean, double lo, double hi, enum an_unit unit);
+char *an_fmt_x(char *buf, size_t len, double x);
+
 typedef struct an_options {
     double confidence;        /* default 0.95 */
     const char *baseline;     /* target name; NULL = the first target seen */

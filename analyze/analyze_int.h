@@ -7,21 +7,9 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include "core/err.h"
 #include "analyze/analyze.h"
 #include "analyze/stats_int.h"
-
-/* Which way is good: throughput up, latency and errors down, resources neither. */
-enum { AN_HIGHER_BETTER = 1, AN_LOWER_BETTER = -1, AN_NEUTRAL = 0 };
-
-typedef struct an_metric_def {
-    const char *name;   /* JSON key in "metrics" */
-    const char *path;   /* dotted path in a run; NULL = computed (error_rate) */
-    int dir;            /* AN_HIGHER_BETTER ... */
-    const char *label;  /* for sentences: "p99 latency" */
-} an_metric_def;
-
-extern const an_metric_def an_metrics[];
-extern const size_t an_nmetrics;
 
 /* One cell: target × concurrency (or rate), with the values of each metric over its runs. */
 typedef struct an_cell {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "core/cli.h"
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/units.h"
 #include "analyze/analyze.h"
 #include "analyze/render_int.h"

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "core/cli.h"
+#include "core/err.h"
 #include "core/units.h"
 #include "analyze/analyze_int.h"
 #include "analyze/stats_cmd_int.h"

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "analyze/analyze_int.h"
 
@@ -119,12 +120,11 @@ static const char *verdict(const cmp_row *r, const an_options *opt)
 /* "p < 0.001" or "p = 0.012" */
 static void fmt_p(char *buf, size_t len, double p)
 {
+    char t[16];
     if (!isfinite(p))
         snprintf(buf, len, "no test");
-    else if (p < 0.001)
-        snprintf(buf, len, "p < 0.001");
     else
-        snprintf(buf, len, "p = %.2g", p);
+        snprintf(buf, len, "p %s%s", p < 0.001 ? "" : "= ", rg_fmt_p(t, sizeof t, p));
 }
 
 /* "2.41× ± 0.07": decimals follow the size of the uncertainty, at least two. */
@@ -251,14 +251,14 @@ int an_compare_cells(an_cell *cells, size_t ncells, const char *baseline,
     double *p = calloc(cap ? cap : 1, sizeof *p);
     int rc = -1;
     if (!rows || !p) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         goto out;
     }
     size_t k = build_rows(cells, ncells, baseline, opt, rows, comparisons, warnings);
     for (size_t i = 0; i < k; i++)
         p[i] = rows[i].p_welch;
     if (an_holm(p, k, p) < 0) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < k; i++) {

@@ -10,7 +10,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "core/text.h"
 #include "core/units.h"
+#include "analyze/analyze.h"
 #include "analyze/render_int.h"
 
 static double num(const json_t *o, const char *key)
@@ -25,41 +27,21 @@ static const char *str(const json_t *o, const char *key)
     return s ? s : "";
 }
 
-/* A label safe for the output: Markdown specials escaped, control characters replaced. */
+/* A label safe for the output (core/text.h): escaped for Markdown, or cleaned for a terminal. */
 static const char *safe(char *buf, size_t len, const char *s, int md)
 {
-    size_t k = 0;
-    for (; *s && k + 3 < len; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f)
-            c = md ? ' ' : '?';
-        else if (md && strchr("\\`*_[]<>|&", c))
-            buf[k++] = '\\';
-        buf[k++] = (char)c;
-    }
-    buf[k] = '\0';
-    return buf;
+    return md ? rg_md_escape_buf(buf, len, s) : rg_text_clean(buf, len, s);
 }
 
-/* A metric's value for people, in its unit; "-" when null. */
+/* A metric's value for people, in its unit (analyze/format.c); "–" when null. */
 static const char *fmt_metric(char *buf, size_t len, const char *metric, double v)
 {
-    char t[64];
-    if (!isfinite(v))
-        snprintf(buf, len, "-");
-    else if (fabs(v) >= 1e15 || (v != 0.0 && fabs(v) < 1e-9))
+    const an_metric_def *d = an_metric_find(metric);
+    if (isfinite(v) && (fabs(v) >= 1e15 || (v != 0.0 && fabs(v) < 1e-9))) {
         snprintf(buf, len, "%.4g", v);  /* absurd values stay readable */
-    else if (strstr(metric, "latency"))
-        rg_fmt_us(buf, len, v, 3);
-    else if (strcmp(metric, "error_rate") == 0)
-        snprintf(buf, len, "%s%%", rg_fmt_sig(t, sizeof t, 100.0 * v, 3));
-    else if (strcmp(metric, "server_cpu_pct") == 0)
-        snprintf(buf, len, "%s%%", rg_fmt_sig(t, sizeof t, v, 3));
-    else if (strcmp(metric, "server_rss_kb") == 0)
-        rg_fmt_bytes(buf, len, 1024.0 * v);
-    else
-        rg_fmt_sig(buf, len, v, 4);
-    return buf;
+        return buf;
+    }
+    return an_fmt_value(buf, len, v, d ? d->unit : AN_UNIT_RPS);
 }
 
 static const char *cell_name(char *buf, size_t len, const json_t *o, int md)
@@ -88,7 +70,7 @@ static void outliers_str(char *buf, size_t len, const json_t *arr)
         k += (size_t)w;
     }
     if (!k)
-        snprintf(buf, len, "-");
+        snprintf(buf, len, "–");
 }
 
 /* The cells of one metric row: mean, CI, median, median CI, min, max, CV, outliers. */
@@ -100,21 +82,33 @@ static void metric_cells(const char *name, const json_t *m, char c[8][96])
         snprintf(c[1], 96, "%s – %s", fmt_metric(a, sizeof a, name, num(m, "ci_low")),
                  fmt_metric(b, sizeof b, name, num(m, "ci_high")));
     else
-        snprintf(c[1], 96, "-");
+        snprintf(c[1], 96, "–");
     fmt_metric(c[2], 96, name, num(m, "median"));
     if (isfinite(num(m, "median_ci_low")))
         snprintf(c[3], 96, "%s – %s", fmt_metric(a, sizeof a, name, num(m, "median_ci_low")),
                  fmt_metric(b, sizeof b, name, num(m, "median_ci_high")));
     else
         snprintf(c[3], 96, "%s", json_is_string(json_object_get(m, "median_ci_note"))
-                 ? str(m, "median_ci_note") : "-");
+                 ? str(m, "median_ci_note") : "–");
     fmt_metric(c[4], 96, name, num(m, "min"));
     fmt_metric(c[5], 96, name, num(m, "max"));
     if (isfinite(num(m, "cv")))
         snprintf(c[6], 96, "%s%%", rg_fmt_sig(a, sizeof a, 100.0 * num(m, "cv"), 2));
     else
-        snprintf(c[6], 96, "-");
+        snprintf(c[6], 96, "–");
     outliers_str(c[7], 96, json_object_get(m, "outliers"));
+}
+
+/* One line of the plain-text table: the ten columns, aligned by display width. */
+static void text_row(FILE *f, const char *const cell[10])
+{
+    static const int width[10] = {-18, 4, 10, 21, 10, 21, 10, 10, 6, 0};
+    fputs("  ", f);
+    for (int i = 0; i < 10; i++) {
+        fputs(i == 0 ? "" : i == 9 ? "  " : " ", f);
+        rg_fpad(f, cell[i], width[i]);
+    }
+    fputc('\n', f);
 }
 
 static void group_out(FILE *f, const json_t *g, int md, double conf)
@@ -139,8 +133,9 @@ static void group_out(FILE *f, const json_t *g, int md, double conf)
     } else {
         fprintf(f, "%s: %lld run%s", name, runs, runs == 1 ? "" : "s");
         fprintf(f, skipped ? " (%lld incomplete skipped)\n" : "\n", skipped);
-        fprintf(f, "  %-18s %4s %10s %23s %10s %23s %10s %10s %6s  %s\n", "metric", "n", "mean",
-                "CI of mean", "median", "CI of median", "min", "max", "CV", "outliers");
+        static const char *const head[] = {"metric", "n", "mean", "CI of mean", "median",
+                                           "CI of median", "min", "max", "CV", "outliers"};
+        text_row(f, head);
     }
     json_object_foreach(json_object_get(g, "metrics"), k, m) {
         metric_cells(k, m, c);
@@ -148,22 +143,14 @@ static void group_out(FILE *f, const json_t *g, int md, double conf)
         if (md)
             fprintf(f, "| %s | %lld | %s | %s | %s | %s | %s | %s | %s | %s |\n", k, n, c[0], c[1],
                     c[2], c[3], c[4], c[5], c[6], c[7]);
-        else
-            fprintf(f, "  %-18s %4lld %10s %23s %10s %23s %10s %10s %6s  %s\n", k, n, c[0], c[1],
-                    c[2], c[3], c[4], c[5], c[6], c[7]);
+        else {
+            char ns[24];
+            snprintf(ns, sizeof ns, "%lld", n);
+            const char *const row[10] = {k, ns, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+            text_row(f, row);
+        }
     }
     fputc('\n', f);
-}
-
-static const char *fmt_p(char *buf, size_t len, double p)
-{
-    if (!isfinite(p))
-        snprintf(buf, len, "-");
-    else if (p < 0.001)
-        snprintf(buf, len, "<0.001");
-    else
-        snprintf(buf, len, "%.3f", p);
-    return buf;
 }
 
 static void comparison_row(FILE *f, const json_t *o, int md)
@@ -174,15 +161,15 @@ static void comparison_row(FILE *f, const json_t *o, int md)
     if (isfinite(lo))
         snprintf(ci, sizeof ci, "%.3f – %.3f", lo, hi);
     else
-        snprintf(ci, sizeof ci, "-");
-    fmt_p(p1, sizeof p1, num(o, "p_welch"));
-    fmt_p(p2, sizeof p2, num(o, "p_mannwhitney"));
-    fmt_p(p3, sizeof p3, num(o, "p_adjusted"));
+        snprintf(ci, sizeof ci, "–");
+    rg_fmt_p(p1, sizeof p1, num(o, "p_welch"));
+    rg_fmt_p(p2, sizeof p2, num(o, "p_mannwhitney"));
+    rg_fmt_p(p3, sizeof p3, num(o, "p_adjusted"));
     char r[32];
     if (isfinite(num(o, "ratio")))
         snprintf(r, sizeof r, "%.3f", num(o, "ratio"));
     else
-        snprintf(r, sizeof r, "-");
+        snprintf(r, sizeof r, "–");
     if (md)
         fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | **%s** |\n", name, str(o, "metric"), r,
                 ci, p1, p2, p3, str(o, "verdict"));

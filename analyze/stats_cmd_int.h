@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "core/err.h"
 #include "analyze/stats_int.h"
 
 /* One input column: values sorted ascending after an_stats_summarize. */

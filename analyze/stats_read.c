@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "analyze/stats_cmd_int.h"
@@ -102,16 +103,16 @@ int an_parse_set(const char *name, const char *buf, size_t len, int column, an_s
         double v;
         int r = parse_line(p, eol, column, &v, what, sizeof what);
         if (r < 0) {
-            snprintf(err, RG_ERRLEN, "%s:%zu: %s", name, line + 1, what);
+            rg_err_set(err, "%s:%zu: %s", name, line + 1, what);
             rc = -1;
         } else if (r > 0 && push(s, &cap, v) < 0) {
-            snprintf(err, RG_ERRLEN, "%s: out of memory", name);
+            rg_err_set(err, "%s: out of memory", name);
             rc = -1;
         }
         p = eol + 1;
     }
     if (rc == 0 && s->n == 0) {
-        snprintf(err, RG_ERRLEN, "%s: no numbers", name);
+        rg_err_set(err, "%s: no numbers", name);
         rc = -1;
     }
     if (rc < 0) {

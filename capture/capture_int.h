@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <http_parser.h>
 #include <jansson.h>
+#include "core/err.h"
 #include "core/hist.h"
 
 /* ---- bounds-checked reads (network byte order) ---------------------------------------- */

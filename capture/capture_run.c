@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "core/clock.h"
 #include "core/cli.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/log.h"
 #include "core/units.h"

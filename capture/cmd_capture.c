@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include "core/cli.h"
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/log.h"
 #include "core/units.h"

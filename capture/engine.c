@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "capture/capture_int.h"
 
@@ -32,7 +33,7 @@ cap_engine *cap_engine_new(const cap_config *cfg, int dlt, char *err)
 {
     cap_engine *e = calloc(1, sizeof *e);
     if (e == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         return NULL;
     }
     e->cfg = *cfg;

@@ -18,6 +18,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "capture/capture_int.h"
 
@@ -44,10 +45,8 @@ int cap_flows_init(cap_engine *e, char *err)
     while (n < e->cfg.max_flows && n < (1u << 24))
         n <<= 1;
     e->buckets = calloc(n, sizeof *e->buckets);
-    if (e->buckets == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory for %u flow buckets", n);
-        return -1;
-    }
+    if (e->buckets == NULL)
+        return rg_err(err, "out of memory for %u flow buckets", n);
     e->nbuckets = n;
     return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "core/clock.h"
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "capture/capture_int.h"

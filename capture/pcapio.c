@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "capture/pcapio_int.h"
@@ -32,17 +33,14 @@ static int set_filter(pcap_t *p, const char *filter, char *err)
     int dlt = pcap_datalink(p);
     if (!cap_link_supported(dlt)) {
         const char *name = pcap_datalink_val_to_name(dlt);
-        snprintf(err, RG_ERRLEN, "unsupported link type %s (%d)", name ? name : "?", dlt);
-        return -1;
+        return rg_err(err, "unsupported link type %s (%d)", name ? name : "?", dlt);
     }
     struct bpf_program prog;
-    if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-        snprintf(err, RG_ERRLEN, "bad filter '%s': %s", filter, pcap_geterr(p));
-        return -1;
-    }
+    if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0)
+        return rg_err(err, "bad filter '%s': %s", filter, pcap_geterr(p));
     int rc = pcap_setfilter(p, &prog);
     if (rc != 0)
-        snprintf(err, RG_ERRLEN, "cannot set filter '%s': %s", filter, pcap_geterr(p));
+        rg_err_set(err, "cannot set filter '%s': %s", filter, pcap_geterr(p));
     pcap_freecode(&prog);
     return rc;
 }
@@ -53,7 +51,7 @@ pcap_t *cap_open_live(const cap_live_opts *o, char *err, int *bad_filter)
     *bad_filter = 0;
     pcap_t *p = pcap_create(o->iface, eb);
     if (p == NULL) {
-        snprintf(err, RG_ERRLEN, "cannot open '%s': %s", o->iface, eb);
+        rg_err_set(err, "cannot open '%s': %s", o->iface, eb);
         return NULL;
     }
     pcap_set_snaplen(p, o->snaplen);
@@ -68,10 +66,10 @@ pcap_t *cap_open_live(const cap_live_opts *o, char *err, int *bad_filter)
     if (rc < 0) {
         const char *why = rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc);
         if (rc == PCAP_ERROR_PERM_DENIED)
-            snprintf(err, RG_ERRLEN, "cannot capture on '%s': %s (needs root or CAP_NET_RAW)",
-                     o->iface, pcap_geterr(p)[0] ? pcap_geterr(p) : why);
+            rg_err_set(err, "cannot capture on '%s': %s (needs root or CAP_NET_RAW)",
+                       o->iface, pcap_geterr(p)[0] ? pcap_geterr(p) : why);
         else
-            snprintf(err, RG_ERRLEN, "cannot capture on '%s': %s", o->iface, why);
+            rg_err_set(err, "cannot capture on '%s': %s", o->iface, why);
         pcap_close(p);
         return NULL;
     }
@@ -86,7 +84,7 @@ pcap_t *cap_open_live(const cap_live_opts *o, char *err, int *bad_filter)
      * a quiet interface would never return to look at --duration or a stop request.
      */
     if (pcap_setnonblock(p, 1, eb) != 0) {
-        snprintf(err, RG_ERRLEN, "cannot capture on '%s': %s", o->iface, eb);
+        rg_err_set(err, "cannot capture on '%s': %s", o->iface, eb);
         pcap_close(p);
         return NULL;
     }
@@ -108,14 +106,14 @@ pcap_t *cap_open_file(const char *path, const char *filter, char *err, int *bad_
     int is_stdin = strcmp(path, "-") == 0;
     FILE *fp = is_stdin ? stdin : fopen(path, "rb");
     if (fp == NULL) {
-        snprintf(err, RG_ERRLEN, "cannot read '%s': %s", path, strerror(errno));
+        rg_err_set(err, "cannot read '%s': %s", path, strerror(errno));
         return NULL;
     }
     if (!atomic_flag_test_and_set(&big_used))
         setvbuf(fp, big, _IOFBF, sizeof big);
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, eb);
     if (p == NULL) {
-        snprintf(err, RG_ERRLEN, "cannot read '%s': %s", path, eb);
+        rg_err_set(err, "cannot read '%s': %s", path, eb);
         if (!is_stdin)
             fclose(fp);
         return NULL;
@@ -181,17 +179,11 @@ int cap_drop_privileges(const char *user, char *err)
         return 0;                          /* nothing to drop */
     errno = 0;
     struct passwd *pw = getpwnam(user);
-    if (pw == NULL) {
-        snprintf(err, RG_ERRLEN, "cannot drop privileges: no user '%s'", user);
-        return -1;
-    }
-    if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-        snprintf(err, RG_ERRLEN, "cannot drop privileges to '%s': %s", user, strerror(errno));
-        return -1;
-    }
-    if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
-        snprintf(err, RG_ERRLEN, "privileges were not dropped: could regain root");
-        return -1;
-    }
+    if (pw == NULL)
+        return rg_err(err, "cannot drop privileges: no user '%s'", user);
+    if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+        return rg_err(err, "cannot drop privileges to '%s': %s", user, strerror(errno));
+    if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+        return rg_err(err, "privileges were not dropped: could regain root");
     return 0;
 }

@@ -5,6 +5,7 @@
 #define RIGOR_CAPTURE_PCAPIO_INT_H
 
 #include <pcap/pcap.h>
+#include "core/err.h"
 #include "capture/capture_int.h"
 
 #define CAP_SNAPLEN 262144

@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "capture/capture.h"
 #include "capture/pcapio_int.h"
@@ -53,7 +54,7 @@ cap_sidecar *cap_sidecar_start(const char *iface, const char *filter, char *err)
                         SIDECAR_TIMEOUT_MS, SIDECAR_BUFFER, 0};
     cap_sidecar *sc = calloc(1, sizeof *sc);
     if (sc == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         return NULL;
     }
     cap_config cfg;
@@ -65,7 +66,7 @@ cap_sidecar *cap_sidecar_start(const char *iface, const char *filter, char *err)
     cap_feed_init(&sc->fd, sc->p, sc->e);
     atomic_init(&sc->stop, 0);
     if (pthread_create(&sc->thread, NULL, sidecar_main, sc) != 0) {
-        snprintf(err, RG_ERRLEN, "cannot start the capture thread");
+        rg_err_set(err, "cannot start the capture thread");
         goto fail;
     }
     return sc;

@@ -68,14 +68,3 @@ int rg_check_input_file(const char *cmd, const char *path, int allow_stdin)
         return rg_usage_error(cmd, "cannot read '%s': %s", path, strerror(errno));
     return 0;
 }
-
-int rg_not_implemented(int argc, char **argv, const char *usage)
-{
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return RG_EXIT_OK;
-        }
-    }
-    return rg_fail(RG_EXIT_FAIL, argv[0], "not implemented yet");
-}

@@ -26,8 +26,8 @@ int cmd_analyze(int argc, char **argv);  /* analyze/ */
 int cmd_capture(int argc, char **argv);  /* capture/ */
 int cmd_load(int argc, char **argv);     /* loadgen/ */
 int cmd_report(int argc, char **argv);   /* report/  */
-int cmd_run(int argc, char **argv);      /* loadgen/ (plans) */
-int cmd_serve(int argc, char **argv);    /* loadgen/ */
+int cmd_run(int argc, char **argv);      /* plan/    */
+int cmd_serve(int argc, char **argv);    /* serve/   */
 int cmd_stats(int argc, char **argv);    /* analyze/ */
 
 /* The version string baked in at build time from `git describe`. */
@@ -56,11 +56,5 @@ int rg_bad_option(const char *cmd, char **argv, int optopt_value);
  * RG_EXIT_USAGE; returns 0 when the path is fine.
  */
 int rg_check_input_file(const char *cmd, const char *path, int allow_stdin);
-
-/*
- * Placeholder body for a command whose module has not landed yet: prints `usage` for --help
- * (exit 0) and otherwise "rigor CMD: not implemented yet" (exit 1).
- */
-int rg_not_implemented(int argc, char **argv, const char *usage);
 
 #endif

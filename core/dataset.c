@@ -18,6 +18,7 @@
 #include "core/cli.h"
 #include "core/dataset.h"
 #include "core/dataset_int.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 

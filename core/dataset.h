@@ -17,6 +17,7 @@
 #define RIGOR_CORE_DATASET_H
 
 #include <jansson.h>
+#include "core/err.h"
 #include "core/hist.h"
 
 #define RG_DATASET_FORMAT "rigor-dataset"

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "core/dataset.h"
 #include "core/dataset_int.h"
+#include "core/err.h"
 #include "core/units.h"
 
 enum kind {
@@ -41,10 +42,10 @@ static const char *type_name(const json_t *v)
 static int fail(char *err, const char *path, const char *key, const char *what, const json_t *v)
 {
     if (v != NULL)
-        snprintf(err, RG_ERRLEN, "%s%s%s: expected %s, got %s", path, *path ? "." : "", key,
-                 what, type_name(v));
+        rg_err_set(err, "%s%s%s: expected %s, got %s", path, *path ? "." : "", key,
+                   what, type_name(v));
     else
-        snprintf(err, RG_ERRLEN, "%s%s%s: %s", path, *path ? "." : "", key, what);
+        rg_err_set(err, "%s%s%s: %s", path, *path ? "." : "", key, what);
     return -1;
 }
 
@@ -66,10 +67,8 @@ static int check_latency(const json_t *v, const char *path, char *err)
     if (h != NULL && !json_is_null(h)) {
         char herr[RG_ERRLEN];
         rg_hist *hist = rg_hist_from_json(h, herr);
-        if (hist == NULL) {
-            snprintf(err, RG_ERRLEN, "%.100s.%.380s", path, herr);
-            return -1;
-        }
+        if (hist == NULL)
+            return rg_err(err, "%.100s.%.380s", path, herr);
         rg_hist_free(hist);
     }
     return 0;
@@ -179,10 +178,8 @@ static int check_run(const json_t *run, size_t i, char *err)
         {"wire", K_LATENCY, 0}, {NULL, 0, 0}};
     char path[64];
     snprintf(path, sizeof path, "runs[%zu]", i);
-    if (!json_is_object(run)) {
-        snprintf(err, RG_ERRLEN, "%s: expected an object, got %s", path, type_name(run));
-        return -1;
-    }
+    if (!json_is_object(run))
+        return rg_err(err, "%s: expected an object, got %s", path, type_name(run));
     if (check_fields(run, f, path, err) != 0)
         return -1;
     const json_t *server = json_object_get(run, "server");
@@ -200,25 +197,19 @@ static int check_run(const json_t *run, size_t i, char *err)
 
 int rg_dataset_validate(const json_t *ds, char *err)
 {
-    if (!json_is_object(ds)) {
-        snprintf(err, RG_ERRLEN, "not a rigor dataset: expected a JSON object, got %s",
-                 type_name(ds));
-        return -1;
-    }
+    if (!json_is_object(ds))
+        return rg_err(err, "not a rigor dataset: expected a JSON object, got %s",
+                      type_name(ds));
     const json_t *fmt = json_object_get(ds, "format");
-    if (!json_is_string(fmt) || strcmp(json_string_value(fmt), RG_DATASET_FORMAT) != 0) {
-        snprintf(err, RG_ERRLEN, "format: not a rigor dataset (expected \"format\": \"%s\")",
-                 RG_DATASET_FORMAT);
-        return -1;
-    }
+    if (!json_is_string(fmt) || strcmp(json_string_value(fmt), RG_DATASET_FORMAT) != 0)
+        return rg_err(err, "format: not a rigor dataset (expected \"format\": \"%s\")",
+                      RG_DATASET_FORMAT);
     const json_t *ver = json_object_get(ds, "version");
     if (!json_is_integer(ver))
         return fail(err, "", "version", ver ? "an integer" : "missing (required)", ver);
-    if (json_integer_value(ver) > RG_DATASET_VERSION) {
-        snprintf(err, RG_ERRLEN, "version: %lld is newer than this rigor understands (%d); "
-                 "upgrade rigor", (long long)json_integer_value(ver), RG_DATASET_VERSION);
-        return -1;
-    }
+    if (json_integer_value(ver) > RG_DATASET_VERSION)
+        return rg_err(err, "version: %lld is newer than this rigor understands (%d); "
+                      "upgrade rigor", (long long)json_integer_value(ver), RG_DATASET_VERSION);
     if (json_integer_value(ver) < 1)
         return fail(err, "", "version", "must be 1", NULL);
     const json_t *meta = json_object_get(ds, "meta");

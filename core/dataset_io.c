@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include "core/dataset.h"
 #include "core/dataset_int.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 
@@ -110,10 +111,8 @@ char *rg_dataset_dumps(const json_t *ds)
 int rg_dataset_save(const char *path, const json_t *ds, char *err)
 {
     char *text = rg_dataset_dumps(ds);
-    if (text == NULL) {
-        snprintf(err, RG_ERRLEN, "cannot serialize the dataset for '%s' (out of memory?)", path);
-        return -1;
-    }
+    if (text == NULL)
+        return rg_err(err, "cannot serialize the dataset for '%s' (out of memory?)", path);
     int rc = rg_write_atomic(path, text, strlen(text), err);
     free(text);
     return rc;
@@ -128,7 +127,7 @@ static void located_error(const char *name, const char *text, size_t len, const 
     size_t n = strcspn(verr, ":");
     snprintf(path, sizeof path, "%.*s", (int)n, verr);
     rg_json_locate(text, len, path, &line, &col);
-    snprintf(err, RG_ERRLEN, "%.200s:%d:%d: %.280s", name, line, col, verr);
+    rg_err_set(err, "%.200s:%d:%d: %.280s", name, line, col, verr);
 }
 
 json_t *rg_dataset_load(const char *path, char *err)
@@ -139,15 +138,15 @@ json_t *rg_dataset_load(const char *path, char *err)
     if (text == NULL)
         return NULL;
     if (len == 0 || strspn(text, " \t\r\n") == len) {
-        snprintf(err, RG_ERRLEN, "%.300s: empty file, not a rigor dataset", name);
+        rg_err_set(err, "%.300s: empty file, not a rigor dataset", name);
         free(text);
         return NULL;
     }
     json_error_t je;
     json_t *ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (ds == NULL) {
-        snprintf(err, RG_ERRLEN, "%.200s:%d:%d: invalid JSON: %.200s", name, je.line, je.column,
-                 je.text);
+        rg_err_set(err, "%.200s:%d:%d: invalid JSON: %.200s", name, je.line, je.column,
+                   je.text);
         free(text);
         return NULL;
     }

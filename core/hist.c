@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/hist.h"
 #include "core/hist_int.h"
 #include "core/units.h"
@@ -79,12 +80,12 @@ int64_t rg_hist_highest_equivalent(const rg_hist *h, int64_t v)
 rg_hist *rg_hist_new(int64_t highest, int sigfigs, char *err)
 {
     if (sigfigs < 1 || sigfigs > 5) {
-        snprintf(err, RG_ERRLEN, "histogram precision must be 1 to 5 significant digits, not %d",
-                 sigfigs);
+        rg_err_set(err, "histogram precision must be 1 to 5 significant digits, not %d",
+                   sigfigs);
         return NULL;
     }
     if (highest < 2 || highest > INT64_MAX / 4) {
-        snprintf(err, RG_ERRLEN, "histogram highest value %lld out of range", (long long)highest);
+        rg_err_set(err, "histogram highest value %lld out of range", (long long)highest);
         return NULL;
     }
     int64_t largest_single_unit = 2 * (int64_t)pow(10, sigfigs);
@@ -96,7 +97,7 @@ rg_hist *rg_hist_new(int64_t highest, int sigfigs, char *err)
     size_t len = (size_t)(buckets + 1) * (size_t)(sub_count / 2);
     rg_hist *h = calloc(1, sizeof *h + len * sizeof h->counts[0]);
     if (h == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory for a histogram");
+        rg_err_set(err, "out of memory for a histogram");
         return NULL;
     }
     h->highest = highest;

@@ -12,6 +12,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include "core/err.h"
 #include "core/hist.h"
 #include "core/hist_int.h"
 #include "core/units.h"
@@ -50,56 +51,40 @@ static int get_int(const json_t *j, const char *key, json_int_t lo, json_int_t h
                    json_int_t *out, char *err)
 {
     const json_t *v = json_object_get(j, key);
-    if (v == NULL) {
-        snprintf(err, RG_ERRLEN, "histogram: missing \"%s\"", key);
-        return -1;
-    }
-    if (!json_is_integer(v)) {
-        snprintf(err, RG_ERRLEN, "histogram.%s: expected an integer", key);
-        return -1;
-    }
+    if (v == NULL)
+        return rg_err(err, "histogram: missing \"%s\"", key);
+    if (!json_is_integer(v))
+        return rg_err(err, "histogram.%s: expected an integer", key);
     *out = json_integer_value(v);
-    if (*out < lo || *out > hi) {
-        snprintf(err, RG_ERRLEN, "histogram.%s: %lld is out of range", key, (long long)*out);
-        return -1;
-    }
+    if (*out < lo || *out > hi)
+        return rg_err(err, "histogram.%s: %lld is out of range", key, (long long)*out);
     return 0;
 }
 
 /* Re-record the (value, count) pairs; checks order, ranges and the total. */
 static int read_buckets(rg_hist *h, const json_t *b, json_int_t total, char *err)
 {
-    if (!json_is_array(b) || json_array_size(b) % 2 != 0) {
-        snprintf(err, RG_ERRLEN, "histogram.buckets: expected an array of value, count pairs");
-        return -1;
-    }
+    if (!json_is_array(b) || json_array_size(b) % 2 != 0)
+        return rg_err(err, "histogram.buckets: expected an array of value, count pairs");
     json_int_t prev = -1;
     uint64_t sum = 0;
     for (size_t i = 0; i < json_array_size(b); i += 2) {
         const json_t *jv = json_array_get(b, i), *jc = json_array_get(b, i + 1);
-        if (!json_is_integer(jv) || !json_is_integer(jc)) {
-            snprintf(err, RG_ERRLEN, "histogram.buckets[%zu]: expected integers", i);
-            return -1;
-        }
+        if (!json_is_integer(jv) || !json_is_integer(jc))
+            return rg_err(err, "histogram.buckets[%zu]: expected integers", i);
         json_int_t v = json_integer_value(jv), c = json_integer_value(jc);
-        if (v < 0 || v > rg_hist_highest(h) || c <= 0) {
-            snprintf(err, RG_ERRLEN, "histogram.buckets[%zu]: value %lld or count %lld out of "
-                     "range", i, (long long)v, (long long)c);
-            return -1;
-        }
-        if (prev >= 0 && rg_hist_lowest_equivalent(h, v) <= rg_hist_lowest_equivalent(h, prev)) {
-            snprintf(err, RG_ERRLEN, "histogram.buckets[%zu]: values must ascend, one per bucket", i);
-            return -1;
-        }
+        if (v < 0 || v > rg_hist_highest(h) || c <= 0)
+            return rg_err(err, "histogram.buckets[%zu]: value %lld or count %lld out of "
+                          "range", i, (long long)v, (long long)c);
+        if (prev >= 0 && rg_hist_lowest_equivalent(h, v) <= rg_hist_lowest_equivalent(h, prev))
+            return rg_err(err, "histogram.buckets[%zu]: values must ascend, one per bucket", i);
         prev = v;
         sum += (uint64_t)c;
         rg_hist_record_n(h, v, (uint64_t)c);
     }
-    if (sum != (uint64_t)total) {
-        snprintf(err, RG_ERRLEN, "histogram: bucket counts add up to %llu, \"count\" says %lld",
-                 (unsigned long long)sum, (long long)total);
-        return -1;
-    }
+    if (sum != (uint64_t)total)
+        return rg_err(err, "histogram: bucket counts add up to %llu, \"count\" says %lld",
+                      (unsigned long long)sum, (long long)total);
     return 0;
 }
 
@@ -107,7 +92,7 @@ rg_hist *rg_hist_from_json(const json_t *j, char *err)
 {
     json_int_t sigfigs, highest, count, min, max, saturated = 0;
     if (!json_is_object(j)) {
-        snprintf(err, RG_ERRLEN, "histogram: expected an object");
+        rg_err_set(err, "histogram: expected an object");
         return NULL;
     }
     if (get_int(j, "sigfigs", 1, 5, &sigfigs, err) ||
@@ -122,7 +107,7 @@ rg_hist *rg_hist_from_json(const json_t *j, char *err)
     const json_t *jsum = json_object_get(j, "sum");
     if (!json_is_number(jsum) || !isfinite(json_number_value(jsum)) ||
         json_number_value(jsum) < 0) {
-        snprintf(err, RG_ERRLEN, "histogram.sum: expected a non-negative number");
+        rg_err_set(err, "histogram.sum: expected a non-negative number");
         return NULL;
     }
     rg_hist *h = rg_hist_new(highest, (int)sigfigs, err);
@@ -134,7 +119,7 @@ rg_hist *rg_hist_from_json(const json_t *j, char *err)
     }
     if (count > 0 && (rg_hist_lowest_equivalent(h, min) != rg_hist_lowest_equivalent(h, rg_hist_min(h)) ||
                       rg_hist_lowest_equivalent(h, max) != rg_hist_lowest_equivalent(h, rg_hist_max(h)))) {
-        snprintf(err, RG_ERRLEN, "histogram: min/max do not fall in the first/last bucket");
+        rg_err_set(err, "histogram: min/max do not fall in the first/last bucket");
         rg_hist_free(h);
         return NULL;
     }

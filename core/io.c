@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 
@@ -46,10 +47,8 @@ static void fsync_dir(const char *dir)
 int rg_write_atomic(const char *path, const void *data, size_t len, char *err)
 {
     if (strcmp(path, "-") == 0) {
-        if (write_all(STDOUT_FILENO, data, len) != 0) {
-            snprintf(err, RG_ERRLEN, "cannot write to standard output: %s", strerror(errno));
-            return -1;
-        }
+        if (write_all(STDOUT_FILENO, data, len) != 0)
+            return rg_err(err, "cannot write to standard output: %s", strerror(errno));
         return 0;
     }
     char *d1 = strdup(path), *b1 = strdup(path);
@@ -64,33 +63,33 @@ int rg_write_atomic(const char *path, const void *data, size_t len, char *err)
     snprintf(tmp, tlen, "%s/.%s.XXXXXX", dir, base);
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err, RG_ERRLEN, "cannot write '%s': it is a directory", path);
+        rg_err_set(err, "cannot write '%s': it is a directory", path);
         goto out;
     }
     if ((fd = mkstemp(tmp)) < 0) {
-        snprintf(err, RG_ERRLEN, "cannot write '%s': %s", path, strerror(errno));
+        rg_err_set(err, "cannot write '%s': %s", path, strerror(errno));
         goto out;
     }
     fchmod(fd, 0644);
     if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        snprintf(err, RG_ERRLEN, "cannot write '%s': %s", path, strerror(errno));
+        rg_err_set(err, "cannot write '%s': %s", path, strerror(errno));
         goto out;
     }
     if (close(fd) != 0) {
         fd = -1;
-        snprintf(err, RG_ERRLEN, "cannot write '%s': %s", path, strerror(errno));
+        rg_err_set(err, "cannot write '%s': %s", path, strerror(errno));
         goto out;
     }
     fd = -1;
     if (rename(tmp, path) != 0) {
-        snprintf(err, RG_ERRLEN, "cannot replace '%s': %s", path, strerror(errno));
+        rg_err_set(err, "cannot replace '%s': %s", path, strerror(errno));
         goto out;
     }
     fsync_dir(dir);
     rc = 0;
     goto out;
 oom:
-    snprintf(err, RG_ERRLEN, "out of memory");
+    rg_err_set(err, "out of memory");
 out:
     if (fd >= 0)
         close(fd);
@@ -112,7 +111,7 @@ static char *read_fd(int fd, size_t *len, size_t max_bytes, const char *name, ch
     for (;;) {
         if (used == cap) {
             if (cap >= max_bytes) {
-                snprintf(err, RG_ERRLEN, "'%s' is larger than %zu bytes", name, max_bytes);
+                rg_err_set(err, "'%s' is larger than %zu bytes", name, max_bytes);
                 free(buf);
                 return NULL;
             }
@@ -126,7 +125,7 @@ static char *read_fd(int fd, size_t *len, size_t max_bytes, const char *name, ch
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            snprintf(err, RG_ERRLEN, "cannot read '%s': %s", name, strerror(errno));
+            rg_err_set(err, "cannot read '%s': %s", name, strerror(errno));
             free(buf);
             return NULL;
         }
@@ -139,7 +138,7 @@ static char *read_fd(int fd, size_t *len, size_t max_bytes, const char *name, ch
     return buf;
 oom:
     free(buf);
-    snprintf(err, RG_ERRLEN, "out of memory reading '%s'", name);
+    rg_err_set(err, "out of memory reading '%s'", name);
     return NULL;
 }
 
@@ -151,12 +150,12 @@ char *rg_read_file(const char *path, size_t *len, size_t max_bytes, char *err)
         return read_fd(STDIN_FILENO, len, max_bytes, "standard input", err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, RG_ERRLEN, "cannot open '%s': %s", path, strerror(errno));
+        rg_err_set(err, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err, RG_ERRLEN, "'%s' is a directory, not a file", path);
+        rg_err_set(err, "'%s' is a directory, not a file", path);
         close(fd);
         return NULL;
     }

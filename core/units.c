@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/units.h"
 
 struct suffix {
@@ -60,8 +61,7 @@ static int apply_suffix(const char *s, const struct suffix *table, double dflt,
         }
     }
 bad:
-    snprintf(err, RG_ERRLEN, "invalid %s '%s'", what, s ? s : "");
-    return -1;
+    return rg_err(err, "invalid %s '%s'", what, s ? s : "");
 }
 
 int rg_parse_duration(const char *s, double *seconds, char *err)
@@ -74,10 +74,8 @@ int rg_parse_duration(const char *s, double *seconds, char *err)
 
 static int to_integer(double v, const char *s, uint64_t *out, const char *what, char *err)
 {
-    if (v != floor(v) || v > 1.8e19) {
-        snprintf(err, RG_ERRLEN, "invalid %s '%s' (must be a whole number)", what, s);
-        return -1;
-    }
+    if (v != floor(v) || v > 1.8e19)
+        return rg_err(err, "invalid %s '%s' (must be a whole number)", what, s);
     *out = (uint64_t)v;
     return 0;
 }
@@ -119,8 +117,7 @@ int rg_parse_double(const char *s, double *out, char *err)
     *out = v;
     return 0;
 bad:
-    snprintf(err, RG_ERRLEN, "invalid number '%s'", s ? s : "");
-    return -1;
+    return rg_err(err, "invalid number '%s'", s ? s : "");
 }
 
 int rg_parse_percent(const char *s, double *fraction, char *err)
@@ -171,7 +168,7 @@ static int parse_list_any(const char *s, double **out, size_t *n, size_t max_ite
             if (v <= 0 || (integers && v != floor(v)))
                 goto bad;
             if (count >= max_items) {
-                snprintf(err, RG_ERRLEN, "%s '%s' has more than %zu values", what, s, max_items);
+                rg_err_set(err, "%s '%s' has more than %zu values", what, s, max_items);
                 goto fail;
             }
             double *grown = realloc(vals, (count + 1) * sizeof *vals);
@@ -180,7 +177,7 @@ static int parse_list_any(const char *s, double **out, size_t *n, size_t max_ite
             vals = grown;
             for (size_t j = 0; j < count; j++)
                 if (vals[j] == v) {
-                    snprintf(err, RG_ERRLEN, "%s '%s' repeats the value %g", what, s, v);
+                    rg_err_set(err, "%s '%s' repeats the value %g", what, s, v);
                     goto fail;
                 }
             vals[count++] = v;
@@ -191,8 +188,8 @@ static int parse_list_any(const char *s, double **out, size_t *n, size_t max_ite
     *n = count;
     return 0;
 bad:
-    snprintf(err, RG_ERRLEN, "invalid %s '%s' (expected values > 0 like 10,100,500 or a range "
-             "start:stop:step like 50:1000:50)", what, s ? s : "");
+    rg_err_set(err, "invalid %s '%s' (expected values > 0 like 10,100,500 or a range "
+               "start:stop:step like 50:1000:50)", what, s ? s : "");
 fail:
     free(copy);
     free(vals);
@@ -213,8 +210,7 @@ int rg_parse_list(const char *s, uint64_t **out, size_t *n, size_t max_items, ch
     uint64_t *ints = malloc((count ? count : 1) * sizeof *ints);
     if (ints == NULL) {
         free(vals);
-        snprintf(err, RG_ERRLEN, "out of memory");
-        return -1;
+        return rg_err(err, "out of memory");
     }
     for (size_t i = 0; i < count; i++)
         ints[i] = (uint64_t)vals[i];
@@ -306,4 +302,15 @@ char *rg_fmt_bytes(char *buf, size_t len, double bytes)
 {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     return fmt_scaled(buf, len, bytes, 3, 1024, units, 5);
+}
+
+char *rg_fmt_p(char *buf, size_t len, double p)
+{
+    if (isnan(p))
+        snprintf(buf, len, "–");
+    else if (p < 0.001)
+        snprintf(buf, len, "< 0.001");
+    else
+        snprintf(buf, len, "%.3f", p);
+    return buf;
 }

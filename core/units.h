@@ -17,8 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define RG_ERRLEN 512
+#include "core/err.h"
 
 int rg_parse_duration(const char *s, double *seconds, char *err);
 int rg_parse_count(const char *s, uint64_t *out, char *err);
@@ -44,11 +43,13 @@ int rg_parse_list_double(const char *s, double **out, size_t *n, size_t max_item
  *   rg_fmt_si(123456, 3)        -> "123k"
  *   rg_fmt_bytes(1536)          -> "1.50KiB"
  *   rg_fmt_sig(0.012345, 3)     -> "0.0123"
+ *   rg_fmt_p(0.0123)            -> "0.012"; "< 0.001" below 0.001; "–" when p is NaN
  */
 char *rg_fmt_us(char *buf, size_t len, double us, int sig);
 char *rg_fmt_seconds(char *buf, size_t len, double s);
 char *rg_fmt_si(char *buf, size_t len, double v, int sig);
 char *rg_fmt_bytes(char *buf, size_t len, double bytes);
 char *rg_fmt_sig(char *buf, size_t len, double v, int sig);
+char *rg_fmt_p(char *buf, size_t len, double p);
 
 #endif

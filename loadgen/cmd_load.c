@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/cli.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/log.h"
 #include "core/units.h"
@@ -99,11 +100,9 @@ static int parse_count_opt(const char *name, const char *arg, uint64_t lo, uint6
 {
     if (rg_parse_count(arg, out, err) < 0)
         return -1;
-    if (*out < lo || *out > hi) {
-        snprintf(err, RG_ERRLEN, "invalid %s '%s': must be %llu..%llu", name, arg,
-                 (unsigned long long)lo, (unsigned long long)hi);
-        return -1;
-    }
+    if (*out < lo || *out > hi)
+        return rg_err(err, "invalid %s '%s': must be %llu..%llu", name, arg,
+                      (unsigned long long)lo, (unsigned long long)hi);
     return 0;
 }
 
@@ -112,11 +111,9 @@ static int parse_duration_opt(const char *name, const char *arg, double lo, doub
 {
     if (rg_parse_duration(arg, out, err) < 0)
         return -1;
-    if (*out < lo || *out > 86400 * 7) {
-        snprintf(err, RG_ERRLEN, "invalid %s '%s': must be %s and at most a week", name, arg,
-                 lo > 0 ? "positive" : ">= 0");
-        return -1;
-    }
+    if (*out < lo || *out > 86400 * 7)
+        return rg_err(err, "invalid %s '%s': must be %s and at most a week", name, arg,
+                      lo > 0 ? "positive" : ">= 0");
     return 0;
 }
 
@@ -129,7 +126,7 @@ static int parse_conns(lg_load_opts *o, const char *arg, char *err)
         return -1;
     for (size_t i = 0; i < o->nconns; i++)
         if (o->conns[i] > 1000000)
-            return snprintf(err, RG_ERRLEN, "invalid -c '%s': at most 1M connections", arg), -1;
+            return rg_err(err, "invalid -c '%s': at most 1M connections", arg);
     return 0;
 }
 
@@ -142,8 +139,8 @@ static int parse_rates(lg_load_opts *o, const char *arg, char *err)
         return -1;
     for (size_t i = 0; i < o->nrates; i++)
         if (!(o->rates[i] > 0) || o->rates[i] > 1e8)
-            return snprintf(err, RG_ERRLEN, "invalid --rate '%s': each rate must be in "
-                            "(0, 1e8] requests/s", arg), -1;
+            return rg_err(err, "invalid --rate '%s': each rate must be in "
+                          "(0, 1e8] requests/s", arg);
     return 0;
 }
 
@@ -169,7 +166,7 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
     case 'm': c->method = arg; return 0;
     case 'H':
         if (c->nheaders == LG_MAX_HEADERS)
-            return snprintf(err, RG_ERRLEN, "too many -H headers (at most %d)", LG_MAX_HEADERS), -1;
+            return rg_err(err, "too many -H headers (at most %d)", LG_MAX_HEADERS);
         if (lg_header_check(arg, err) < 0)
             return -1;
         o->headers[c->nheaders++] = arg;
@@ -179,7 +176,7 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
     case 'o': o->out = arg; return 0;
     case OPT_LABEL:
         if (*arg == '\0')
-            return snprintf(err, RG_ERRLEN, "--label must not be empty"), -1;
+            return rg_err(err, "--label must not be empty");
         c->target = arg;
         return 0;
     case OPT_TITLE: o->title = arg; return 0;
@@ -190,7 +187,7 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
             char p[64];
             snprintf(p, sizeof p, "/proc/%llu", (unsigned long long)v);
             if (access(p, F_OK) < 0)
-                return snprintf(err, RG_ERRLEN, "--pid %s: no such process", arg), -1;
+                return rg_err(err, "--pid %s: no such process", arg);
         }
         c->server_pid = (pid_t)v;
         return 0;
@@ -218,8 +215,8 @@ static int check_output(const char *path, char *err)
     else
         *slash = '\0';
     if (access(dir, W_OK | X_OK) < 0)
-        return snprintf(err, RG_ERRLEN, "cannot write -o %.200s: directory %.200s: %s", path, dir,
-                        strerror(errno)), -1;
+        return rg_err(err, "cannot write -o %.200s: directory %.200s: %s", path, dir,
+                      strerror(errno));
     return 0;
 }
 
@@ -228,8 +225,8 @@ static int check_all(lg_load_opts *o, int seen, char *err)
 {
     lg_url u;
     if ((seen & 3) == 3)
-        return snprintf(err, RG_ERRLEN, "-d and -n are exclusive: a run is either a duration "
-                        "or a number of requests"), -1;
+        return rg_err(err, "-d and -n are exclusive: a run is either a duration "
+                      "or a number of requests");
     if (lg_url_parse(o->cfg.url, &u, err) < 0)
         return -1;
     struct sockaddr_storage ss;

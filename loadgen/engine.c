@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 #include "core/clock.h"
+#include "core/err.h"
 #include "loadgen/lg_int.h"
 
 #define LG_SWEEP_NS 100000000u
@@ -51,9 +52,9 @@ int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uin
     }
     if (bad) {
         if (w->epfd < 0)
-            snprintf(err, RG_ERRLEN, "epoll_create1: %s", strerror(errno));
+            rg_err_set(err, "epoll_create1: %s", strerror(errno));
         else if (w->lat != NULL)
-            snprintf(err, RG_ERRLEN, "out of memory for %zu connections", nconns);
+            rg_err_set(err, "out of memory for %zu connections", nconns);
         return -1;
     }
     for (size_t i = 0; i < nconns; i++) {

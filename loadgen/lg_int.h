@@ -18,36 +18,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <time.h>
+#include "core/err.h"
 #include "core/heap.h"
 #include "core/hist.h"
 #include "core/units.h"
 #include "loadgen/loadgen.h"
 
-/* ---- URL and request (url.c) ---- */
-
-typedef struct lg_url {
-    char host[256];       /* without brackets for IPv6 literals */
-    char hostport[300];   /* the Host header value: as written in the URL */
-    uint16_t port;
-    char *path;           /* path + "?" + query, "/" when empty; owned */
-} lg_url;
-
-/*
- * Parse an absolute http:// URL (RFC 9110 §4.2.1). https is rejected with a message saying it
- * is not supported; userinfo, fragments and empty hosts are rejected. 0, or -1 with err.
- * Free with lg_url_free.
- */
-int lg_url_parse(const char *s, lg_url *u, char *err);
-void lg_url_free(lg_url *u);
-
-/* Resolve host:port (first usable address). 0, or -1 with err naming the host. */
-int lg_url_resolve(const lg_url *u, struct sockaddr_storage *ss, socklen_t *len, char *err);
-
-/*
- * Check one "Name: value" header as given by -H: a token name, a colon, no CR/LF/NUL.
- * 0, or -1 with err.
- */
-int lg_header_check(const char *h, char *err);
+/* ---- the request (url.c; URL parsing is public, loadgen.h) ---- */
 
 /*
  * Serialize the request once (RFC 9112 §3): request line, Host unless given, the headers,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "core/cli.h"
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/log.h"
 #include "core/units.h"
 #include "loadgen/load_int.h"

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <jansson.h>
 
@@ -57,6 +58,38 @@ void lg_request_stop(void);
 /* True once lg_request_stop was called (until lg_clear_stop). */
 bool lg_stop_requested(void);
 void lg_clear_stop(void);
+
+/*
+ * Target URLs (loadgen/url.c), the one URL parser of rigor: `rigor load`, plans and their
+ * readiness probe all use it, so what a plan's validation accepts is exactly what a run can
+ * load. http_parser_parse_url splits the URL; the rules on top are rigor's.
+ */
+typedef struct lg_url {
+    char host[256];       /* without brackets for IPv6 literals */
+    char hostport[300];   /* the Host header value: as written in the URL */
+    uint16_t port;
+    char *path;           /* path + "?" + query, "/" when empty; owned */
+} lg_url;
+
+/*
+ * Parse an absolute http:// URL (RFC 9110 §4.2.1). https is rejected with a message saying it
+ * is not supported; userinfo, fragments and empty hosts are rejected. 0, or -1 with err.
+ * Free with lg_url_free.
+ */
+int lg_url_parse(const char *s, lg_url *u, char *err);
+void lg_url_free(lg_url *u);
+
+/* Resolve host:port (first usable address). 0, or -1 with err naming the host. */
+int lg_url_resolve(const lg_url *u, struct sockaddr_storage *ss, socklen_t *len, char *err);
+
+/*
+ * Check one "Name: value" header as given by -H: a token name, a colon, no CR/LF/NUL.
+ * 0, or -1 with err.
+ */
+int lg_header_check(const char *h, char *err);
+
+/* Check a request method: 1 to 32 of A-Z, '-', '_' (GET, POST, M-SEARCH). 0, or -1 with err. */
+int lg_method_check(const char *m, char *err);
 
 /*
  * Server monitoring from /proc (loadgen/procstat.c), used by lg_run when server_pid > 0 and

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/units.h"
 #include "loadgen/loadgen.h"
 #include "loadgen/lg_int.h"
@@ -135,12 +136,12 @@ lg_procstat *lg_procstat_new(pid_t pid, char *err)
 {
     uint64_t ticks = 0, rss = 0;
     if (pid <= 0 || tree_totals(pid, &ticks, &rss) < 0) {
-        snprintf(err, RG_ERRLEN, "no process with pid %d to monitor", (int)pid);
+        rg_err_set(err, "no process with pid %d to monitor", (int)pid);
         return NULL;
     }
     lg_procstat *ps = malloc(sizeof *ps);
     if (ps == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         return NULL;
     }
     ps->pid = pid;

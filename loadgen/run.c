@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include "core/clock.h"
+#include "core/err.h"
 #include "capture/capture.h"
 #include "core/io.h"
 #include "core/log.h"
@@ -48,19 +49,15 @@ static int raise_nofile(uint64_t conns, int threads, char *err)
         return 0;
     if (rl.rlim_cur >= need)
         return 0;
-    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
-        snprintf(err, RG_ERRLEN, "%llu connections need %llu file descriptors but the limit "
-                 "is %llu (raise the hard limit: ulimit -Hn, /etc/security/limits.conf)",
-                 (unsigned long long)conns, (unsigned long long)need,
-                 (unsigned long long)rl.rlim_max);
-        return -1;
-    }
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
+        return rg_err(err, "%llu connections need %llu file descriptors but the limit "
+                      "is %llu (raise the hard limit: ulimit -Hn, /etc/security/limits.conf)",
+                      (unsigned long long)conns, (unsigned long long)need,
+                      (unsigned long long)rl.rlim_max);
     rl.rlim_cur = need;
-    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-        snprintf(err, RG_ERRLEN, "cannot raise the open-file limit to %llu: %s",
-                 (unsigned long long)need, strerror(errno));
-        return -1;
-    }
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return rg_err(err, "cannot raise the open-file limit to %llu: %s",
+                      (unsigned long long)need, strerror(errno));
     return 0;
 }
 
@@ -69,9 +66,8 @@ static int check_config(const lg_config *cfg, char *err)
     if (cfg->url == NULL || cfg->threads < 1 || cfg->connections < 1 || cfg->timeout_s <= 0 ||
         cfg->rate < 0 || cfg->warmup_s < 0 || (cfg->requests == 0 && !(cfg->duration_s > 0)) ||
         (cfg->body_len > 0 && cfg->body == NULL) || cfg->sigfigs < 0 || cfg->sigfigs > 5) {
-        snprintf(err, RG_ERRLEN, "invalid load configuration (url, threads, connections, "
-                 "duration or requests, timeout)");
-        return -1;
+        return rg_err(err, "invalid load configuration (url, threads, connections, "
+                      "duration or requests, timeout)");
     }
     return 0;
 }
@@ -100,10 +96,8 @@ static int prepare(lg_runctx *r, const lg_config *cfg, char *err)
     if (raise_nofile(cfg->connections, r->nthreads, err) < 0)
         return -1;
     r->workers = calloc((size_t)r->nthreads, sizeof *r->workers);
-    if (r->workers == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
-        return -1;
-    }
+    if (r->workers == NULL)
+        return rg_err(err, "out of memory");
     for (int i = 0; i < r->nthreads; i++) {
         uint64_t n = lg_split(cfg->connections, (uint64_t)r->nthreads, (uint64_t)i);
         uint64_t base = lg_split_base(cfg->connections, (uint64_t)r->nthreads, (uint64_t)i);
@@ -216,7 +210,7 @@ static int start_threads(lg_runctx *r, char *err)
     for (int i = 0; i < r->nthreads; i++) {
         int rc = pthread_create(&r->workers[i].tid, NULL, lg_worker_main, &r->workers[i]);
         if (rc != 0) {
-            snprintf(err, RG_ERRLEN, "cannot start thread: %s", strerror(rc));
+            rg_err_set(err, "cannot start thread: %s", strerror(rc));
             atomic_store(&lg_stop_flag, 1);
             for (int j = 0; j < i; j++)
                 pthread_join(r->workers[j].tid, NULL);

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/log.h"
 #include "loadgen/run_int.h"
 
@@ -23,8 +24,7 @@ int lg_run_series_init(lg_runctx *r, char *err)
     r->ts_rss = json_array();
     if (!r->sec_scratch || !r->ts_requests || !r->ts_errors || !r->ts_p50 || !r->ts_p99 ||
         !r->ts_cpu || !r->ts_rss) {
-        snprintf(err, RG_ERRLEN, "out of memory");
-        return -1;
+        return rg_err(err, "out of memory");
     }
     return 0;
 }
@@ -196,7 +196,7 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
     json_t *run = rg_run_new(target, cfg->url, cfg->rate > 0 ? 0 : (long long)cfg->connections,
                              cfg->rate, run_index, "load", complete, r->started);
     if (run == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         return NULL;
     }
     json_object_set_new(run, "duration_s", json_real(dur));

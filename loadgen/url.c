@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include "core/err.h"
 #include "loadgen/lg_int.h"
 
 static int field(const char *s, const struct http_parser_url *pu, int f, char *out, size_t n)
@@ -30,21 +31,15 @@ static int field(const char *s, const struct http_parser_url *pu, int f, char *o
 static int check_scheme(const char *s, const struct http_parser_url *pu, char *err)
 {
     char scheme[16];
-    if (field(s, pu, UF_SCHEMA, scheme, sizeof scheme) <= 0) {
-        snprintf(err, RG_ERRLEN, "invalid URL '%s': expected http://host[:port]/path", s);
-        return -1;
-    }
+    if (field(s, pu, UF_SCHEMA, scheme, sizeof scheme) <= 0)
+        return rg_err(err, "invalid URL '%s': expected http://host[:port]/path", s);
     for (char *p = scheme; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    if (strcmp(scheme, "https") == 0) {
-        snprintf(err, RG_ERRLEN, "https is not supported yet (URL '%s'); use http://", s);
-        return -1;
-    }
-    if (strcmp(scheme, "http") != 0) {
-        snprintf(err, RG_ERRLEN, "unsupported URL scheme '%s' in '%s'; only http:// is supported",
-                 scheme, s);
-        return -1;
-    }
+    if (strcmp(scheme, "https") == 0)
+        return rg_err(err, "https is not supported yet (URL '%s'); use http://", s);
+    if (strcmp(scheme, "http") != 0)
+        return rg_err(err, "unsupported URL scheme '%s' in '%s'; only http:// is supported",
+                      scheme, s);
     return 0;
 }
 
@@ -76,26 +71,19 @@ int lg_url_parse(const char *s, lg_url *u, char *err)
     http_parser_url_init(&pu);
     if (s == NULL || *s == '\0' || strlen(s) > 8192 || strpbrk(s, " \t\r\n") != NULL ||
         http_parser_parse_url(s, strlen(s), 0, &pu) != 0) {
-        snprintf(err, RG_ERRLEN, "invalid URL '%s': expected http://host[:port]/path",
-                 s ? s : "");
-        return -1;
+        return rg_err(err, "invalid URL '%s': expected http://host[:port]/path",
+                      s ? s : "");
     }
     if (check_scheme(s, &pu, err) < 0)
         return -1;
-    if (pu.field_set & ((1 << UF_USERINFO) | (1 << UF_FRAGMENT))) {
-        snprintf(err, RG_ERRLEN, "invalid URL '%s': user info and #fragments are not allowed", s);
-        return -1;
-    }
-    if (field(s, &pu, UF_HOST, u->host, sizeof u->host) <= 0) {
-        snprintf(err, RG_ERRLEN, "invalid URL '%s': no host", s);
-        return -1;
-    }
+    if (pu.field_set & ((1 << UF_USERINFO) | (1 << UF_FRAGMENT)))
+        return rg_err(err, "invalid URL '%s': user info and #fragments are not allowed", s);
+    if (field(s, &pu, UF_HOST, u->host, sizeof u->host) <= 0)
+        return rg_err(err, "invalid URL '%s': no host", s);
     u->port = 80;
     if (pu.field_set & (1 << UF_PORT)) {
-        if (pu.port == 0) {
-            snprintf(err, RG_ERRLEN, "invalid URL '%s': port 0", s);
-            return -1;
-        }
+        if (pu.port == 0)
+            return rg_err(err, "invalid URL '%s': port 0", s);
         u->port = pu.port;
     }
     /* The Host header is the authority as written: host[:port], IPv6 in brackets. */
@@ -106,10 +94,8 @@ int lg_url_parse(const char *s, lg_url *u, char *err)
         size_t l = strlen(u->hostport);
         snprintf(u->hostport + l, sizeof u->hostport - l, ":%u", (unsigned)u->port);
     }
-    if (build_path(s, &pu, u) < 0) {
-        snprintf(err, RG_ERRLEN, "out of memory");
-        return -1;
-    }
+    if (build_path(s, &pu, u) < 0)
+        return rg_err(err, "out of memory");
     return 0;
 }
 
@@ -149,8 +135,8 @@ int lg_url_resolve(const lg_url *u, struct sockaddr_storage *ss, socklen_t *len,
     snprintf(port, sizeof port, "%u", (unsigned)u->port);
     int rc = getaddrinfo(u->host, port, &hints, &res);
     if (rc != 0 || res == NULL) {
-        snprintf(err, RG_ERRLEN, "cannot resolve host '%s': %s", u->host,
-                 rc ? gai_strerror(rc) : "no address");
+        rg_err_set(err, "cannot resolve host '%s': %s", u->host,
+                   rc ? gai_strerror(rc) : "no address");
         if (res)
             freeaddrinfo(res);
         return -1;
@@ -171,22 +157,25 @@ int lg_url_resolve(const lg_url *u, struct sockaddr_storage *ss, socklen_t *len,
 
 int lg_header_check(const char *h, char *err)
 {
-    const char *colon = strchr(h, ':');
-    if (colon == NULL || colon == h) {
-        snprintf(err, RG_ERRLEN, "invalid header '%s': expected 'Name: value'", h);
-        return -1;
-    }
-    for (const char *p = h; p < colon; p++) {
+    int nlen = (int)strcspn(h, ":\r\n");
+    if (strpbrk(h, "\r\n") != NULL)
+        return rg_err(err, "invalid header '%.*s': contains a line break", nlen, h);
+    if (h[nlen] != ':' || nlen == 0)
+        return rg_err(err, "invalid header '%s': expected 'Name: value'", h);
+    for (int i = 0; i < nlen; i++) {
         /* RFC 9110 §5.6.2 token characters */
-        if (!isalnum((unsigned char)*p) && strchr("!#$%&'*+-.^_`|~", *p) == NULL) {
-            snprintf(err, RG_ERRLEN, "invalid header name in '%s'", h);
-            return -1;
-        }
+        if (!isalnum((unsigned char)h[i]) && strchr("!#$%&'*+-.^_`|~", h[i]) == NULL)
+            return rg_err(err, "invalid header name '%.*s'", nlen, h);
     }
-    if (strpbrk(h, "\r\n") != NULL) {
-        snprintf(err, RG_ERRLEN, "invalid header '%s': contains a line break", h);
-        return -1;
-    }
+    return 0;
+}
+
+int lg_method_check(const char *m, char *err)
+{
+    size_t n = strlen(m);
+    if (n == 0 || n > 32 || strspn(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") != n)
+        return rg_err(err, "invalid method '%s': expected an upper-case method such as GET or "
+                      "POST", m);
     return 0;
 }
 
@@ -202,12 +191,8 @@ static bool has_header(const lg_config *cfg, const char *name)
 char *lg_request_build(const lg_config *cfg, const lg_url *u, size_t *len, char *err)
 {
     const char *method = cfg->method ? cfg->method : "GET";
-    for (const char *p = method; *p; p++) {
-        if (!isupper((unsigned char)*p) && *p != '-' && *p != '_') {
-            snprintf(err, RG_ERRLEN, "invalid method '%s'", method);
-            return NULL;
-        }
-    }
+    if (lg_method_check(method, err) < 0)
+        return NULL;
     size_t cap = strlen(method) + strlen(u->path) + strlen(u->hostport) + 128 + cfg->body_len;
     for (size_t i = 0; i < cfg->nheaders; i++) {
         if (lg_header_check(cfg->headers[i], err) < 0)
@@ -216,7 +201,7 @@ char *lg_request_build(const lg_config *cfg, const lg_url *u, size_t *len, char 
     }
     char *buf = malloc(cap);
     if (buf == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         return NULL;
     }
     size_t n = (size_t)snprintf(buf, cap, "%s %s HTTP/1.1\r\n", method, u->path);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "analyze/analyze.h"
 #include "core/cli.h"
 #include "core/dataset.h"

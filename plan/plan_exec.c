@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/cli.h"
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/log.h"
 #include "core/units.h"

@@ -8,7 +8,7 @@
  *                  interleaved order is a seeded, documented shuffle (SplitMix64 + Fisher-Yates)
  *   plan_thresh.c  threshold expressions ("p99 < 200ms") parsed and checked against analyze's
  *                  document
- *   plan_http.c    URL parsing for plans and a tiny blocking HTTP GET used as readiness probe
+ *   plan_http.c    a tiny blocking HTTP GET used as readiness probe (URLs: lg_url_parse)
  *   plan_proc.c    target processes: /bin/sh -c in its own process group, readiness polling,
  *                  TERM then KILL, output captured to a temp file to quote on failure
  *   plan_exec.c    the run loop: servers, lg_run per step, save after every run, resume, SIGINT
@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
+#include "loadgen/loadgen.h"
 
 /* ---- thresholds (plan_thresh.c) ---- */
 
@@ -63,16 +64,7 @@ struct pl_plan;
  */
 size_t pl_thresholds_check(const struct pl_plan *p, const json_t *analysis, FILE *out);
 
-/* ---- URLs and the readiness probe (plan_http.c) ---- */
-
-typedef struct pl_url {
-    char host[256];      /* without brackets for IPv6 */
-    char port[8];
-    char path[1024];     /* starts with '/'; includes the query */
-} pl_url;
-
-/* Parse "http://host[:port][/path]". -1 with err for https, missing host, bad port... */
-int pl_url_parse(const char *url, pl_url *out, char *err);
+/* ---- the readiness probe (plan_http.c) ---- */
 
 /*
  * One HTTP/1.1 GET of url with Connection: close, waiting at most timeout_s in total.

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "plan/plan_int.h"
@@ -286,20 +287,16 @@ static int parse_headers(pctx *c, const json_t *t, const char *prefix, pl_target
     if (tg->headers == NULL)
         return perr(c, path, "out of memory");
     json_object_foreach(v, k, x) {
+        char e[RG_ERRLEN];
         snprintf(path, sizeof path, "%sheaders.%s", prefix, k);
-        if (k[0] == '\0' || strspn(k, "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
-                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(k))
-            return perr(c, path, "not a valid header name");
         if (!json_is_string(x))
             return perr(c, path, "expected a string, got %s", type_name(x));
-        for (const char *s = json_string_value(x); *s; s++)
-            if (*s == '\r' || *s == '\n')
-                return perr(c, path, "header value contains a line break");
         if (strlen(json_string_value(x)) != json_string_length(x))
             return perr(c, path, "contains a NUL character");
         if (asprintf(&tg->headers[tg->nheaders], "%s: %s", k, json_string_value(x)) < 0)
             return perr(c, path, "out of memory");
-        tg->nheaders++;
+        if (lg_header_check(tg->headers[tg->nheaders++], e) != 0)
+            return perr(c, path, "%s", e);
     }
     return 0;
 }
@@ -332,11 +329,14 @@ static int parse_name(pctx *c, const json_t *t, const char *prefix, pl_target *t
     if (get_string(c, t, "name", path, &tg->name) != 0)
         return -1;
     if (tg->name == NULL) {
-        pl_url u;
+        lg_url u;
         char e[RG_ERRLEN];
-        if (pl_url_parse(tg->url, &u, e) != 0)
+        if (lg_url_parse(tg->url, &u, e) != 0)
             return -1;  /* already validated by the caller */
-        if (asprintf(&tg->name, strchr(u.host, ':') ? "[%s]:%s" : "%s:%s", u.host, u.port) < 0)
+        int rc = asprintf(&tg->name, strchr(u.host, ':') ? "[%s]:%u" : "%s:%u", u.host,
+                          (unsigned)u.port);
+        lg_url_free(&u);
+        if (rc < 0)
             return perr(c, path, "out of memory");
     }
     if (strlen(tg->name) > PL_MAX_NAME)
@@ -351,12 +351,14 @@ static int parse_url_key(pctx *c, const json_t *t, const char *prefix, const cha
                          char **out)
 {
     char path[300], e[RG_ERRLEN];
-    pl_url u;
+    lg_url u;
     snprintf(path, sizeof path, "%s%s", prefix, key);
     if (get_string(c, t, key, path, out) != 0)
         return -1;
-    if (*out != NULL && pl_url_parse(*out, &u, e) != 0)
+    if (*out != NULL && lg_url_parse(*out, &u, e) != 0)
         return perr(c, path, "%s", e);
+    if (*out != NULL)
+        lg_url_free(&u);
     return 0;
 }
 
@@ -366,11 +368,11 @@ static int parse_method(pctx *c, const json_t *t, const char *prefix, pl_target 
     snprintf(path, sizeof path, "%smethod", prefix);
     if (get_string(c, t, "method", path, &tg->method) != 0)
         return -1;
-    if (tg->method == NULL)
-        tg->method = strdup("GET");
-    if (strlen(tg->method) > 32 || strspn(tg->method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
-                                       strlen(tg->method))
-        return perr(c, path, "expected an upper-case method such as GET or POST");
+    char e[RG_ERRLEN];
+    if (tg->method == NULL && (tg->method = strdup("GET")) == NULL)
+        return perr(c, path, "out of memory");
+    if (lg_method_check(tg->method, e) != 0)
+        return perr(c, path, "%s", e);
     return 0;
 }
 
@@ -484,24 +486,38 @@ static int parse_scalars(pctx *c, const json_t *root, pl_plan *p)
     return 0;
 }
 
+/* Do two (validated) URLs name the same host and port? If so, "host:port" goes to addr. */
+static bool same_address(const char *x, const char *y, char *addr, size_t len)
+{
+    lg_url a, b;
+    char e[RG_ERRLEN];
+    if (lg_url_parse(x, &a, e) != 0)
+        return false;
+    bool same = false;
+    if (lg_url_parse(y, &b, e) == 0) {
+        same = strcmp(a.host, b.host) == 0 && a.port == b.port;
+        snprintf(addr, len, "%s:%u", a.host, (unsigned)a.port);
+        lg_url_free(&b);
+    }
+    lg_url_free(&a);
+    return same;
+}
+
 /* Interleaved: every started target runs at once, so two may not share an address. */
 static int check_ports(pctx *c, const pl_plan *p)
 {
-    pl_url a, b;
-    char e[RG_ERRLEN], path[64];
+    char path[64], addr[300];
     if (p->order != PL_ORDER_INTERLEAVED)
         return 0;
     for (size_t i = 0; i < p->ntargets; i++) {
-        if (p->targets[i].start == NULL || pl_url_parse(p->targets[i].url, &a, e) != 0)
-            continue;
         for (size_t j = 0; j < i; j++) {
-            if (p->targets[j].start == NULL || pl_url_parse(p->targets[j].url, &b, e) != 0 ||
-                strcmp(a.host, b.host) != 0 || strcmp(a.port, b.port) != 0)
+            if (p->targets[i].start == NULL || p->targets[j].start == NULL ||
+                !same_address(p->targets[i].url, p->targets[j].url, addr, sizeof addr))
                 continue;
             snprintf(path, sizeof path, "targets[%zu].url", i);
-            return perr(c, path, "same address as targets[%zu] (%s:%s): with the interleaved "
+            return perr(c, path, "same address as targets[%zu] (%s): with the interleaved "
                         "order every started target runs at once; give each its own port, or "
-                        "use \"order\": \"sequential\"", j, a.host, a.port);
+                        "use \"order\": \"sequential\"", j, addr);
         }
     }
     return 0;
@@ -531,7 +547,7 @@ pl_plan *pl_plan_parse(const char *path, const char *text, size_t len, char *err
     json_error_t je;
     pl_plan *p = calloc(1, sizeof *p);
     if (p == NULL) {
-        snprintf(err, RG_ERRLEN, "%s: out of memory", path);
+        rg_err_set(err, "%s: out of memory", path);
         return NULL;
     }
     p->path = strdup(path);
@@ -542,12 +558,12 @@ pl_plan *pl_plan_parse(const char *path, const char *text, size_t len, char *err
     p->stop_grace_s = 5;
     p->json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (p->json == NULL) {
-        snprintf(err, RG_ERRLEN, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        rg_err_set(err, "%s:%d:%d: %s", path, je.line, je.column, je.text);
         goto fail;
     }
     if (!json_is_object(p->json)) {
-        snprintf(err, RG_ERRLEN, "%s: expected a JSON object at the top, got %s", path,
-                 type_name(p->json));
+        rg_err_set(err, "%s: expected a JSON object at the top, got %s", path,
+                   type_name(p->json));
         goto fail;
     }
     if (check_keys(&c, p->json, "", plan_keys) != 0 || parse_scalars(&c, p->json, p) != 0 ||
@@ -568,7 +584,7 @@ pl_plan *pl_plan_load(const char *path, char *err)
     char e[RG_ERRLEN];
     char *text = rg_read_file(path, &len, PL_MAX_FILE, e);
     if (text == NULL) {
-        snprintf(err, RG_ERRLEN, "%s", e);
+        rg_err_set(err, "%s", e);
         return NULL;
     }
     pl_plan *p = pl_plan_parse(path, text, len, err);

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "plan/plan_int.h"
@@ -119,7 +120,7 @@ int pl_proc_start(pl_proc *pr, const char *command, char *const *env, size_t nen
              tmp && *tmp && strlen(tmp) < 200 ? tmp : "/tmp");
     int logfd = mkostemp(pr->log_path, O_CLOEXEC);
     if (logfd < 0) {
-        snprintf(err, RG_ERRLEN, "cannot create a temp file for its output: %s", strerror(errno));
+        rg_err_set(err, "cannot create a temp file for its output: %s", strerror(errno));
         pr->log_path[0] = '\0';
         return -1;
     }
@@ -132,7 +133,7 @@ int pl_proc_start(pl_proc *pr, const char *command, char *const *env, size_t nen
     close(logfd);
     free_env(envp);
     if (pid < 0) {
-        snprintf(err, RG_ERRLEN, "cannot start it: %s", strerror(saved));
+        rg_err_set(err, "cannot start it: %s", strerror(saved));
         unlink(pr->log_path);
         pr->log_path[0] = '\0';
         return -1;
@@ -172,22 +173,17 @@ int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
     uint64_t deadline = rg_now_ns() + (uint64_t)(timeout_s * 1e9);
     char last[RG_ERRLEN] = "no answer";
     for (;;) {
-        if (stop && *stop) {
-            snprintf(err, RG_ERRLEN, "interrupted while waiting for it to answer %s", ready);
-            return -1;
-        }
+        if (stop && *stop)
+            return rg_err(err, "interrupted while waiting for it to answer %s", ready);
         if (!pl_proc_alive(pr)) {
             char how[128];
             pl_proc_describe_exit(pr, how, sizeof how);
-            snprintf(err, RG_ERRLEN, "its start command %s before %s answered", how, ready);
-            return -1;
+            return rg_err(err, "its start command %s before %s answered", how, ready);
         }
         uint64_t now = rg_now_ns();
-        if (now >= deadline) {
-            snprintf(err, RG_ERRLEN, "%s did not answer within %s (last try: %.300s)", ready,
-                     rg_fmt_seconds((char[32]){0}, 32, timeout_s), last);
-            return -1;
-        }
+        if (now >= deadline)
+            return rg_err(err, "%s did not answer within %s (last try: %.300s)", ready,
+                          rg_fmt_seconds((char[32]){0}, 32, timeout_s), last);
         double left = (double)(deadline - now) / 1e9;
         if (pl_http_probe(ready, left < 1.0 ? left : 1.0, last) > 0)
             return 0;

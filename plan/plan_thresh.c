@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analyze/analyze.h"
+#include "core/err.h"
 #include "core/units.h"
 #include "plan/plan_int.h"
-
-enum unit_kind { U_US, U_FRACTION, U_RPS, U_PCT, U_KIB };
 
 struct alias {
     const char *name;
@@ -28,71 +28,54 @@ struct alias {
 };
 
 static const struct alias aliases[] = {
-    {"p50", "latency_p50"}, {"p90", "latency_p90"}, {"p99", "latency_p99"},
-    {"p999", "latency_p999"}, {"p99.9", "latency_p999"}, {"mean", "latency_mean"},
-    {"latency", "latency_mean"}, {"errors", "error_rate"}, {"throughput", "throughput_rps"},
-    {"rps", "throughput_rps"}, {"cpu", "server_cpu_pct"}, {"rss", "server_rss_kb"},
-    {"wire_p50", "wire_latency_p50"}, {"wire_p90", "wire_latency_p90"},
-    {"wire_p99", "wire_latency_p99"}, {"wire_p999", "wire_latency_p999"},
-    {"wire_mean", "wire_latency_mean"},
+    {"p50", AN_LATENCY_P50}, {"p90", AN_LATENCY_P90}, {"p99", AN_LATENCY_P99},
+    {"p999", AN_LATENCY_P999}, {"p99.9", AN_LATENCY_P999}, {"mean", AN_LATENCY_MEAN},
+    {"latency", AN_LATENCY_MEAN}, {"errors", AN_ERROR_RATE}, {"throughput", AN_THROUGHPUT},
+    {"rps", AN_THROUGHPUT}, {"cpu", AN_SERVER_CPU}, {"rss", AN_SERVER_RSS},
+    {"wire_p50", AN_WIRE_P50}, {"wire_p90", AN_WIRE_P90}, {"wire_p99", AN_WIRE_P99},
+    {"wire_p999", AN_WIRE_P999}, {"wire_mean", AN_WIRE_MEAN},
 };
-
-static const char *const metrics[] = {
-    "latency_p50", "latency_p90", "latency_p99", "latency_p999", "latency_mean", "error_rate",
-    "throughput_rps", "server_cpu_pct", "server_rss_kb", "wire_latency_p50", "wire_latency_p90",
-    "wire_latency_p99", "wire_latency_p999", "wire_latency_mean", NULL};
 
 static const char *canonical_metric(const char *name)
 {
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
         if (strcmp(aliases[i].name, name) == 0)
             return aliases[i].metric;
-    for (size_t i = 0; metrics[i]; i++)
-        if (strcmp(metrics[i], name) == 0)
-            return metrics[i];
-    return NULL;
+    const an_metric_def *d = an_metric_find(name);
+    return d ? d->name : NULL;
 }
 
-static enum unit_kind kind_of(const char *metric)
+/* The unit of a (canonical) metric's values. */
+static enum an_unit kind_of(const char *metric)
 {
-    if (strcmp(metric, "error_rate") == 0)
-        return U_FRACTION;
-    if (strcmp(metric, "throughput_rps") == 0)
-        return U_RPS;
-    if (strcmp(metric, "server_cpu_pct") == 0)
-        return U_PCT;
-    if (strcmp(metric, "server_rss_kb") == 0)
-        return U_KIB;
-    return U_US;
+    return an_metric_find(metric)->unit;
 }
 
 /* The limit text (spaces removed) in the metric's unit. */
-static int parse_limit(enum unit_kind k, const char *v, double *out, char *err)
+static int parse_limit(enum an_unit k, const char *v, double *out, char *err)
 {
     size_t n = strlen(v);
     int has_unit = n > 0 && isalpha((unsigned char)v[n - 1]);
     uint64_t u;
     char e[RG_ERRLEN];
     switch (k) {
-    case U_US:
-        if (!has_unit) {
-            snprintf(err, RG_ERRLEN, "latency limit '%s' needs a unit, e.g. 200ms", v);
-            return -1;
-        }
+    case AN_UNIT_US:
+        if (!has_unit)
+            return rg_err(err, "latency limit '%s' needs a unit, e.g. 200ms", v);
         if (rg_parse_duration(v, out, err) != 0)
             return -1;
         *out *= 1e6;
         return 0;
-    case U_FRACTION:
+    case AN_UNIT_FRACTION:
         return rg_parse_percent(v, out, err);
-    case U_RPS:
+    case AN_UNIT_RPS:
         if (rg_parse_double(v, out, e) == 0)
             return 0;
         if (rg_parse_count(v, &u, err) != 0)
             return -1;
         *out = (double)u;
         return 0;
-    case U_PCT: {
+    case AN_UNIT_PCT: {
         char buf[64];
         snprintf(buf, sizeof buf, "%s", v);
         if (n > 0 && n < sizeof buf && buf[n - 1] == '%')
@@ -122,22 +105,18 @@ static int split(const char *text, char *metric, size_t mlen, enum pl_op *op, ch
     metric[i] = '\0';
     while (isspace((unsigned char)*s))
         s++;
-    if (i == 0 || (*s != '<' && *s != '>')) {
-        snprintf(err, RG_ERRLEN, "invalid threshold '%s': expected METRIC < VALUE or "
-                 "METRIC > VALUE (also <= and >=), e.g. \"p99 < 200ms\"", text);
-        return -1;
-    }
+    if (i == 0 || (*s != '<' && *s != '>'))
+        return rg_err(err, "invalid threshold '%s': expected METRIC < VALUE or "
+                      "METRIC > VALUE (also <= and >=), e.g. \"p99 < 200ms\"", text);
     *op = *s == '<' ? (s[1] == '=' ? PL_OP_LE : PL_OP_LT) : (s[1] == '=' ? PL_OP_GE : PL_OP_GT);
     s += s[1] == '=' ? 2 : 1;
     for (; *s && j + 1 < vlen; s++)
         if (!isspace((unsigned char)*s))
             value[j++] = *s;
     value[j] = '\0';
-    if (j == 0 || *s) {
-        snprintf(err, RG_ERRLEN, "invalid threshold '%s': %s", text,
-                 j == 0 ? "no value after the operator" : "value too long");
-        return -1;
-    }
+    if (j == 0 || *s)
+        return rg_err(err, "invalid threshold '%s': %s", text,
+                      j == 0 ? "no value after the operator" : "value too long");
     return 0;
 }
 
@@ -150,28 +129,21 @@ int pl_threshold_parse(const char *text, pl_threshold *out, char *err)
     if (split(text, name, sizeof name, &op, value, sizeof value, err) != 0)
         return -1;
     const char *metric = canonical_metric(name);
-    if (metric == NULL) {
-        snprintf(err, RG_ERRLEN, "unknown metric '%s' in '%s' (known: p50 p90 p99 p999 mean "
-                 "errors throughput_rps cpu rss, or analyze's names such as latency_p99)",
-                 name, text);
-        return -1;
-    }
-    if (parse_limit(kind_of(metric), value, &limit, e) != 0) {
-        snprintf(err, RG_ERRLEN, "bad limit in '%.64s': %.300s", text, e);
-        return -1;
-    }
-    if (!isfinite(limit) || limit < 0) {
-        snprintf(err, RG_ERRLEN, "bad limit in '%s': must be a finite value >= 0", text);
-        return -1;
-    }
+    if (metric == NULL)
+        return rg_err(err, "unknown metric '%s' in '%s' (known: p50 p90 p99 p999 mean "
+                      "errors throughput_rps cpu rss, or analyze's names such as latency_p99)",
+                      name, text);
+    if (parse_limit(kind_of(metric), value, &limit, e) != 0)
+        return rg_err(err, "bad limit in '%.64s': %.300s", text, e);
+    if (!isfinite(limit) || limit < 0)
+        return rg_err(err, "bad limit in '%s': must be a finite value >= 0", text);
     out->text = strdup(text);
     out->metric = strdup(metric);
     out->op = op;
     out->limit = limit;
     if (out->text == NULL || out->metric == NULL) {
         pl_threshold_clear(out);
-        snprintf(err, RG_ERRLEN, "out of memory");
-        return -1;
+        return rg_err(err, "out of memory");
     }
     return 0;
 }
@@ -211,14 +183,14 @@ char *pl_threshold_fmt_value(const pl_threshold *t, double v, char *buf, size_t 
         return buf;
     }
     switch (kind_of(t->metric)) {
-    case U_US: return rg_fmt_us(buf, len, v, 3);
-    case U_FRACTION:
+    case AN_UNIT_US: return rg_fmt_us(buf, len, v, 3);
+    case AN_UNIT_FRACTION:
         snprintf(buf, len, "%s%%", rg_fmt_sig(tmp, sizeof tmp, v * 100.0, 3));
         return buf;
-    case U_RPS:
+    case AN_UNIT_RPS:
         snprintf(buf, len, "%s req/s", rg_fmt_si(tmp, sizeof tmp, v, 3));
         return buf;
-    case U_PCT:
+    case AN_UNIT_PCT:
         snprintf(buf, len, "%s%%", rg_fmt_sig(tmp, sizeof tmp, v, 3));
         return buf;
     default: return rg_fmt_bytes(buf, len, v * 1024.0);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "analyze/analyze.h"
 #include "core/cli.h"
 #include "core/dataset.h"

@@ -4,7 +4,7 @@
  * Design: rp_write() first builds an rp_model — analyze's groups joined with the dataset runs
  * they summarize, the target order (which fixes each target's colour in every chart) and the
  * x axis (concurrency, or rate for open-loop data) — then renders the Markdown from it
- * (rp_tables.c, rp_md.c), plans the charts whose data exist (rp_charts*.c) and finally runs
+ * (rp_tables.c, with analyze's value formats), plans the charts whose data exist (rp_charts*.c) and finally runs
  * gnuplot on them in parallel (rp_gnuplot.c). Everything reads the model; nothing in it is
  * copied: it borrows the datasets' and the analysis' json_t, which outlive it.
  *
@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "analyze/analyze.h"
 #include "report/report.h"
 
 enum { RP_AXIS_CONC = 0, RP_AXIS_RATE = 1 };
@@ -58,15 +59,6 @@ const char *rp_axis_name(const rp_model *m);                    /* "concurrency"
 char *rp_axis_value(char *buf, size_t len, const rp_model *m, double x);
 bool rp_same_num(double a, double b);                           /* NaN-aware equality */
 
-/* rp_md.c: Markdown text and number formatting */
-void rp_md_escape(FILE *f, const char *s);
-/* Formatting kinds for values: plain count/rate, latency in us, fraction shown in %,
- * percent value, kilobytes. */
-enum { RP_K_NUM = 0, RP_K_US, RP_K_FRAC, RP_K_PCT, RP_K_KB };
-char *rp_fmt_val(char *buf, size_t len, double v, int kind);
-char *rp_fmt_ci(char *buf, size_t len, double mean, double lo, double hi, int kind);
-char *rp_fmt_p(char *buf, size_t len, double p);
-char *rp_fmt_x(char *buf, size_t len, double x);
 
 /* rp_tables.c: the whole report.md; charts[] are the image links (names of planned charts) */
 typedef struct rp_chart {

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/units.h"
 #include "report/report_int.h"
 
@@ -409,6 +410,5 @@ int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err)
     *n = k;
     return 0;
 oom:
-    snprintf(err, RG_ERRLEN, "out of memory while writing charts");
-    return -1;
+    return rg_err(err, "out of memory while writing charts");
 }

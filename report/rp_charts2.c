@@ -20,6 +20,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/hist.h"
 #include "core/units.h"
 #include "report/report_int.h"
@@ -75,7 +76,7 @@ static void box_xtics(const rp_model *m, rp_chart *c, const double *xs, size_t n
         return;
     }
     for (size_t g = 0; g < nx; g++)
-        fprintf(c->gf, "%s\"%s\" %.1f", g ? ", " : "", rp_fmt_x(b, sizeof b, xs[g]),
+        fprintf(c->gf, "%s\"%s\" %.1f", g ? ", " : "", an_fmt_x(b, sizeof b, xs[g]),
                 (double)g * (double)(m->ntargets + 1) + (double)(m->ntargets + 1) / 2);
     fprintf(c->gf, ")\nset xrange [0:%zu]\nset xlabel \"%s\"\n", nx * (m->ntargets + 1),
             m->axis == RP_AXIS_RATE ? "offered rate (req/s)" : "concurrency (connections)");

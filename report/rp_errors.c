@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/dataset.h"
+#include "core/text.h"
 #include "report/report_int.h"
 
 #define RP_MAX_KINDS 16
@@ -113,7 +114,7 @@ static void head(FILE *f, const rp_model *m, const struct kinds *k, bool status)
     fprintf(f, "## Errors\n\n| Target | %s |", m->axis == RP_AXIS_RATE ? "Rate (req/s)" : "Concurrency");
     for (size_t i = 0; i < k->n; i++) {
         fputc(' ', f);
-        rp_md_escape(f, strcmp(k->name[i], "status") == 0 ? "HTTP 4xx/5xx" : k->name[i]);
+        rg_md_escape(f, strcmp(k->name[i], "status") == 0 ? "HTTP 4xx/5xx" : k->name[i]);
         fputs(" |", f);
     }
     fputs(status ? " Status codes |\n|:---|---:|" : "\n|:---|---:|", f);
@@ -136,10 +137,10 @@ void rp_md_errors(FILE *f, const rp_model *m)
     for (size_t i = 0; i < m->ncells; i++) {
         const rp_cell *c = &m->cells[i];
         fputs("| ", f);
-        rp_md_escape(f, c->target);
-        fprintf(f, " | %s |", rp_fmt_x(b, sizeof b, c->x));
+        rg_md_escape(f, c->target);
+        fprintf(f, " | %s |", an_fmt_x(b, sizeof b, c->x));
         for (size_t j = 0; j < k.n; j++)
-            fprintf(f, " %s |", rp_fmt_x(b, sizeof b, cell_kind(c, k.name[j])));
+            fprintf(f, " %s |", an_fmt_x(b, sizeof b, cell_kind(c, k.name[j])));
         if (status) {
             fputc(' ', f);
             if (!cell_status(f, c))

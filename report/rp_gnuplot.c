@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "core/clock.h"
 #include "core/cli.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/log.h"
 #include "core/units.h"
@@ -133,8 +134,8 @@ static int poll_job(struct job *j, const rp_chart *ch, int *failed, char *err)
             snprintf(what, sizeof what, "killed by a signal");
         rg_warn("rigor report: gnuplot %s.gp: %s: %s", ch->name, what, msg[0] ? msg : "(no output)");
         if (*failed == 0)
-            snprintf(err, RG_ERRLEN, "gnuplot failed on %.31s.gp (%s): %.300s", ch->name, what,
-                     msg[0] ? msg : "(no output)");
+            rg_err_set(err, "gnuplot failed on %.31s.gp (%s): %.300s", ch->name, what,
+                       msg[0] ? msg : "(no output)");
         (*failed)++;
     }
     fclose(j->errf);
@@ -149,18 +150,16 @@ int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, int jobs, 
     if (n == 0)
         return 0;
     if (find_gnuplot(prog, sizeof prog) < 0) {
-        snprintf(err, RG_ERRLEN, "gnuplot not found (%s); report.md and the chart scripts "
-                 "were written but no chart was drawn: install it (apt-get install gnuplot-nox) "
-                 "and rerun", getenv("GNUPLOT") && *getenv("GNUPLOT") ? "$GNUPLOT" : "PATH");
+        rg_err_set(err, "gnuplot not found (%s); report.md and the chart scripts "
+                   "were written but no chart was drawn: install it (apt-get install gnuplot-nox) "
+                   "and rerun", getenv("GNUPLOT") && *getenv("GNUPLOT") ? "$GNUPLOT" : "PATH");
         return RG_EXIT_FAIL;
     }
     if (jobs <= 0)
         jobs = 2;
     struct job *run = calloc((size_t)jobs, sizeof *run);
-    if (run == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
-        return -1;
-    }
+    if (run == NULL)
+        return rg_err(err, "out of memory");
     size_t next = 0, done = 0;
     int failed = 0;
     while (done < n) {
@@ -171,7 +170,7 @@ int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, int jobs, 
                 snprintf(script, sizeof script, "%s.gp", charts[next].name);
                 run[s].chart = next++;
                 if (start_job(&run[s], prog, dir, script) < 0) {
-                    snprintf(err, RG_ERRLEN, "cannot start gnuplot: %s", strerror(errno));
+                    rg_err_set(err, "cannot start gnuplot: %s", strerror(errno));
                     failed++;
                     done++;
                     continue;

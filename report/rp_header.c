@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/dataset.h"
+#include "core/text.h"
 #include "report/report_int.h"
 
 /* A JSON value as flat text, escaped for Markdown; objects as "k: v; k: v". */
@@ -20,7 +21,7 @@ static void flat(FILE *f, const json_t *v, int depth)
 {
     char b[64];
     if (json_is_string(v)) {
-        rp_md_escape(f, json_string_value(v));
+        rg_md_escape(f, json_string_value(v));
     } else if (json_is_integer(v)) {
         fprintf(f, "%lld", (long long)json_integer_value(v));
     } else if (json_is_real(v)) {
@@ -42,7 +43,7 @@ static void flat(FILE *f, const json_t *v, int depth)
                 continue;
             fputs(first ? "" : "; ", f);
             first = 0;
-            rp_md_escape(f, k);
+            rg_md_escape(f, k);
             fputs(": ", f);
             flat(f, x, depth + 1);
         }
@@ -82,7 +83,7 @@ static void dataset_item(FILE *f, const rp_model *m, size_t d)
     fputs("- ", f);
     if (path != NULL) {
         const char *base = strrchr(path, '/');
-        rp_md_escape(f, base ? base + 1 : path);
+        rg_md_escape(f, base ? base + 1 : path);
     } else {
         fprintf(f, "dataset %zu", d + 1);
     }
@@ -116,8 +117,8 @@ static bool range_of(const rp_model *m, bool groups, const char *key, double *lo
 static void range_line(FILE *f, const char *label, double lo, double hi, const char *unit)
 {
     char a[48], b[48];
-    rp_fmt_x(a, sizeof a, lo);
-    rp_fmt_x(b, sizeof b, hi);
+    an_fmt_x(a, sizeof a, lo);
+    an_fmt_x(b, sizeof b, hi);
     if (lo == hi)
         fprintf(f, "- %s: %s%s\n", label, a, unit);
     else
@@ -133,7 +134,7 @@ static void run_order(FILE *f, const rp_model *m)
         if (order == NULL)
             continue;
         fputs("- Run order: ", f);
-        rp_md_escape(f, order);
+        rg_md_escape(f, order);
         if (json_is_integer(json_object_get(plan, "seed")))
             fprintf(f, " (seed %lld)", (long long)json_integer_value(json_object_get(plan, "seed")));
         if (m->nds > 1)
@@ -154,7 +155,7 @@ static void method(FILE *f, const rp_model *m)
         for (size_t j = 0; j < i && !seen; j++)
             seen = m->cells[j].x == m->cells[i].x;
         if (!seen)
-            fprintf(f, "%s%s", shown++ ? ", " : " ", rp_fmt_x(b, sizeof b, m->cells[i].x));
+            fprintf(f, "%s%s", shown++ ? ", " : " ", an_fmt_x(b, sizeof b, m->cells[i].x));
     }
     fprintf(f, "; %zu target%s\n", m->ntargets, m->ntargets == 1 ? "" : "s");
     if (range_of(m, true, "runs", &lo, &hi))
@@ -177,12 +178,12 @@ void rp_md_header(FILE *f, const rp_model *m)
     if (title == NULL && m->nds > 0)
         title = json_string_value(json_object_get(json_object_get(m->ds[0], "meta"), "title"));
     fputs("# ", f);
-    rp_md_escape(f, title && *title ? title : "Benchmark report");
+    rg_md_escape(f, title && *title ? title : "Benchmark report");
     fputs("\n\n", f);
     const char *date = newest_created(m);
     if (date != NULL) {
         fputs("Date: ", f);
-        rp_md_escape(f, date);
+        rg_md_escape(f, date);
         fputs(" (newest dataset)\n\n", f);
     }
     fputs("## Datasets\n\n", f);

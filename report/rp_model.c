@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/units.h"
 #include "report/report_int.h"
 
@@ -33,7 +34,7 @@ const char *rp_axis_name(const rp_model *m)
 char *rp_axis_value(char *buf, size_t len, const rp_model *m, double x)
 {
     char v[48];
-    rp_fmt_x(v, sizeof v, x);
+    an_fmt_x(v, sizeof v, x);
     snprintf(buf, len, m->axis == RP_AXIS_RATE ? "rate %s req/s" : "concurrency %s", v);
     return buf;
 }
@@ -110,10 +111,8 @@ static int choose_focus(rp_model *m, char *err)
         for (size_t i = 0; i < m->ncells; i++)
             if (m->cells[i].x == m->opt->focus)
                 m->focus = m->opt->focus;
-        if (isnan(m->focus)) {
-            snprintf(err, RG_ERRLEN, "no cell has %s %g", rp_axis_name(m), m->opt->focus);
-            return -1;
-        }
+        if (isnan(m->focus))
+            return rg_err(err, "no cell has %s %g", rp_axis_name(m), m->opt->focus);
         return 0;
     }
     double any = NAN, common = NAN;
@@ -145,18 +144,14 @@ static int build_cells(rp_model *m, const json_t *groups, char *err)
         rp_cell *c = &m->cells[i];
         c->group = g;
         c->target = json_string_value(json_object_get(g, "target"));
-        if (c->target == NULL) {
-            snprintf(err, RG_ERRLEN, "analysis: groups[%zu] has no target", i);
-            return -1;
-        }
+        if (c->target == NULL)
+            return rg_err(err, "analysis: groups[%zu] has no target", i);
         c->tindex = target_index(m, c->target);
         c->conc = rg_json_num(g, "concurrency", NAN);
         c->rate = rg_json_num(g, "rate", NAN);
         any_conc = any_conc || !isnan(c->conc);
-        if (collect_runs(m, c) < 0) {
-            snprintf(err, RG_ERRLEN, "out of memory");
-            return -1;
-        }
+        if (collect_runs(m, c) < 0)
+            return rg_err(err, "out of memory");
     }
     m->axis = any_conc || m->ncells == 0 ? RP_AXIS_CONC : RP_AXIS_RATE;
     for (size_t i = 0; i < m->ncells; i++)
@@ -173,15 +168,13 @@ int rp_model_build(rp_model *m, json_t *const *ds, size_t n, const json_t *an,
     m->an = an;
     m->opt = opt;
     const json_t *groups = json_object_get(an, "groups");
-    if (!json_is_array(groups)) {
-        snprintf(err, RG_ERRLEN, "analysis: no \"groups\" array");
-        return -1;
-    }
+    if (!json_is_array(groups))
+        return rg_err(err, "analysis: no \"groups\" array");
     m->ncells = json_array_size(groups);
     m->cells = calloc(m->ncells ? m->ncells : 1, sizeof *m->cells);
     m->targets = calloc(m->ncells ? m->ncells : 1, sizeof *m->targets);
     if (m->cells == NULL || m->targets == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         rp_model_free(m);
         return -1;
     }

@@ -10,6 +10,7 @@
  * objects' keys in order of first appearance; every cell is escaped like any label.
  */
 #include <string.h>
+#include "core/text.h"
 #include "report/report_int.h"
 
 #define RP_MAX_PUB_COLS 24
@@ -38,7 +39,7 @@ static void collect(const json_t *runs, struct cols *c)
 static void cell(FILE *f, const json_t *v)
 {
     if (json_is_string(v))
-        rp_md_escape(f, json_string_value(v));
+        rg_md_escape(f, json_string_value(v));
     else if (json_is_number(v))
         fprintf(f, "%.10g", json_number_value(v));
     else
@@ -51,13 +52,13 @@ static void dataset_table(FILE *f, const rp_model *m, size_t d, const struct col
     const char *path = m->opt->dataset_paths ? m->opt->dataset_paths[d] : NULL;
     const char *base = path ? strrchr(path, '/') : NULL;
     if (path != NULL) {
-        rp_md_escape(f, base ? base + 1 : path);
+        rg_md_escape(f, base ? base + 1 : path);
         fputs(":\n\n", f);
     }
     fputc('|', f);
     for (size_t j = 0; j < c->n; j++) {
         fputc(' ', f);
-        rp_md_escape(f, c->name[j]);
+        rg_md_escape(f, c->name[j]);
         fputs(" |", f);
     }
     fputs("\n|", f);

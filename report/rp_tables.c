@@ -4,7 +4,7 @@
  * Design: a pure function of the model — the datasets, analyze's document and the options —
  * so the same input gives the same bytes. Nothing here reads the clock, the host or the
  * rigor version: the date is the newest meta.created of the datasets, and the versions shown
- * are the ones that measured (meta). Every label is passed through rp_md_escape; every number
+ * are the ones that measured (meta). Every label is passed through rg_md_escape; every number
  * through the rp_fmt_* formatters. Columns that no cell has data for are left out, so a
  * summary-only published dataset gets a table of exactly what was published.
  *
@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/dataset.h"
+#include "core/text.h"
+#include "core/units.h"
 #include "report/report_int.h"
 
 /* One optional metric column of the summary table. */
@@ -24,15 +26,15 @@ struct col {
 };
 
 static const struct col metric_cols[] = {
-    {"throughput_rps", "Throughput (req/s)", RP_K_NUM},
-    {"latency_mean", "Latency mean", RP_K_US},
-    {"latency_p50", "Latency p50", RP_K_US},
-    {"latency_p90", "Latency p90", RP_K_US},
-    {"latency_p99", "Latency p99", RP_K_US},
-    {"latency_p999", "Latency p99.9", RP_K_US},
-    {"error_rate", "Error rate", RP_K_FRAC},
-    {"server_cpu_pct", "Server CPU", RP_K_PCT},
-    {"server_rss_kb", "Server RSS (max)", RP_K_KB},
+    {"throughput_rps", "Throughput (req/s)", AN_UNIT_RPS},
+    {"latency_mean", "Latency mean", AN_UNIT_US},
+    {"latency_p50", "Latency p50", AN_UNIT_US},
+    {"latency_p90", "Latency p90", AN_UNIT_US},
+    {"latency_p99", "Latency p99", AN_UNIT_US},
+    {"latency_p999", "Latency p99.9", AN_UNIT_US},
+    {"error_rate", "Error rate", AN_UNIT_FRACTION},
+    {"server_cpu_pct", "Server CPU", AN_UNIT_PCT},
+    {"server_rss_kb", "Server RSS (max)", AN_UNIT_KB},
 };
 #define NCOLS (sizeof metric_cols / sizeof metric_cols[0])
 
@@ -67,7 +69,7 @@ static bool any_replicated(const rp_model *m)
 static void cell_metric(FILE *f, const rp_cell *c, const struct col *col)
 {
     char b[96];
-    rp_fmt_ci(b, sizeof b, rp_metric_num(c, col->metric, "mean"),
+    an_fmt_ci(b, sizeof b, rp_metric_num(c, col->metric, "mean"),
               rp_metric_num(c, col->metric, "ci_low"), rp_metric_num(c, col->metric, "ci_high"),
               col->kind);
     fprintf(f, " %s |", b);
@@ -110,18 +112,18 @@ static void summary(FILE *f, const rp_model *m)
     for (size_t i = 0; i < m->ncells; i++) {
         const rp_cell *c = &m->cells[i];
         fputs("| ", f);
-        rp_md_escape(f, c->target);
-        fprintf(f, " | %s | %lld |", rp_fmt_x(b, sizeof b, c->x),
+        rg_md_escape(f, c->target);
+        fprintf(f, " | %s | %lld |", an_fmt_x(b, sizeof b, c->x),
                 (long long)rg_json_num(c->group, "runs", 0));
         if (req)
-            fprintf(f, " %s |", rp_fmt_x(b, sizeof b, cell_requests(c)));
+            fprintf(f, " %s |", an_fmt_x(b, sizeof b, cell_requests(c)));
         for (size_t k = 0; k < NCOLS; k++) {
             if (!show[k])
                 continue;
             cell_metric(f, c, &metric_cols[k]);
             if (k == 0 && min)
-                fprintf(f, " %s |", rp_fmt_val(b, sizeof b,
-                                               rp_metric_num(c, "throughput_rps", "min"), RP_K_NUM));
+                fprintf(f, " %s |", an_fmt_value(b, sizeof b,
+                                               rp_metric_num(c, "throughput_rps", "min"), AN_UNIT_RPS));
         }
         fputc('\n', f);
     }
@@ -143,15 +145,15 @@ static void comparison_row(FILE *f, const json_t *c)
     char b[96], lo[32], hi[32];
     const char *metric = json_string_value(json_object_get(c, "metric"));
     fputs("| ", f);
-    rp_md_escape(f, metric ? metric_label(metric) : NULL);
+    rg_md_escape(f, metric ? metric_label(metric) : NULL);
     fputs(" | ", f);
-    rp_md_escape(f, json_string_value(json_object_get(c, "target")));
+    rg_md_escape(f, json_string_value(json_object_get(c, "target")));
     fputs(" | ", f);
-    rp_md_escape(f, json_string_value(json_object_get(c, "baseline")));
+    rg_md_escape(f, json_string_value(json_object_get(c, "baseline")));
     double x = rg_json_num(c, "concurrency", NAN);
     if (isnan(x))
         x = rg_json_num(c, "rate", NAN);
-    fprintf(f, " | %s | ", rp_fmt_x(b, sizeof b, x));
+    fprintf(f, " | %s | ", an_fmt_x(b, sizeof b, x));
     double r = rg_json_num(c, "ratio", NAN);
     double rl = rg_json_num(c, "ratio_ci_low", NAN), rh = rg_json_num(c, "ratio_ci_high", NAN);
     if (isnan(r))
@@ -161,10 +163,10 @@ static void comparison_row(FILE *f, const json_t *c)
     else
         fprintf(f, "%.3f× [%s, %s]", r, isinf(rl) ? "−∞" : (snprintf(lo, sizeof lo, "%.3f", rl), lo),
                 isinf(rh) ? "∞" : (snprintf(hi, sizeof hi, "%.3f", rh), hi));
-    fprintf(f, " | %s", rp_fmt_p(b, sizeof b, rg_json_num(c, "p_welch", NAN)));
-    fprintf(f, " | %s", rp_fmt_p(b, sizeof b, rg_json_num(c, "p_mannwhitney", NAN)));
-    fprintf(f, " | %s | ", rp_fmt_p(b, sizeof b, rg_json_num(c, "p_adjusted", NAN)));
-    rp_md_escape(f, json_string_value(json_object_get(c, "verdict")));
+    fprintf(f, " | %s", rg_fmt_p(b, sizeof b, rg_json_num(c, "p_welch", NAN)));
+    fprintf(f, " | %s", rg_fmt_p(b, sizeof b, rg_json_num(c, "p_mannwhitney", NAN)));
+    fprintf(f, " | %s | ", rg_fmt_p(b, sizeof b, rg_json_num(c, "p_adjusted", NAN)));
+    rg_md_escape(f, json_string_value(json_object_get(c, "verdict")));
     fputs(" |\n", f);
 }
 
@@ -209,7 +211,7 @@ static void comparisons(FILE *f, const rp_model *m)
         if (s == NULL || *s == '\0')
             continue;
         fputs("- ", f);
-        rp_md_escape(f, s);
+        rg_md_escape(f, s);
         fputc('\n', f);
     }
     if (untested > 0)
@@ -226,9 +228,9 @@ static void where(FILE *f, const json_t *w, bool short_form)
     char b[64];
     double c = rg_json_num(w, "concurrency", NAN), r = rg_json_num(w, "rate", NAN);
     if (!isnan(c))
-        fprintf(f, short_form ? " at %s" : " at concurrency %s", rp_fmt_x(b, sizeof b, c));
+        fprintf(f, short_form ? " at %s" : " at concurrency %s", an_fmt_x(b, sizeof b, c));
     else if (!isnan(r))
-        fprintf(f, short_form ? " at %s req/s" : " at rate %s req/s", rp_fmt_x(b, sizeof b, r));
+        fprintf(f, short_form ? " at %s req/s" : " at rate %s req/s", an_fmt_x(b, sizeof b, r));
 }
 
 static bool same_text(const json_t *a, const json_t *b, const char *key)
@@ -267,15 +269,15 @@ static void warnings(FILE *f, const rp_model *m)
         fputs("- ", f);
         if (same < 3 && t != NULL) {
             fputs("**", f);
-            rp_md_escape(f, t);
+            rg_md_escape(f, t);
             fputs("**", f);
             where(f, w, false);
             fputs(": ", f);
         }
-        rp_md_escape(f, json_string_value(json_object_get(w, "message")));
+        rg_md_escape(f, json_string_value(json_object_get(w, "message")));
         if (k != NULL) {
             fputs(" (", f);
-            rp_md_escape(f, k);
+            rg_md_escape(f, k);
             fputs(")", f);
         }
         if (same >= 3) {
@@ -285,7 +287,7 @@ static void warnings(FILE *f, const rp_model *m)
                 if (!(same_text(w, v, "kind") && same_text(w, v, "message")))
                     continue;
                 fputs(k2++ ? ", " : "", f);
-                rp_md_escape(f, json_string_value(json_object_get(v, "target")));
+                rg_md_escape(f, json_string_value(json_object_get(v, "target")));
                 where(f, v, true);
             }
         }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "core/cli.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "report/report_int.h"
@@ -29,28 +30,22 @@ void rp_options_init(rp_options *opt)
 static int make_dirs(const char *dir, char *err)
 {
     char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        snprintf(err, RG_ERRLEN, "output directory name too long");
-        return -1;
-    }
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return rg_err(err, "output directory name too long");
     for (char *p = path + 1;; p++) {
         if (*p != '/' && *p != '\0')
             continue;
         char saved = *p;
         *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            snprintf(err, RG_ERRLEN, "cannot create directory '%.400s': %s", path, strerror(errno));
-            return -1;
-        }
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return rg_err(err, "cannot create directory '%.400s': %s", path, strerror(errno));
         *p = saved;
         if (saved == '\0')
             break;
     }
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, RG_ERRLEN, "'%.400s' is not a directory", dir);
-        return -1;
-    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return rg_err(err, "'%.400s' is not a directory", dir);
     return 0;
 }
 
@@ -59,23 +54,17 @@ static int write_file(const char *dir, const char *name, const char *ext, const 
 {
     char path[4200], e[RG_ERRLEN];
     snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
-    if (rg_write_atomic(path, text, strlen(text), e) != 0) {
-        snprintf(err, RG_ERRLEN, "%.500s", e);
-        return -1;
-    }
+    if (rg_write_atomic(path, text, strlen(text), e) != 0)
+        return rg_err(err, "%.500s", e);
     return 0;
 }
 
 static int check_options(const rp_options *opt, char *err)
 {
-    if (opt == NULL || opt->dir == NULL || *opt->dir == '\0') {
-        snprintf(err, RG_ERRLEN, "no output directory");
-        return -1;
-    }
-    if (opt->format != NULL && strcmp(opt->format, "png") != 0 && strcmp(opt->format, "svg") != 0) {
-        snprintf(err, RG_ERRLEN, "unknown chart format '%.100s' (png or svg)", opt->format);
-        return -1;
-    }
+    if (opt == NULL || opt->dir == NULL || *opt->dir == '\0')
+        return rg_err(err, "no output directory");
+    if (opt->format != NULL && strcmp(opt->format, "png") != 0 && strcmp(opt->format, "svg") != 0)
+        return rg_err(err, "unknown chart format '%.100s' (png or svg)", opt->format);
     return 0;
 }
 
@@ -94,7 +83,7 @@ int rp_write(json_t *const *datasets, size_t n, const json_t *analysis, const rp
         goto out;
     md = rp_markdown(&m, charts, nch);
     if (md == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory while writing report.md");
+        rg_err_set(err, "out of memory while writing report.md");
         goto out;
     }
     if (make_dirs(opt->dir, err) < 0 || write_file(opt->dir, "report", ".md", md, err) < 0)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "core/cli.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/log.h"
 #include "core/units.h"
@@ -60,32 +61,24 @@ int sv_parse_delay(const char *s, sv_opts *o, char *err)
     } else if (strncmp(s, "uniform:", 8) == 0 && (colon = strchr(s + 8, ':')) != NULL) {
         char first[64];
         size_t n = (size_t)(colon - (s + 8));
-        if (n >= sizeof first) {
-            snprintf(err, RG_ERRLEN, "invalid delay '%s'", s);
-            return -1;
-        }
+        if (n >= sizeof first)
+            return rg_err(err, "invalid delay '%s'", s);
         memcpy(first, s + 8, n);
         first[n] = '\0';
         if (rg_parse_duration(first, &a, err) < 0 || rg_parse_duration(colon + 1, &b, err) < 0)
             return -1;
-        if (b < a) {
-            snprintf(err, RG_ERRLEN, "invalid delay '%s': uniform:A:B needs A <= B", s);
-            return -1;
-        }
+        if (b < a)
+            return rg_err(err, "invalid delay '%s': uniform:A:B needs A <= B", s);
         o->delay_kind = SV_DELAY_UNIFORM;
     } else {
-        if (strchr(s, ':') != NULL) {
-            snprintf(err, RG_ERRLEN, "invalid delay '%s': expected D, exp:MEAN or uniform:A:B", s);
-            return -1;
-        }
+        if (strchr(s, ':') != NULL)
+            return rg_err(err, "invalid delay '%s': expected D, exp:MEAN or uniform:A:B", s);
         if (rg_parse_duration(s, &a, err) < 0)
             return -1;
         o->delay_kind = a > 0 ? SV_DELAY_FIXED : SV_DELAY_NONE;
     }
-    if (a < 0 || b < 0 || a > 3600 || b > 3600) {
-        snprintf(err, RG_ERRLEN, "invalid delay '%s': must be between 0 and 1h", s);
-        return -1;
-    }
+    if (a < 0 || b < 0 || a > 3600 || b > 3600)
+        return rg_err(err, "invalid delay '%s': must be between 0 and 1h", s);
     o->delay_a = a;
     o->delay_b = b;
     return 0;
@@ -98,37 +91,29 @@ int sv_parse_listen(const char *s, sv_opts *o, char *err)
     const char *colon = strrchr(s, ':');
     if (s[0] == '[') {
         const char *close = strchr(s, ']');
-        if (close == NULL || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host) {
-            snprintf(err, RG_ERRLEN, "invalid listen address '%s': expected [IPV6]:PORT", s);
-            return -1;
-        }
+        if (close == NULL || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+            return rg_err(err, "invalid listen address '%s': expected [IPV6]:PORT", s);
         memcpy(host, s + 1, (size_t)(close - s - 1));
         host[close - s - 1] = '\0';
         port = close + 2;
     } else if (colon != NULL) {
         if (colon > s) {
-            if ((size_t)(colon - s) >= sizeof host || memchr(s, ':', (size_t)(colon - s))) {
-                snprintf(err, RG_ERRLEN, "invalid listen address '%s' (IPv6 goes in brackets)", s);
-                return -1;
-            }
+            if ((size_t)(colon - s) >= sizeof host || memchr(s, ':', (size_t)(colon - s)))
+                return rg_err(err, "invalid listen address '%s' (IPv6 goes in brackets)", s);
             memcpy(host, s, (size_t)(colon - s));
             host[colon - s] = '\0';
         }
         port = colon + 1;
     }
     uint64_t p;
-    if (rg_parse_count(port, &p, err) < 0 || p > 65535) {
-        snprintf(err, RG_ERRLEN, "invalid listen address '%s': bad port '%s'", s, port);
-        return -1;
-    }
+    if (rg_parse_count(port, &p, err) < 0 || p > 65535)
+        return rg_err(err, "invalid listen address '%s': bad port '%s'", s, port);
     struct addrinfo hints = {0}, *res = NULL;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     int rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0 || res == NULL) {
-        snprintf(err, RG_ERRLEN, "invalid listen address '%s': %s", s, gai_strerror(rc));
-        return -1;
-    }
+    if (rc != 0 || res == NULL)
+        return rg_err(err, "invalid listen address '%s': %s", s, gai_strerror(rc));
     memcpy(&o->addr, res->ai_addr, res->ai_addrlen);
     o->addrlen = res->ai_addrlen;
     freeaddrinfo(res);
@@ -159,7 +144,7 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
     json_decref(o);
     int rc = text ? rg_write_atomic(path, text, strlen(text), err) : -1;
     if (text == NULL)
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
     free(text);
     return rc;
 }
@@ -175,31 +160,31 @@ static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, c
         return sv_parse_listen(arg, o, err);
     case OPT_THREADS:
         if (rg_parse_count(arg, &v, err) < 0 || v < 1 || v > 256)
-            return snprintf(err, RG_ERRLEN, "invalid --threads '%s' (1..256)", arg), -1;
+            return rg_err(err, "invalid --threads '%s' (1..256)", arg);
         o->threads = (int)v;
         return 0;
     case OPT_BODY:
         if (rg_parse_size(arg, &v, err) < 0 || v > (uint64_t)1 << 30)
-            return snprintf(err, RG_ERRLEN, "invalid --body-size '%s' (0..1GiB)", arg), -1;
+            return rg_err(err, "invalid --body-size '%s' (0..1GiB)", arg);
         o->body_size = v;
         return 0;
     case OPT_STATUS:
         if (rg_parse_count(arg, &v, err) < 0 || v < 200 || v > 599)
-            return snprintf(err, RG_ERRLEN, "invalid --status '%s' (200..599)", arg), -1;
+            return rg_err(err, "invalid --status '%s' (200..599)", arg);
         o->status = (int)v;
         return 0;
     case OPT_DELAY:
         return sv_parse_delay(arg, o, err);
     case OPT_FAULT:
         if (parse_fault(arg, o) < 0)
-            return snprintf(err, RG_ERRLEN, "invalid --fault '%s': close, reset, garbage or "
-                            "stall", arg), -1;
+            return rg_err(err, "invalid --fault '%s': close, reset, garbage or "
+                          "stall", arg);
         return 0;
     case OPT_RATE:
         if (rg_parse_percent(arg, &o->fault_rate, err) < 0 || o->fault_rate < 0 ||
             o->fault_rate > 1)
-            return snprintf(err, RG_ERRLEN, "invalid --fault-rate '%s' (0..1 or 0%%..100%%)",
-                            arg), -1;
+            return rg_err(err, "invalid --fault-rate '%s' (0..1 or 0%%..100%%)",
+                          arg);
         return 0;
     case OPT_STATS:
         *stats = arg;

@@ -29,6 +29,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/heap.h"
 #include "core/units.h"
 #include "serve/serve.h"
@@ -462,7 +463,7 @@ static int port_free(const sv_opts *o, char *err)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     int rc = bind(fd, (const struct sockaddr *)&o->addr, o->addrlen);
     if (rc < 0)
-        snprintf(err, RG_ERRLEN, "cannot listen: %s", strerror(errno));
+        rg_err_set(err, "cannot listen: %s", strerror(errno));
     close(fd);
     return rc;
 }
@@ -475,16 +476,14 @@ static int listen_socket(const sv_opts *o, uint16_t port, char *err)
     else
         ((struct sockaddr_in *)&ss)->sin_port = htons(port);
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
-    if (fd < 0) {
-        snprintf(err, RG_ERRLEN, "socket: %s", strerror(errno));
-        return -1;
-    }
+    if (fd < 0)
+        return rg_err(err, "socket: %s", strerror(errno));
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     if (ss.ss_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&ss, o->addrlen) < 0 || listen(fd, 4096) < 0) {
-        snprintf(err, RG_ERRLEN, "cannot listen on port %u: %s", (unsigned)port, strerror(errno));
+        rg_err_set(err, "cannot listen on port %u: %s", (unsigned)port, strerror(errno));
         close(fd);
         return -1;
     }
@@ -517,8 +516,7 @@ static int thread_init(sv_server *s, sv_thread *t, int i, char *err)
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
     if (t->epfd < 0 || t->rbuf == NULL || rg_heap_init(&t->heap, 64) < 0 ||
         epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->lfd, &ev) < 0) {
-        snprintf(err, RG_ERRLEN, "cannot set up thread %d: %s", i, strerror(errno));
-        return -1;
+        return rg_err(err, "cannot set up thread %d: %s", i, strerror(errno));
     }
     return 0;
 }
@@ -549,7 +547,7 @@ sv_server *sv_start(const sv_opts *o, char *err)
 {
     sv_server *s = calloc(1, sizeof *s);
     if (s == NULL) {
-        snprintf(err, RG_ERRLEN, "out of memory");
+        rg_err_set(err, "out of memory");
         return NULL;
     }
     s->o = *o;
@@ -560,8 +558,8 @@ sv_server *sv_start(const sv_opts *o, char *err)
     for (int i = 0; s->threads && i < s->nthreads; i++)
         s->threads[i].lfd = s->threads[i].epfd = -1;
     if (s->threads == NULL || build_responses(s) < 0) {
-        snprintf(err, RG_ERRLEN, "out of memory (body of %llu bytes?)",
-                 (unsigned long long)o->body_size);
+        rg_err_set(err, "out of memory (body of %llu bytes?)",
+                   (unsigned long long)o->body_size);
         server_free(s);
         return NULL;
     }
@@ -577,7 +575,7 @@ sv_server *sv_start(const sv_opts *o, char *err)
     for (; s->started < s->nthreads; s->started++)
         if (pthread_create(&s->threads[s->started].tid, NULL, thread_main,
                            &s->threads[s->started]) != 0) {
-            snprintf(err, RG_ERRLEN, "cannot start thread %d", s->started);
+            rg_err_set(err, "cannot start thread %d", s->started);
             sv_stop(s, NULL);
             return NULL;
         }

@@ -31,7 +31,11 @@ bad "duplicate names" "{\"concurrency\": [1], \"targets\": [{\"name\": \"x\", $U
 bad "missing URL" "{\"concurrency\": [1], \"targets\": [{\"name\": \"x\", $U, $S}, {\"name\": \"y\"}]}" \
     "bad.json: targets[1].url: missing"
 bad "https URL" "{\"concurrency\": [1], \"targets\": [{\"url\": \"https://127.0.0.1/\"}]}" \
-    "targets[0].url: invalid URL 'https://127.0.0.1/': https is not supported"
+    "targets[0].url: https is not supported"
+bad "URL with a #fragment" "{\"concurrency\": [1], \"targets\": [{\"url\": \"http://127.0.0.1:$port/x#frag\", $S}]}" \
+    "bad.json: targets[0].url: invalid URL 'http://127.0.0.1:$port/x#frag': user info and #fragments are not allowed"
+printf '%s\n' "{\"concurrency\": [1], \"targets\": [{\"url\": \"http://127.0.0.1:$port/x#frag\", $S}]}" >"$T_DIR/frag.json"
+t_run "dry run rejects a #fragment URL" 2 "$RIGOR" run --dry-run "$T_DIR/frag.json"
 bad "bad threshold" "{\"concurrency\": [1], \"thresholds\": [\"p98 < 1ms\"], \"targets\": [{$U, $S}]}" \
     "bad.json: thresholds[0]: unknown metric 'p98'"
 bad "threshold without unit" "{\"concurrency\": [1], \"targets\": [{$U, $S, \"thresholds\": [\"p99 < 200\"]}]}" \

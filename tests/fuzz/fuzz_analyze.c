@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/units.h"
 #include "analyze/analyze.h"
 #include "analyze/render_int.h"

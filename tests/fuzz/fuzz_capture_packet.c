@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "capture/capture_int.h"
 

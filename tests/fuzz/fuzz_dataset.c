@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/units.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -8,6 +8,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "loadgen/lg_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "plan/plan_int.h"
 

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/units.h"
+#include "core/text.h"
 #include "report/report_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,7 +28,7 @@ static void labels(const uint8_t *data, size_t size)
     memcpy(label, data, size);
     label[size] = '\0';
     FILE *f = open_memstream(&md, &mlen);
-    rp_md_escape(f, label);
+    rg_md_escape(f, label);
     fclose(f);
     f = open_memstream(&gp, &glen);
     rp_gp_quote(f, label);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "analyze/stats_cmd_int.h"
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 

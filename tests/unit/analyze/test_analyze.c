@@ -4,6 +4,7 @@
  * options, and the edge cases (single runs, identical values, zero means, no runs).
  */
 #include <stdlib.h>
+#include "core/err.h"
 #include "tests/unit/unit.h"
 #include "core/dataset.h"
 #include "core/units.h"

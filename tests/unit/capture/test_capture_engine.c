@@ -5,6 +5,7 @@
  * and the dataset runs / wire object built from an engine.
  */
 #include <stdlib.h>
+#include "core/err.h"
 #include "tests/unit/unit.h"
 #include "tests/fixtures/capture/synth.h"
 #include "core/dataset.h"

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "core/err.h"
 #include "tests/unit/unit.h"
 #include "core/units.h"
 #include "capture/capture.h"

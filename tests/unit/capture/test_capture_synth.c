@@ -8,6 +8,7 @@
  * are checked by tests/e2e/capture_golden.sh).
  */
 #include <stdlib.h>
+#include "core/err.h"
 #include "tests/unit/unit.h"
 #include "tests/fixtures/capture/synth.h"
 #include "core/units.h"

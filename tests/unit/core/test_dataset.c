@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "tests/unit/unit.h"

@@ -6,6 +6,7 @@
  * (exact for values below 2 * 10^s, where buckets have width 1).
  */
 #include <stdlib.h>
+#include "core/err.h"
 #include "core/hist.h"
 #include "core/units.h"
 #include "tests/unit/unit.h"

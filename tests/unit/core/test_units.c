@@ -2,6 +2,7 @@
  * tests/unit/core/test_units.c — parsing and formatting of durations, counts, sizes, lists.
  */
 #include <stdlib.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "tests/unit/unit.h"
 

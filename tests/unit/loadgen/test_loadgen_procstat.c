@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "loadgen/loadgen.h"
 #include "tests/unit/unit.h"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "core/dataset.h"
+#include "core/err.h"
 #include "loadgen/lg_int.h"
 #include "serve/serve.h"
 #include "tests/unit/unit.h"

@@ -3,6 +3,7 @@
  * compared byte for byte with what RFC 9112 says the request must be.
  */
 #include <stdlib.h>
+#include "core/err.h"
 #include "loadgen/lg_int.h"
 #include "tests/unit/unit.h"
 

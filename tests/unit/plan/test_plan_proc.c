@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
 #include "plan/plan_int.h"

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "plan/plan_int.h"
 #include "tests/unit/unit.h"

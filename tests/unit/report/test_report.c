@@ -1,10 +1,11 @@
 /*
- * tests/unit/report/test_report.c — the report writer's pieces: Markdown escaping, number formats,
+ * tests/unit/report/test_report.c — the report writer's pieces: number formats,
  * gnuplot string quoting (against a naive decoder), the focus-cell choice and rp_write.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/err.h"
 #include "core/units.h"
 #include "report/report_int.h"
 #include "tests/unit/unit.h"
@@ -13,82 +14,26 @@
 #define CAPTURE(buf, call) \
     do { size_t len_; FILE *f = open_memstream(&(buf), &len_); call; fclose(f); } while (0)
 
-static char *md(const char *s)
-{
-    char *out = NULL;
-    CAPTURE(out, rp_md_escape(f, s));
-    return out;
-}
-
-static void test_md_escape(void)
-{
-    static const char *const cases[][2] = {
-        {"fastify", "fastify"},
-        {"a|b", "a\\|b"},
-        {"line\nbreak\r\tx", "line break  x"},
-        {"<b>&", "&lt;b&gt;&amp;"},
-        {"# head", "\\# head"},
-        {"back\\slash", "back\\\\slash"},
-        {"`code` *em* _u_ [l](u) ~s~ $m$", "\\`code\\` \\*em\\* \\_u\\_ \\[l\\](u) \\~s\\~ \\$m\\$"},
-        {"caf\xc3\xa9 (async) 1.0", "caf\xc3\xa9 (async) 1.0"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *got = md(cases[i][0]);
-        CHECK_STR(got, cases[i][1]);
-        free(got);
-    }
-    char *null = md(NULL);
-    CHECK_STR(null, "–");
-    free(null);
-}
-
-/* No byte sequence can put an unescaped '|' or a line break into a cell. */
-static void test_md_escape_random(void)
-{
-    srand(7);
-    for (int n = 0; n < 2000; n++) {
-        char in[64];
-        size_t len = (size_t)(rand() % 63);
-        for (size_t i = 0; i < len; i++)
-            in[i] = (char)(1 + rand() % 127);
-        in[len] = '\0';
-        char *out = md(in);
-        int bad = strchr(out, '\n') != NULL || strchr(out, '\r') != NULL || strchr(out, '<') != NULL;
-        for (size_t i = 0; out[i]; i++) {
-            if (out[i] == '\\' && out[i + 1] != '\0') {
-                i++;   /* an escape pair */
-                continue;
-            }
-            if (out[i] == '|' || out[i] == '`' || out[i] == '#')
-                bad = 1;
-        }
-        CHECK_MSG(!bad, "escaping of a random label left markup: %s", out);
-        free(out);
-        if (bad)
-            break;
-    }
-}
-
 static void test_fmt(void)
 {
     char b[96];
-    CHECK_STR(rp_fmt_ci(b, sizeof b, 10987.3, 10654.1, 11320.5, RP_K_NUM), "10987 ± 333");
-    CHECK_STR(rp_fmt_ci(b, sizeof b, 347.2, 333.0, 361.0, RP_K_US), "347 ± 14 µs");
-    CHECK_STR(rp_fmt_ci(b, sizeof b, 1124.0, 1086.0, 1162.0, RP_K_US), "1.124 ± 0.038 ms");
-    CHECK_STR(rp_fmt_ci(b, sizeof b, 2.5e6, 2.4e6, 2.6e6, RP_K_US), "2.50 ± 0.10 s");
-    CHECK_STR(rp_fmt_ci(b, sizeof b, 0.012, 0.010, 0.014, RP_K_FRAC), "1.20 ± 0.20%");
-    CHECK_STR(rp_fmt_ci(b, sizeof b, 20480, 20470, 20490, RP_K_KB), "20.0000 ± 0.0098 MiB");
-    CHECK_STR(rp_fmt_ci(b, sizeof b, 432, NAN, NAN, RP_K_NUM), "432");
-    CHECK_STR(rp_fmt_ci(b, sizeof b, NAN, 1, 2, RP_K_NUM), "–");
-    CHECK_STR(rp_fmt_val(b, sizeof b, 388.58, RP_K_NUM), "388.6");
-    CHECK_STR(rp_fmt_val(b, sizeof b, 104000, RP_K_NUM), "104000");
-    CHECK_STR(rp_fmt_val(b, sizeof b, 0, RP_K_FRAC), "0%");
-    CHECK_STR(rp_fmt_val(b, sizeof b, 22450, RP_K_US), "22.45 ms");
-    CHECK_STR(rp_fmt_p(b, sizeof b, 0.0004), "< 0.001");
-    CHECK_STR(rp_fmt_p(b, sizeof b, 0.0123), "0.012");
-    CHECK_STR(rp_fmt_p(b, sizeof b, NAN), "–");
-    CHECK_STR(rp_fmt_x(b, sizeof b, 100), "100");
-    CHECK_STR(rp_fmt_x(b, sizeof b, 2500.5), "2500.5");
+    CHECK_STR(an_fmt_ci(b, sizeof b, 10987.3, 10654.1, 11320.5, AN_UNIT_RPS), "10987 ± 333");
+    CHECK_STR(an_fmt_ci(b, sizeof b, 347.2, 333.0, 361.0, AN_UNIT_US), "347 ± 14 µs");
+    CHECK_STR(an_fmt_ci(b, sizeof b, 1124.0, 1086.0, 1162.0, AN_UNIT_US), "1.124 ± 0.038 ms");
+    CHECK_STR(an_fmt_ci(b, sizeof b, 2.5e6, 2.4e6, 2.6e6, AN_UNIT_US), "2.50 ± 0.10 s");
+    CHECK_STR(an_fmt_ci(b, sizeof b, 0.012, 0.010, 0.014, AN_UNIT_FRACTION), "1.20 ± 0.20%");
+    CHECK_STR(an_fmt_ci(b, sizeof b, 20480, 20470, 20490, AN_UNIT_KB), "20.0000 ± 0.0098 MiB");
+    CHECK_STR(an_fmt_ci(b, sizeof b, 432, NAN, NAN, AN_UNIT_RPS), "432");
+    CHECK_STR(an_fmt_ci(b, sizeof b, NAN, 1, 2, AN_UNIT_RPS), "–");
+    CHECK_STR(an_fmt_value(b, sizeof b, 388.58, AN_UNIT_RPS), "388.6");
+    CHECK_STR(an_fmt_value(b, sizeof b, 104000, AN_UNIT_RPS), "104000");
+    CHECK_STR(an_fmt_value(b, sizeof b, 0, AN_UNIT_FRACTION), "0%");
+    CHECK_STR(an_fmt_value(b, sizeof b, 22450, AN_UNIT_US), "22.45 ms");
+    CHECK_STR(rg_fmt_p(b, sizeof b, 0.0004), "< 0.001");
+    CHECK_STR(rg_fmt_p(b, sizeof b, 0.0123), "0.012");
+    CHECK_STR(rg_fmt_p(b, sizeof b, NAN), "–");
+    CHECK_STR(an_fmt_x(b, sizeof b, 100), "100");
+    CHECK_STR(an_fmt_x(b, sizeof b, 2500.5), "2500.5");
 }
 
 /* A naive decoder of gnuplot's octal escapes; NULL if the text is not one quoted string. */
@@ -261,8 +206,6 @@ static void test_write(void)
 
 int main(void)
 {
-    RUN(test_md_escape);
-    RUN(test_md_escape_random);
     RUN(test_fmt);
     RUN(test_gp_quote);
     RUN(test_model_focus);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include "core/err.h"
 #include "loadgen/lg_int.h"
 #include "serve/serve.h"
 #include "tests/unit/unit.h"
