@@ -29,7 +29,7 @@
  * Warning kinds: single_run, runs_needed, drift, error_rate, incomplete, no_runs,
  * no_baseline.
  *
- * (Contract agreed between analyze/, report/ and the plan runner; keys may be added.)
+ * Keys may be added to the document, never renamed: report/ and plan/ read it by name.
  */
 #ifndef RIGOR_ANALYZE_ANALYZE_H
 #define RIGOR_ANALYZE_ANALYZE_H

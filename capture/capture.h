@@ -5,7 +5,7 @@
  * uses: it sniffs an interface on its own thread during a run and returns the run's `wire`
  * object (docs/dataset-format.md) when stopped.
  *
- * (Contract agreed between capture/ and loadgen/; fields may be added, not renamed.)
+ * Keys of the wire object may be added, never renamed (docs/dataset-format.md lists them).
  */
 #ifndef RIGOR_CAPTURE_CAPTURE_H
 #define RIGOR_CAPTURE_CAPTURE_H

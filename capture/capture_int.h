@@ -29,6 +29,13 @@
 #include "core/err.h"
 #include "core/hist.h"
 
+/* ---- TCP sequence numbers (RFC 9293 §3.4: comparisons modulo 2^32) ---------------------- */
+
+#define SEQ_LT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define SEQ_GT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
+
 /* ---- bounds-checked reads (network byte order) ---------------------------------------- */
 
 /* A view of captured bytes. Every read checks off + width <= len and fails instead. */
@@ -161,13 +168,17 @@ typedef struct cap_dir {
 
 typedef struct cap_endpoint cap_endpoint;
 
+/* The TCP handshake as seen so far: SYN, then SYN/ACK, then the client's ACK (RTT recorded). */
+enum cap_hs { CAP_HS_NONE = 0, CAP_HS_SYN, CAP_HS_SYNACK, CAP_HS_DONE };
+
 typedef struct cap_flow {
     struct cap_flow *hnext;                 /* hash chain */
     struct cap_flow *prev, *next;           /* LRU list, most recent at the head */
     uint32_t hash;
     uint8_t caddr[16], saddr[16];           /* client and server */
     uint16_t cport, sport;
-    uint8_t v6, midstream, closed, hs;      /* hs: 1 SYN, 2 SYN/ACK, 3 RTT recorded */
+    uint8_t v6, midstream, closed;
+    uint8_t hs;                             /* enum cap_hs: how far the handshake was seen */
     uint64_t last_ts, t_syn, t_synack;
     cap_dir dir[2];
     cap_tx *q;                              /* FIFO ring of requests awaiting responses */

@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/units.h"
 #include "capture/capture_int.h"
@@ -101,11 +102,6 @@ cap_endpoint *cap_engine_endpoint(cap_engine *e, const uint8_t addr[16], uint16_
     return ep;
 }
 
-static int64_t ns_to_us(uint64_t ns)
-{
-    return (int64_t)((ns + 500) / 1000);
-}
-
 /*
  * Fold a matched transaction into its endpoint. It counts as a request whatever its flags
  * (the client did get its response), but its times enter the histograms only when no byte
@@ -122,11 +118,11 @@ static void aggregate(cap_endpoint *ep, const cap_tx *t)
     ep->bytes_in += t->resp_bytes;
     if (t->flags & (CAP_TX_GAP | CAP_TX_TRUNCATED))
         return;
-    rg_hist_record(ep->latency, ns_to_us(t->t_resp_last - t->t_req_first));
+    rg_hist_record(ep->latency, rg_ns_to_us(t->t_resp_last - t->t_req_first));
     if (t->t_resp_first >= t->t_req_first)
-        rg_hist_record(ep->ttfb, ns_to_us(t->t_resp_first - t->t_req_first));
+        rg_hist_record(ep->ttfb, rg_ns_to_us(t->t_resp_first - t->t_req_first));
     if (t->t_req_last != 0 && t->t_resp_first >= t->t_req_last)
-        rg_hist_record(ep->server_time, ns_to_us(t->t_resp_first - t->t_req_last));
+        rg_hist_record(ep->server_time, rg_ns_to_us(t->t_resp_first - t->t_req_last));
     if (ep->first_ns == 0 || t->t_req_first < ep->first_ns)
         ep->first_ns = t->t_req_first;
     if (t->t_resp_last > ep->last_ns)

@@ -19,6 +19,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "core/clock.h"
 #include "capture/capture_int.h"
 
 static void deliver(cap_engine *e, cap_flow *f, int d, const uint8_t *data, uint32_t caplen,
@@ -67,12 +68,12 @@ static void check_fin(cap_engine *e, cap_flow *f, int d)
 static void drain(cap_engine *e, cap_flow *f, int d, uint64_t now)
 {
     cap_dir *dir = &f->dir[d];
-    while (dir->ooo != NULL && (int32_t)(dir->ooo->seq - dir->next_seq) <= 0) {
+    while (dir->ooo != NULL && SEQ_LEQ(dir->ooo->seq, dir->next_seq)) {
         cap_seg *s = dir->ooo;
         dir->ooo = s->next;
         dir->ooo_count--;
         dir->ooo_bytes -= s->len;
-        if ((int32_t)(s->seq + s->len - dir->next_seq) > 0)
+        if (SEQ_GT(s->seq + s->len, dir->next_seq))
             deliver_new(e, f, d, s->seq, s->data, s->len, s->len, s->ts > now ? s->ts : now);
         else {
             e->st.retransmits++;
@@ -108,7 +109,7 @@ int cap_tcp_acked_hole(const cap_dir *dir)
     uint32_t a = dir->peer_ack;
     if (dir->fin_pending && a == dir->fin_seq + 1)
         a--;                               /* the FIN takes a sequence number, not a byte */
-    return (int32_t)(a - dir->next_seq) > 0;
+    return SEQ_GT(a, dir->next_seq);
 }
 
 void cap_tcp_free_dir(cap_dir *dir)
@@ -127,17 +128,17 @@ static void store(cap_engine *e, cap_flow *f, int d, const cap_pkt *p, uint32_t 
     cap_dir *dir = &f->dir[d];
     if (dir->ooo_count >= e->cfg.ooo_max_segs || dir->ooo_bytes + caplen > e->cfg.ooo_max_bytes) {
         cap_tcp_flush(e, f, d);            /* out of room: the holes become gaps */
-        if ((int32_t)(p->seq - dir->next_seq) > 0) {
+        if (SEQ_GT(p->seq, dir->next_seq)) {
             e->st.gaps++;
             cap_http_gap(e, f, d);
             dir->next_seq = p->seq;
         }
-        if ((int32_t)(p->seq + p->len - dir->next_seq) > 0)
+        if (SEQ_GT(p->seq + p->len, dir->next_seq))
             deliver_new(e, f, d, p->seq, p->payload, caplen, p->len, p->ts);
         return;
     }
     cap_seg **pp = &dir->ooo;
-    while (*pp != NULL && (int32_t)((*pp)->seq - p->seq) < 0)
+    while (*pp != NULL && SEQ_LT((*pp)->seq, p->seq))
         pp = &(*pp)->next;
     if (*pp != NULL && (*pp)->seq == p->seq) {
         e->st.retransmits++;
@@ -159,17 +160,19 @@ static void store(cap_engine *e, cap_flow *f, int d, const cap_pkt *p, uint32_t 
 
 static void handshake(cap_flow *f, int d, const cap_pkt *p)
 {
-    if ((p->flags & (CAP_TH_SYN | CAP_TH_ACK)) == CAP_TH_SYN && d == 0 && f->hs == 0) {
-        f->hs = 1;
+    if ((p->flags & (CAP_TH_SYN | CAP_TH_ACK)) == CAP_TH_SYN && d == 0 &&
+        f->hs == CAP_HS_NONE) {
+        f->hs = CAP_HS_SYN;
         f->t_syn = p->ts;
     } else if ((p->flags & (CAP_TH_SYN | CAP_TH_ACK)) == (CAP_TH_SYN | CAP_TH_ACK) && d == 1 &&
-               f->hs == 1) {
-        f->hs = 2;
+               f->hs == CAP_HS_SYN) {
+        f->hs = CAP_HS_SYNACK;
         f->t_synack = p->ts;
-    } else if (!(p->flags & CAP_TH_SYN) && (p->flags & CAP_TH_ACK) && d == 0 && f->hs == 2) {
-        f->hs = 3;
+    } else if (!(p->flags & CAP_TH_SYN) && (p->flags & CAP_TH_ACK) && d == 0 &&
+               f->hs == CAP_HS_SYNACK) {
+        f->hs = CAP_HS_DONE;
         if (f->ep && f->ep->handshake)
-            rg_hist_record(f->ep->handshake, (int64_t)((p->ts - f->t_syn + 500) / 1000));
+            rg_hist_record(f->ep->handshake, rg_ns_to_us(p->ts - f->t_syn));
     }
 }
 
@@ -178,7 +181,7 @@ void cap_tcp_segment(cap_engine *e, cap_flow *f, int d, const cap_pkt *p)
     cap_dir *dir = &f->dir[d];
     handshake(f, d, p);
     cap_dir *od = &f->dir[1 - d];
-    if ((p->flags & CAP_TH_ACK) && (!od->peer_ack_valid || (int32_t)(p->ack - od->peer_ack) > 0)) {
+    if ((p->flags & CAP_TH_ACK) && (!od->peer_ack_valid || SEQ_GT(p->ack, od->peer_ack))) {
         od->peer_ack = p->ack;             /* what the receiver has: see cap_tcp_acked_hole */
         od->peer_ack_valid = 1;
     }
@@ -201,10 +204,9 @@ void cap_tcp_segment(cap_engine *e, cap_flow *f, int d, const cap_pkt *p)
         }
     }
     if (p->len > 0) {
-        int32_t delta = (int32_t)(p->seq - dir->next_seq);
-        if (delta > 0)
+        if (SEQ_GT(p->seq, dir->next_seq))
             store(e, f, d, p, caplen);
-        else if ((int64_t)delta + p->len <= 0) {
+        else if (SEQ_LEQ(p->seq + p->len, dir->next_seq)) {
             e->st.retransmits++;
             if (f->ep) f->ep->retransmits++;
             cap_http_flag(f, d, CAP_TX_RETRANSMIT);

@@ -7,7 +7,7 @@
  * command name, parses its own options with getopt_long, answers `--help` itself, and returns
  * an exit status. `rigor help CMD` simply calls `cmd_CMD` with `--help`.
  *
- * Exit status (SPEC.md): 0 ok, 1 runtime failure, 2 usage or input error, 3 threshold violated.
+ * Exit status: 0 ok, 1 runtime failure, 2 usage or input error, 3 threshold violated.
  */
 #ifndef RIGOR_CORE_CLI_H
 #define RIGOR_CORE_CLI_H

@@ -1,7 +1,7 @@
 /*
  * core/log.h — diagnostics on stderr and the one-line progress display.
  *
- * Data goes to stdout, diagnostics to stderr (SPEC.md). The level is checked before any
+ * Data goes to stdout, diagnostics to stderr. The level is checked before any
  * formatting happens (redis's serverLog trick), so debug calls cost a branch when off.
  * The progress line is drawn only when stderr is a terminal and not quieted; it is erased
  * before any other message so the two never interleave.

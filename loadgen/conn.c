@@ -2,16 +2,18 @@
  * loadgen/conn.c — one load-generating connection: connect, send, read, parse, repeat.
  *
  * Design: the hot path is built to make as few system calls per request as possible, since
- * on loopback most of a load generator's CPU is kernel time (FIELD-NOTES.md). Per request, a
- * keep-alive connection makes exactly one write() of the pre-serialized request, and usually
- * one read() into the thread's 64 KiB buffer, parsed in place by http-parser; epoll is level-
- * triggered with EPOLLIN registered once per connection, so there is no epoll_ctl per request
- * (EPOLLOUT is only added for a connect in progress or a partial write). One vDSO clock read
+ * on loopback most of a load generator's CPU is kernel time (73-84% of wrk's, measured against
+ * nginx; docs/benchmarks.md). Per request, a keep-alive connection makes exactly one write()
+ * of the pre-serialized request, and usually one read() into the thread's 64 KiB buffer,
+ * parsed in place by http-parser; epoll is level-triggered with EPOLLIN registered once per
+ * connection, so there is no epoll_ctl per request (EPOLLOUT is only added for a connect in
+ * progress or a partial write). One vDSO clock read
  * per response serves both as the completion time and as the next request's send time.
  *
- * States: CLOSED -> CONNECTING -> (IDLE ->) WRITING -> READING -> IDLE/WRITING ...; any error
- * counts its kind, closes the socket and replaces the connection (after a 10 ms back-off for
- * connect errors, so a refused port is not hammered in a tight loop).
+ * States (the diagram is at enum lg_conn_state in lg_int.h): CLOSED -> CONNECTING -> IDLE ->
+ * WRITING -> READING -> IDLE ...; any error counts its kind, closes the socket and replaces
+ * the connection (after a 10 ms back-off for connect errors, so a refused port is not
+ * hammered in a tight loop).
  *
  * Expected load: ~10^5 requests/s per thread; up to ~10^4 connections per run.
  */

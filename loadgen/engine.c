@@ -118,10 +118,10 @@ void lg_worker_done(lg_worker *w, lg_conn *c, uint64_t now, unsigned status)
     if (bad)
         w->c.err[LG_ERR_STATUS]++;
     /* ns -> µs, rounded; the corrected latency starts at the intended send time */
-    int64_t us = (int64_t)((now - c->intended + 500) / 1000);
+    int64_t us = rg_ns_to_us(now - c->intended);
     rg_hist_record(w->lat, us);
     if (sh->rate > 0)
-        rg_hist_record(w->lat_unc, (int64_t)((now - c->sent + 500) / 1000));
+        rg_hist_record(w->lat_unc, rg_ns_to_us(now - c->sent));
     w->last_done_ns = now;
     roll_second(w, now);
     if (w->cur_sec >= 0 && !w->sec_skip) {

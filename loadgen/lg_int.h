@@ -91,12 +91,39 @@ typedef struct lg_counts {
 
 typedef struct lg_worker lg_worker;
 
+/*
+ * The life of a connection slot (conn.c). Every state, and the function that makes each move:
+ *
+ *              lg_conn_start()              connected() -> issue_next()
+ *   CLOSED ---------------------> CONNECTING ---------------------------> IDLE
+ *     ^                                                                 |    ^
+ *     |                                      send_request(): at once    |    | complete()
+ *     |                                      (closed loop), or when     |    | (keep-alive)
+ *     |                                      lg_conn_due() (open loop)  v    |
+ *     |                                                        WRITING ----> READING
+ *     |                                                          write_more() sent it all
+ *     |
+ *     +--- lg_conn_fail() -> reconnect() -> lg_conn_close(), from any state: the new
+ *          connection starts at once, or from lg_conn_due() after the connect back-off
+ *
+ *   IDLE or CLOSED -> DONE   issue_next(), reconnect() or lg_conn_due() when budget_left()
+ *                            says no more requests (window over, -n budget spent)
+ *   READING -> CLOSED        complete() without keep-alive, eof() on an idle connection:
+ *                            reconnect()
+ *   any -> CLOSED            lg_conn_close() at the end of the run
+ *
+ * A request is in flight (counted in lg_worker.inflight) exactly in WRITING and READING;
+ * bytes from the server in any other state are a protocol error.
+ */
+enum lg_conn_state { LG_C_CLOSED, LG_C_CONNECTING, LG_C_IDLE, LG_C_WRITING, LG_C_READING,
+                     LG_C_DONE };
+
 typedef struct lg_conn {
     rg_heap_node hn;      /* open-loop due time or reconnect time */
     lg_worker *w;
     int fd;
     uint32_t gen;         /* bumped at every close: tells a stale event from a fresh one */
-    uint8_t state;
+    enum lg_conn_state state;
     bool epout;           /* EPOLLOUT registered */
     bool complete;        /* set by the parser callback */
     bool measured;        /* -n: this request was issued inside the window */
@@ -137,7 +164,6 @@ struct lg_worker {
     char err[RG_ERRLEN];
 };
 
-enum { LG_C_CLOSED, LG_C_CONNECTING, LG_C_IDLE, LG_C_WRITING, LG_C_READING, LG_C_DONE };
 
 /* conn.c: start a connection slot (connect, then send when due). */
 void lg_conn_start(lg_conn *c, uint64_t now);

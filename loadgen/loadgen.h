@@ -5,7 +5,7 @@
  * lg_run() is the engine entry point used by both `rigor load` and `rigor run`: it performs
  * one measured run against one URL and returns the run as a dataset v1 object.
  *
- * (Contract agreed between loadgen/ and the plan runner; fields may be added, not renamed.)
+ * Fields of lg_config may be added, never renamed: plans and tests fill them by name.
  */
 #ifndef RIGOR_LOADGEN_LOADGEN_H
 #define RIGOR_LOADGEN_LOADGEN_H

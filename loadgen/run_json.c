@@ -1,7 +1,7 @@
 /*
  * loadgen/run_json.c — from the workers' counters to one dataset v1 run object.
  *
- * Design: the SPEC.md run keys are produced here and only here: identity keys by rg_run_new,
+ * Design: the run keys of docs/dataset-format.md are produced here and only here: identity keys by rg_run_new,
  * then the measured ones in the SPEC's order, then loadgen's own additions (connections,
  * threads, warmup_s, timeout_s, keepalive, open_loop). Per-worker histograms are merged after
  * join (merge(a, b) equals recording a ∪ b, core/hist.h). The per-second time series is built

@@ -1,8 +1,9 @@
 /*
  * plan/plan_order.c — the order in which a plan's runs are made.
  *
- * Why interleave: this machine's speed drifts by tens of percent over minutes (FIELD-NOTES.md);
- * measuring target A for five minutes and then target B would fold that drift into the A-vs-B
+ * Why interleave: a shared machine's speed drifts by tens of percent over minutes (a FastAPI
+ * target measured here went from 6.9k to 13k req/s with nothing else running); measuring
+ * target A for five minutes and then target B would fold that drift into the A-vs-B
  * difference. Interleaving spreads it over every target and cell, where the across-run
  * statistics see it as noise instead of bias.
  *

@@ -550,7 +550,11 @@ pl_plan *pl_plan_parse(const char *path, const char *text, size_t len, char *err
         rg_err_set(err, "%s: out of memory", path);
         return NULL;
     }
-    p->path = strdup(path);
+    if ((p->path = strdup(path)) == NULL) {
+        free(p);
+        rg_err_set(err, "%s: out of memory", path);
+        return NULL;
+    }
     p->duration_s = 10;
     p->warmup_s = 1;
     p->timeout_s = 10;

@@ -45,9 +45,16 @@ static bool same_name(const char *entry, const char *def)
     return strncmp(entry, def, n) == 0 && entry[n] == '=';
 }
 
+static void free_env(char **e)
+{
+    for (size_t i = 0; e && e[i]; i++)
+        free(e[i]);
+    free(e);
+}
+
 /*
  * The child's environment: ours, overridden by the plan's env, with PATH prefixed.
- * A NULL-terminated array of strings the caller frees with free_env.
+ * A NULL-terminated array of strings the caller frees with free_env; NULL when out of memory.
  */
 static char **build_env(char *const *env, size_t nenv, const char *path_prefix)
 {
@@ -62,28 +69,26 @@ static char **build_env(char *const *env, size_t nenv, const char *path_prefix)
         bool overridden = strncmp(environ[i], "PATH=", 5) == 0;
         for (size_t j = 0; j < nenv && !overridden; j++)
             overridden = same_name(environ[i], env[j]);
-        if (!overridden)
-            out[k++] = strdup(environ[i]);
+        if (!overridden && (out[k++] = strdup(environ[i])) == NULL)
+            goto oom;
     }
     for (size_t j = 0; j < nenv; j++) {
         if (strncmp(env[j], "PATH=", 5) == 0)
             path = env[j] + 5;
-        else
-            out[k++] = strdup(env[j]);
+        else if ((out[k++] = strdup(env[j])) == NULL)
+            goto oom;
     }
     if (path == NULL || *path == '\0')
         path = "/usr/local/bin:/usr/bin:/bin";
     if (asprintf(&out[k], "PATH=%s%s%s", path_prefix ? path_prefix : "",
-                 path_prefix ? ":" : "", path) < 0)
+                 path_prefix ? ":" : "", path) < 0) {
         out[k] = NULL;
+        goto oom;
+    }
     return out;
-}
-
-static void free_env(char **e)
-{
-    for (size_t i = 0; e && e[i]; i++)
-        free(e[i]);
-    free(e);
+oom:
+    free_env(out);
+    return NULL;
 }
 
 /* In the child, after fork: new group, output to the log, exec the shell. Never returns. */

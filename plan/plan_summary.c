@@ -10,6 +10,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "analyze/analyze.h"
+#include "core/text.h"
 #include "core/units.h"
 #include "plan/plan_int.h"
 
@@ -50,14 +52,14 @@ static void print_group(const json_t *g, bool open_loop, FILE *out)
 {
     char cell[32], rps[80], p50[32], p99[80], err[48], cpu[32], rss[32];
     json_t *c = json_object_get(g, open_loop ? "rate" : "concurrency");
-    double e = metric_field(g, "error_rate", "mean");
-    double cp = metric_field(g, "server_cpu_pct", "mean");
-    double rs = metric_field(g, "server_rss_kb", "mean");
+    double e = metric_field(g, AN_ERROR_RATE, "mean");
+    double cp = metric_field(g, AN_SERVER_CPU, "mean");
+    double rs = metric_field(g, AN_SERVER_RSS, "mean");
     snprintf(cell, sizeof cell, "%g", json_is_number(c) ? json_number_value(c) : NAN);
-    fmt_pm(rps, sizeof rps, metric_field(g, "throughput_rps", "mean"),
-           half_ci(g, "throughput_rps"), false);
-    fmt_pm(p50, sizeof p50, metric_field(g, "latency_p50", "mean"), NAN, true);
-    fmt_pm(p99, sizeof p99, metric_field(g, "latency_p99", "mean"), half_ci(g, "latency_p99"),
+    fmt_pm(rps, sizeof rps, metric_field(g, AN_THROUGHPUT, "mean"),
+           half_ci(g, AN_THROUGHPUT), false);
+    fmt_pm(p50, sizeof p50, metric_field(g, AN_LATENCY_P50, "mean"), NAN, true);
+    fmt_pm(p99, sizeof p99, metric_field(g, AN_LATENCY_P99, "mean"), half_ci(g, AN_LATENCY_P99),
            true);
     if (isnan(e))
         snprintf(err, sizeof err, "-");
@@ -71,12 +73,12 @@ static void print_group(const json_t *g, bool open_loop, FILE *out)
         snprintf(rss, sizeof rss, "-");
     else
         rg_fmt_bytes(rss, sizeof rss, rs * 1024);
-    /* "±" is two bytes but one column: pad by hand. */
-    fprintf(out, "%-16s %7s %4lld  %-*s %-9s %-*s %-7s %-5s %s\n",
-            json_string_value(json_object_get(g, "target")), cell,
-            (long long)json_integer_value(json_object_get(g, "runs")),
-            (int)(20 + (strstr(rps, "±") ? 1 : 0)), rps, p50,
-            (int)(20 + (strstr(p99, "±") ? 1 : 0)), p99, err, cpu, rss);
+    fprintf(out, "%-16s %7s %4lld  ", json_string_value(json_object_get(g, "target")), cell,
+            (long long)json_integer_value(json_object_get(g, "runs")));
+    rg_fpad(out, rps, -20);   /* "±" is two bytes but one column */
+    fprintf(out, " %-9s ", p50);
+    rg_fpad(out, p99, -20);
+    fprintf(out, " %-7s %-5s %s\n", err, cpu, rss);
 }
 
 static void print_comparisons(const json_t *analysis, FILE *out)
@@ -87,7 +89,7 @@ static void print_comparisons(const json_t *analysis, FILE *out)
         const char *metric = json_string_value(json_object_get(c, "metric"));
         const char *sentence = json_string_value(json_object_get(c, "sentence"));
         if (metric == NULL || sentence == NULL ||
-            (strcmp(metric, "throughput_rps") != 0 && strcmp(metric, "latency_p99") != 0))
+            (strcmp(metric, AN_THROUGHPUT) != 0 && strcmp(metric, AN_LATENCY_P99) != 0))
             continue;
         if (shown++ == 0)
             fprintf(out, "\nComparisons (throughput and p99; the report has every metric):\n");

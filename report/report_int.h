@@ -4,8 +4,9 @@
  * Design: rp_write() first builds an rp_model — analyze's groups joined with the dataset runs
  * they summarize, the target order (which fixes each target's colour in every chart) and the
  * x axis (concurrency, or rate for open-loop data) — then renders the Markdown from it
- * (rp_tables.c, with analyze's value formats), plans the charts whose data exist (rp_charts*.c) and finally runs
- * gnuplot on them in parallel (rp_gnuplot.c). Everything reads the model; nothing in it is
+ * (rp_tables.c, with analyze's value formats), plans the charts whose data exist
+ * (rp_charts_axis.c, rp_charts_runs.c, rp_timeseries.c) and finally runs gnuplot on them in
+ * parallel (rp_gnuplot.c). Everything reads the model; nothing in it is
  * copied: it borrows the datasets' and the analysis' json_t, which outlive it.
  *
  * Expected load: up to thousands of runs and a few hundred cells; every pass is linear in
@@ -78,10 +79,10 @@ void rp_md_errors(FILE *f, const rp_model *m);
 /* rp_published.c: the source rows of converted published figures, when datasets keep them */
 void rp_md_published(FILE *f, const rp_model *m);
 
-/* rp_charts.c: plan the charts whose data exist (the charts over the x axis are there) */
+/* rp_charts_axis.c: plan the charts whose data exist (the charts over the x axis are there) */
 int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err);
 void rp_charts_free(rp_chart *c, size_t n);
-/* helpers shared with rp_charts2.c */
+/* helpers shared with rp_charts_runs.c */
 void rp_gp_quote(FILE *f, const char *label);      /* a title: "..." with octal escapes */
 void rp_gp_quote_tic(FILE *f, const char *label);  /* the same for tic labels ('%' doubled) */
 const char *rp_colour(size_t tindex);
@@ -90,7 +91,7 @@ void rp_gp_style_dt(FILE *f, size_t tindex, int dt);  /* the same with dash type
 int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_model *m);
 int rp_chart_close(rp_chart *c);
 /*
- * rp_charts2.c: the charts from the runs themselves: box plot of per-run throughput, and at
+ * rp_charts_runs.c: the charts from the runs themselves: box plot of per-run throughput, and at
  * the focus cell the percentile spectrum and the time series. Each returns 1 when the chart
  * was made, 0 when the data do not exist (c left empty), -1 with err on failure (err empty
  * for out of memory).

@@ -26,15 +26,15 @@ struct col {
 };
 
 static const struct col metric_cols[] = {
-    {"throughput_rps", "Throughput (req/s)", AN_UNIT_RPS},
-    {"latency_mean", "Latency mean", AN_UNIT_US},
-    {"latency_p50", "Latency p50", AN_UNIT_US},
-    {"latency_p90", "Latency p90", AN_UNIT_US},
-    {"latency_p99", "Latency p99", AN_UNIT_US},
-    {"latency_p999", "Latency p99.9", AN_UNIT_US},
-    {"error_rate", "Error rate", AN_UNIT_FRACTION},
-    {"server_cpu_pct", "Server CPU", AN_UNIT_PCT},
-    {"server_rss_kb", "Server RSS (max)", AN_UNIT_KB},
+    {AN_THROUGHPUT, "Throughput (req/s)", AN_UNIT_RPS},
+    {AN_LATENCY_MEAN, "Latency mean", AN_UNIT_US},
+    {AN_LATENCY_P50, "Latency p50", AN_UNIT_US},
+    {AN_LATENCY_P90, "Latency p90", AN_UNIT_US},
+    {AN_LATENCY_P99, "Latency p99", AN_UNIT_US},
+    {AN_LATENCY_P999, "Latency p99.9", AN_UNIT_US},
+    {AN_ERROR_RATE, "Error rate", AN_UNIT_FRACTION},
+    {AN_SERVER_CPU, "Server CPU", AN_UNIT_PCT},
+    {AN_SERVER_RSS, "Server RSS (max)", AN_UNIT_KB},
 };
 #define NCOLS (sizeof metric_cols / sizeof metric_cols[0])
 
@@ -61,7 +61,7 @@ static bool any_requests(const rp_model *m)
 static bool any_replicated(const rp_model *m)
 {
     for (size_t i = 0; i < m->ncells; i++)
-        if (rp_metric_num(&m->cells[i], "throughput_rps", "n") >= 2)
+        if (rp_metric_num(&m->cells[i], AN_THROUGHPUT, "n") >= 2)
             return true;
     return false;
 }
@@ -123,7 +123,7 @@ static void summary(FILE *f, const rp_model *m)
             cell_metric(f, c, &metric_cols[k]);
             if (k == 0 && min)
                 fprintf(f, " %s |", an_fmt_value(b, sizeof b,
-                                               rp_metric_num(c, "throughput_rps", "min"), AN_UNIT_RPS));
+                                               rp_metric_num(c, AN_THROUGHPUT, "min"), AN_UNIT_RPS));
         }
         fputc('\n', f);
     }

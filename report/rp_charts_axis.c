@@ -1,5 +1,5 @@
 /*
- * report/rp_charts.c — chart planning, the gnuplot text helpers, and the charts drawn over
+ * report/rp_charts_axis.c — chart planning, the gnuplot text helpers, and the charts drawn over
  * the x axis (concurrency or rate): throughput, latency p50/p99, error rate, server CPU, RSS.
  *
  * Design: each chart is a NAME.dat (numbers only; labels appear there only inside `#`
@@ -353,18 +353,18 @@ static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
 
 static const struct xchart xcharts[] = {
     {"throughput", "Throughput", NULL, NULL, "throughput (req/s)",
-     {{"Throughput", "throughput_rps", 1, NULL, 1, 0}}, 1},
+     {{"Throughput", AN_THROUGHPUT, 1, NULL, 1, 0}}, 1},
     {"latency", "Latency", "Latency p50 (dashed) and p99 (solid)",
      "Latency p50 (light) and p99 (dark)", "latency (ms)",
-     {{"Latency p50", "latency_p50", 1e-3, " p50", 2, 0}, {"Latency p99", "latency_p99", 1e-3, " p99", 1, 0},
-      {"Latency mean", "latency_mean", 1e-3, NULL, 1, 1}},
+     {{"Latency p50", AN_LATENCY_P50, 1e-3, " p50", 2, 0}, {"Latency p99", AN_LATENCY_P99, 1e-3, " p99", 1, 0},
+      {"Latency mean", AN_LATENCY_MEAN, 1e-3, NULL, 1, 1}},
      3},
     {"errors", "Error rate", NULL, NULL, "error rate (% of responses)",
-     {{"Error rate", "error_rate", 100, NULL, 1, 0}}, 1},
+     {{"Error rate", AN_ERROR_RATE, 100, NULL, 1, 0}}, 1},
     {"server_cpu", "Server CPU", NULL, NULL, "server CPU (% of one core)",
-     {{"Server CPU, mean over each run", "server_cpu_pct", 1, NULL, 1, 0}}, 1},
+     {{"Server CPU, mean over each run", AN_SERVER_CPU, 1, NULL, 1, 0}}, 1},
     {"server_rss", "Server memory", NULL, NULL, "server RSS, peak (MiB)",
-     {{"Server resident memory, peak of each run", "server_rss_kb", 1.0 / 1024, NULL, 1, 0}}, 1},
+     {{"Server resident memory, peak of each run", AN_SERVER_RSS, 1.0 / 1024, NULL, 1, 0}}, 1},
 };
 #define NXCHARTS (sizeof xcharts / sizeof xcharts[0])
 
@@ -372,8 +372,8 @@ static const struct xchart xcharts[] = {
 static bool any_errors(const rp_model *m)
 {
     for (size_t i = 0; i < m->ncells; i++)
-        if (rp_metric_num(&m->cells[i], "error_rate", "max") > 0 ||
-            rp_metric_num(&m->cells[i], "error_rate", "mean") > 0)
+        if (rp_metric_num(&m->cells[i], AN_ERROR_RATE, "max") > 0 ||
+            rp_metric_num(&m->cells[i], AN_ERROR_RATE, "mean") > 0)
             return true;
     return false;
 }

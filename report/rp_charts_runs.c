@@ -1,10 +1,10 @@
 /*
- * report/rp_charts2.c — the charts drawn from the runs themselves rather than from analyze's
+ * report/rp_charts_runs.c — the charts drawn from the runs themselves rather than from analyze's
  * summaries: the box plot of per-run throughput (quartiles by GSL), and, at the focus cell
  * (rp_model.focus), the latency percentile spectrum from merged histograms. The per-second
  * time series is in rp_timeseries.c.
  *
- * Design: same rules as rp_charts.c — numbers in NAME.dat, labels only as rp_gp_quote'd
+ * Design: same rules as rp_charts_axis.c — numbers in NAME.dat, labels only as rp_gp_quote'd
  * strings in NAME.gp. The spectrum follows HdrHistogram's plots: x is 1/(1-p) on a log axis
  * labelled 90%, 99%, 99.9%..., y the latency at percentile p, read with rg_hist_percentile
  * from the merge (rg_hist_merge) of every run's histogram in the cell — merging is exact, so
