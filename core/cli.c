@@ -19,27 +19,31 @@ const char *rg_version(void)
     return RIGOR_VERSION;
 }
 
+/* "rigor CMD: MESSAGE\n" on stderr, after erasing the progress line. */
+static void message(const char *cmd, const char *fmt, va_list ap)
+{
+    rg_progress_clear();
+    fprintf(stderr, "rigor %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int rg_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    rg_progress_clear();
-    fprintf(stderr, "rigor %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    message(cmd, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'rigor %s --help'.\n", cmd);
+    fprintf(stderr, "Try 'rigor %s --help'.\n", cmd);
     return RG_EXIT_USAGE;
 }
 
 int rg_fail(int status, const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    rg_progress_clear();
-    fprintf(stderr, "rigor %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    message(cmd, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return status;
 }
 

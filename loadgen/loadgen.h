@@ -1,9 +1,10 @@
 /*
- * loadgen/loadgen.h — the public face of the load generator, the reference server and plans.
+ * loadgen/loadgen.h — the public face of the load generator: the bottom of the graph, used by
+ * `rigor load` (its own command, core/cli.h) and by the plan runner (plan/).
  *
- * `rigor load`, `rigor serve` and `rigor run` are the commands (declared in core/cli.h).
- * lg_run() is the engine entry point used by both `rigor load` and `rigor run`: it performs
- * one measured run against one URL and returns the run as a dataset v1 object.
+ * lg_run() is the engine entry point: it performs one measured run against one URL and
+ * returns the run as a dataset v1 object. URL parsing, header and method checks are public
+ * too, so a plan is validated by exactly the rules a run applies.
  *
  * Fields of lg_config may be added, never renamed: plans and tests fill them by name.
  */
