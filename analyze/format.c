@@ -112,3 +112,27 @@ char *an_fmt_x(char *buf, size_t len, double x)
         snprintf(buf, len, "%.6g", x);
     return buf;
 }
+
+char *an_fmt_level(char *buf, size_t len, double level)
+{
+    if (!(level > 0.0 && level < 1.0)) {
+        snprintf(buf, len, "–");
+        return buf;
+    }
+    double miss = 100.0 * (1.0 - level);
+    int d = 1 - (int)floor(log10(miss));      /* decimals for two significant digits */
+    d = d < 0 ? 0 : d > 12 ? 12 : d;
+    double p = pow(10.0, d);
+    miss = ceil(miss * p - 1e-6) / p;         /* up: 99.8148% is shown as 99.81% */
+    char num[48];
+    snprintf(num, sizeof num, "%.*f", d, 100.0 - miss);
+    if (strchr(num, '.')) {                   /* 95.0 -> 95, 97.50 -> 97.5 */
+        size_t l = strlen(num);
+        while (num[l - 1] == '0')
+            num[--l] = '\0';
+        if (num[l - 1] == '.')
+            num[--l] = '\0';
+    }
+    snprintf(buf, len, "%s%%", num);
+    return buf;
+}
