@@ -12,11 +12,19 @@
  * when a side has fewer than two observations or neither side varies at all.
  * Load: one per (cell, metric, target); O(n) each, plus the bootstrap's resamples.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_statistics_double.h>
 #include "analyze/analyze_int.h"
+
+/* exp() kept within the doubles: a ratio beyond them (1e-300 against 1e300) is shown at
+ * the limit rather than as inf or 0, which would turn into null or break 1/x. */
+static double exp_clamped(double x)
+{
+    return x > 709.0 ? DBL_MAX : x < -708.0 ? DBL_MIN : exp(x);
+}
 
 /* ln of every value into out (all values are > 0 here). */
 static void logs(const double *x, size_t n, double *out)
@@ -72,7 +80,7 @@ static int log_scale(an_effect *e, const double *vt, const double *vb, const an_
     logs(vb, e->nb, lb);
     an_moments(lt, e->nt, &mt, &st);
     an_moments(lb, e->nb, &mb, &sb);
-    e->est = exp(mt - mb);
+    e->est = exp_clamped(mt - mb);
     if (opt->ratio_means)
         e->est = e->mt / e->mb;
     rc = 0;
@@ -166,8 +174,8 @@ int an_effect_interval(const an_effect *e, double level, double *lo, double *hi)
         h = an_t_quantile(level, e->df < 1.0 ? 1.0 : e->df) * e->se;
         if (!isfinite(h))
             return -1;
-        *lo = e->method == AN_M_LOG_T ? exp(e->d - h) : e->d - h;
-        *hi = e->method == AN_M_LOG_T ? exp(e->d + h) : e->d + h;
+        *lo = e->method == AN_M_LOG_T ? exp_clamped(e->d - h) : e->d - h;
+        *hi = e->method == AN_M_LOG_T ? exp_clamped(e->d + h) : e->d + h;
         return 0;
     case AN_M_FIELLER:
         return fieller(e, level, lo, hi);

@@ -187,11 +187,14 @@ static void interval_cell(char *buf, size_t len, const json_t *o)
     else {
         /* a difference: both ends to the decimal place of the half-width's second digit */
         const an_metric_def *d = an_metric_find(str(o, "metric"));
-        double k = d && d->unit == AN_UNIT_FRACTION ? 100.0 : 1.0, hw = k * (hi - lo) / 2;
-        int dec = hw > 0 ? 1 - (int)floor(log10(hw)) : 0;
+        double k = d && d->unit == AN_UNIT_FRACTION ? 100.0 : 1.0, hw = k * (hi / 2 - lo / 2);
+        int dec = hw > 0 && isfinite(hw) ? 1 - (int)floor(log10(hw)) : 0;
         dec = dec < 0 ? 0 : dec > 8 ? 8 : dec;
-        snprintf(buf, len, "%.*f – %.*f%s (%s)", dec, k * lo, dec, k * hi,
-                 k == 100.0 ? " pp" : "", lv);
+        if (!(fabs(k * lo) < 1e15 && fabs(k * hi) < 1e15))  /* a fuzzer's 1e308 */
+            snprintf(buf, len, "%.4g – %.4g%s (%s)", k * lo, k * hi, k == 100.0 ? " pp" : "", lv);
+        else
+            snprintf(buf, len, "%.*f – %.*f%s (%s)", dec, k * lo, dec, k * hi,
+                     k == 100.0 ? " pp" : "", lv);
     }
 }
 

@@ -15,17 +15,26 @@
 #include "core/units.h"
 #include "analyze/analyze_int.h"
 
-/* "2.41× ± 0.07": decimals follow the size of the uncertainty, at least two. */
+/*
+ * "2.41× ± 0.07": decimals follow the size of the uncertainty, at least two. An interval of a
+ * ratio is symmetric on the log scale, not around the ratio: when its upper arm is more than
+ * 1.2 times its lower one, "±" would suggest a lower bound that is not there (7.4× ± 17 reads
+ * as "maybe −10×"), so the ends are given instead: "7.37× (2.12× to 25.6×)".
+ */
 static void fmt_factor(char *buf, size_t len, double f, double flo, double fhi)
 {
-    double h = fmax(fhi - f, f - flo);
+    double up = fhi - f, down = f - flo, h = fmax(up, down);
     int dec = 2;
     if (h > 0.0 && isfinite(h))
         dec = (int)fmax(2.0, fmin(6.0, -floor(log10(h))));
-    if (h > 0.0 && isfinite(h))
+    if (!(f < 1e4 && f > 1e-2))  /* factors nobody reads digit by digit */
+        snprintf(buf, len, "%.3g× (%.3g× to %.3g×)", f, flo, fhi);
+    else if (!(h > 0.0) || !isfinite(h))
+        snprintf(buf, len, "%.*f×", dec, f);
+    else if (up <= 1.2 * down && down <= 1.2 * up)
         snprintf(buf, len, "%.*f× ± %.*f", dec, f, dec, h);
     else
-        snprintf(buf, len, "%.*f×", dec, f);
+        snprintf(buf, len, "%.3g× (%.3g× to %.3g×)", f, flo, fhi);
 }
 
 /* A value in its unit; requests/s get theirs spelled out ("9713 req/s"). */

@@ -20,8 +20,12 @@
 
 /* Below this many values there is no distribution-free 95% CI for the median (binomial). */
 #define AN_MEDIAN_MIN_N 6
-/* Mann–Whitney U: exact distribution (with or without ties) when both n <= this. */
+/* Mann–Whitney U: exact distribution without ties when both n <= this ... */
 #define AN_MWU_EXACT_MAX 50
+/* ... and with ties when both n <= this (the tie-aware count costs O(groups · m · W), 40 ms
+ * at 50 + 50; at 25 + 25 it is 3 ms, and beyond, the tie-corrected normal approximation is
+ * within a few thousandths of the exact p). */
+#define AN_MWU_TIES_EXACT_MAX 25
 /* Modified z-score (Iglewicz & Hoaglin) above which a value is flagged as an outlier. */
 #define AN_OUTLIER_Z 3.5
 /* Bootstrap resamples used when Fieller's interval is unbounded and none were asked for. */
@@ -90,10 +94,11 @@ double an_welch_p(const double *a, size_t na, const double *b, size_t nb, double
 double an_pooled_p(const double *a, size_t na, const double *b, size_t nb);
 
 /*
- * Two-sided Mann–Whitney U p-value. Exact when na, nb <= AN_MWU_EXACT_MAX: without ties the
- * distribution of U by recurrence, with ties the permutation distribution of the mid-rank
- * sum (p = P(|U - mn/2| >= |u - mn/2|) over the C(N, na) splits: `1 1 1` vs `2 2 2` gives
- * 2/20 = 0.1); above that the normal approximation with tie and continuity corrections.
+ * Two-sided Mann–Whitney U p-value. Exact for small samples: without ties (na, nb <=
+ * AN_MWU_EXACT_MAX) the distribution of U by recurrence; with ties (na, nb <=
+ * AN_MWU_TIES_EXACT_MAX) the permutation distribution of the mid-rank sum (p = P(|U - mn/2|
+ * >= |u - mn/2|) over the C(N, na) splits: `1 1 1` vs `2 2 2` gives 2/20 = 0.1). Otherwise
+ * the normal approximation with tie and continuity corrections.
  * *u1 receives U of sample a; *exact says which method was used (either may be NULL).
  * NAN when na or nb is 0; 1 when all values are tied.
  */

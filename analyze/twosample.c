@@ -188,12 +188,16 @@ static double mwu_exact_ties(const size_t *groups, size_t ng, size_t m, size_t n
     size_t pos = 0;
     for (size_t g = 0; g < ng; g++) {
         size_t t = groups[g], r2 = 2 * pos + t + 1;  /* doubled mid-rank of the group */
-        for (size_t k = m; k >= 1; k--) {            /* descending: reads are still old */
+        size_t seen = pos + t;
+        for (size_t k = (m < seen ? m : seen); k >= 1; k--) {  /* descending: reads are old */
             double *row = ways + k * (W + 1), c = 1.0;
+            /* k of the first `seen` values sum to at most the k largest ranks among them */
+            size_t top = k * (2 * seen - k + 1);
+            top = top < W ? top : W;
             for (size_t j = 1; j <= t && j <= k; j++) {
                 c = c * (double)(t - j + 1) / (double)j;  /* C(t, j) */
                 const double *from = ways + (k - j) * (W + 1);
-                for (size_t w = j * r2; w <= W; w++)
+                for (size_t w = j * r2; w <= top; w++)
                     row[w] += c * from[w - j * r2];
             }
         }
@@ -223,6 +227,7 @@ double an_mwu_p(const double *a, size_t na, const double *b, size_t nb, double *
     if (na == 0 || nb == 0)
         return NAN;
     int small = na <= AN_MWU_EXACT_MAX && nb <= AN_MWU_EXACT_MAX;
+    int small_ties = na <= AN_MWU_TIES_EXACT_MAX && nb <= AN_MWU_TIES_EXACT_MAX;
     if (small && !(groups = malloc((na + nb) * sizeof *groups)))
         return NAN;
     if (rank_sum(a, na, b, nb, &ra, &ties, groups, &ng) < 0) {
@@ -233,7 +238,7 @@ double an_mwu_p(const double *a, size_t na, const double *b, size_t nb, double *
     double u = ra - m * (m + 1.0) / 2.0, umax = fmax(u, m * n - u), p;
     if (u1)
         *u1 = u;
-    if (small) {
+    if (small && (ties == 0.0 || small_ties)) {
         if (exact)
             *exact = 1;
         /* no ties: P(U >= umax) = P(U <= m n - umax) by symmetry; with ties the
@@ -243,6 +248,7 @@ double an_mwu_p(const double *a, size_t na, const double *b, size_t nb, double *
         free(groups);
         return p;
     }
+    free(groups);
     double var = m * n / 12.0 * ((N + 1.0) - ties / (N * (N - 1.0)));
     if (!(var > 0.0))
         return 1.0;  /* every value tied: no evidence of a shift */

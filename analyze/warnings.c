@@ -225,11 +225,12 @@ static void warn_runs_needed(const an_cell *c, const an_options *opt, json_t *wa
                 (size_t)need - s->n);
         return;
     }
-    double have = an_t_quantile(opt->confidence, (double)(s->n - 1)) * s->cv / sqrt((double)s->n);
+    double have = 100.0 * an_t_quantile(opt->confidence, (double)(s->n - 1)) * s->cv /
+                  sqrt((double)s->n);
     an_warn(warnings, c, "runs_needed", "%s varies by %.1f%% between runs (CV): the %zu runs "
-            "give a ±%.2g%% CI of the mean at %s, and ±%g%% would take more than %d runs: "
+            "give a ±%.*f%% CI of the mean at %s, and ±%g%% would take more than %d runs: "
             "make runs steadier (a quieter machine, longer runs) or ask for less (--target-ci)",
-            an_metrics[m].label, 100.0 * s->cv, s->n, 100.0 * have, lv,
+            an_metrics[m].label, 100.0 * s->cv, s->n, have < 10.0 ? 1 : 0, have, lv,
             100.0 * opt->target_ci, AN_RUNS_ADVICE_MAX);
 }
 
