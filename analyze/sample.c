@@ -45,27 +45,36 @@ static int scale_exponent(const double *x, size_t n)
     return e;
 }
 
+/* x × 2^-e: a multiplication by the precomputed power p2 when it is a finite double (exact,
+ * and ldexp() costs a library call per value), else ldexp (2^1074 is not a double). */
+static inline double scale2(double x, double p2, int e)
+{
+    return isfinite(p2) ? x * p2 : ldexp(x, -e);
+}
+
 void an_moments(const double *x, size_t n, double *mean, double *sd)
 {
     *mean = *sd = NAN;
     if (n == 0)
         return;
     int e = scale_exponent(x, n);
+    double pe = ldexp(1.0, -e);
     ksum s = {0, 0};
     for (size_t i = 0; i < n; i++)
-        ksum_add(&s, ldexp(x[i], -e));
+        ksum_add(&s, scale2(x[i], pe, e));
     double m = (s.s + s.c) / (double)n;    /* the mean of the scaled values */
     /* Deviations are scaled again so that the largest is near 1: squares can then neither
      * overflow nor underflow, whatever the magnitude of the data. */
     double dmax = 0.0;
     for (size_t i = 0; i < n; i++)
-        dmax = fmax(dmax, fabs(ldexp(x[i], -e) - m));
+        dmax = fmax(dmax, fabs(scale2(x[i], pe, e) - m));
     int f = 0;
     if (dmax > 0.0)
         frexp(dmax, &f);
+    double pf = ldexp(1.0, -f);
     ksum d = {0, 0}, q = {0, 0};
     for (size_t i = 0; i < n; i++) {
-        double z = ldexp(ldexp(x[i], -e) - m, -f);
+        double z = scale2(scale2(x[i], pe, e) - m, pf, f);
         ksum_add(&d, z);
         ksum_add(&q, z * z);
     }

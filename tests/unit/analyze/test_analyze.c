@@ -296,12 +296,17 @@ static void test_identical_and_zero(void)
     free(text);
     json_decref(doc);
     json_decref(ds);
-    ds = mk_dataset(tg, v3, 2, 4);  /* baseline zero: no ratio */
+    ds = mk_dataset(tg, v3, 2, 4);  /* baseline zero: no ratio, but a difference and why */
     doc = an_analyze(&ds, 1, &opt, err);
     c = json_array_get(json_object_get(doc, "comparisons"), 0);
     CHECK(json_is_null(json_object_get(c, "ratio")));
     CHECK(json_is_null(json_object_get(c, "ratio_ci_low")));
     CHECK_STR(json_string_value(json_object_get(c, "verdict")), "faster");
+    CHECK_STR(json_string_value(json_object_get(c, "scale")), "difference");
+    CHECK_NEAR(num(c, "difference_ci_low"), 100.0, 0);  /* no variance: the exact difference */
+    CHECK_STR(json_string_value(json_object_get(c, "note")),
+              "a value of 0: compared by difference, not ratio");
+    CHECK_STR(json_string_value(json_object_get(c, "ratio_ci_method")), "exact");
     json_decref(doc);
     json_decref(ds);
 }
