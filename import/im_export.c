@@ -10,7 +10,9 @@
  * made from rigor's histogram, which has HdrHistogram's layout: the same percentile
  * iteration (5 ticks per half distance: levels 0, 10, 20 ... 50, 55 ... 75, 77.5 ...), one
  * line each time the cumulative count reaches a level, the value being the highest value
- * equivalent to the bucket reached, then the 100% line and the footer.
+ * equivalent to the bucket reached, then the 100% line and the footer (the mean and the max
+ * exact, as rigor keeps them; HdrHistogram's mean is from bucket midpoints, a last digit
+ * may differ).
  * Expected load: thousands of runs; a histogram of a few thousand buckets per cell.
  */
 #include <math.h>
@@ -42,12 +44,21 @@ static void fmt_num(char *buf, size_t len, double v)
     }
 }
 
+/* A text field, quoted by libcsv (RFC 4180: always quoted, quotes doubled). */
 static void put(FILE *out, const char *s, bool first)
 {
     if (!first)
         fputc(',', out);
     if (s && *s)
         csv_fwrite(out, s, strlen(s));
+}
+
+/* A number or boolean: never needs quotes, and stays a number for spreadsheets. */
+static void put_raw(FILE *out, const char *s, bool first)
+{
+    if (!first)
+        fputc(',', out);
+    fputs(s, out);
 }
 
 /* A JSON value as a CSV field: strings, numbers, booleans; empty for null/absent. */
@@ -58,12 +69,12 @@ static void put_json(FILE *out, const json_t *v, bool first)
         put(out, json_string_value(v), first);
     else if (json_is_integer(v)) {
         snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
-        put(out, buf, first);
+        put_raw(out, buf, first);
     } else if (json_is_real(v)) {
         fmt_num(buf, sizeof buf, json_real_value(v));
-        put(out, buf, first);
+        put_raw(out, buf, first);
     } else if (json_is_boolean(v))
-        put(out, json_is_true(v) ? "true" : "false", first);
+        put_raw(out, json_is_true(v) ? "true" : "false", first);
     else
         put(out, NULL, first);
 }
@@ -88,12 +99,12 @@ static void put_row(FILE *out, const char *dsname, const json_t *r)
     put(out, dsname, true);
     for (size_t i = 0; i < sizeof direct / sizeof direct[0]; i++)
         put_json(out, path(r, direct[i][0], direct[i][1]), false);
-    put(out, c == NULL || json_is_true(c) ? "true" : "false", false);
+    put_raw(out, c == NULL || json_is_true(c) ? "true" : "false", false);
     put_json(out, path(r, "started", NULL), false);
     put_json(out, path(r, "duration_s", NULL), false);
     put_json(out, path(r, "requests", NULL), false);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)rg_errors_total(errs));
-    put(out, json_is_object(errs) ? buf : NULL, false);
+    put_raw(out, json_is_object(errs) ? buf : "", false);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         put_json(out, json_object_get(errs, kinds[i]), false);
     put_json(out, path(r, "throughput_rps", NULL), false);
@@ -114,7 +125,7 @@ int im_export_csv(json_t *const *datasets, const char *const *names, size_t n, F
                   char *err)
 {
     for (size_t i = 0; im_csv_columns[i]; i++)
-        put(out, im_csv_columns[i], i == 0);
+        put_raw(out, im_csv_columns[i], i == 0);
     fputc('\n', out);
     for (size_t d = 0; d < n; d++) {
         const json_t *r;
@@ -158,7 +169,7 @@ static void hgrm_footer(const rg_hist *h, double unit, int dec, FILE *out)
     fprintf(out, "#[Mean    = %12.*f, StdDeviation   = %12.*f]\n", dec, rg_hist_mean(h) / unit,
             dec, rg_hist_stdev(h) / unit);
     fprintf(out, "#[Max     = %12.*f, Total count    = %12llu]\n", dec,
-            (double)rg_hist_highest_equivalent(h, rg_hist_max(h)) / unit,
+            (double)rg_hist_max(h) / unit,
             (unsigned long long)rg_hist_count(h));
     fprintf(out, "#[Buckets = %12d, SubBuckets     = %12lld]\n",
             bucket_count(rg_hist_highest(h), rg_hist_sigfigs(h)), (long long)sub);
