@@ -28,6 +28,14 @@
 const char *const im_kind_names[IM_NKINDS] = {
     "connect", "read", "write", "timeout", "protocol", "status", "assertion", "other"};
 
+int64_t im_add_bytes(int64_t total, int64_t n)
+{
+    int64_t sum;
+    if (total < 0)
+        total = 0;
+    return __builtin_add_overflow(total, n, &sum) ? INT64_MAX : sum;
+}
+
 int im_acc_init(im_acc *a, char *err)
 {
     memset(a, 0, sizeof *a);
@@ -72,8 +80,9 @@ void im_acc_free(im_acc *a)
 void im_acc_begin_pass2(im_acc *a, double skip_s)
 {
     a->pass = 2;
-    if (a->first_start != IM_NO_TIME)
-        a->cutoff = a->first_start + (skip_s > 0 ? (int64_t)llround(skip_s * 1e9) : 0);
+    int64_t skip = skip_s > 0 && skip_s < 1e9 ? (int64_t)llround(skip_s * 1e9) : 0;
+    if (a->first_start != IM_NO_TIME && __builtin_add_overflow(a->first_start, skip, &a->cutoff))
+        a->cutoff = IM_NO_TIME;
 }
 
 /* Grow the series to hold index i. -1 when out of memory. */
@@ -113,7 +122,9 @@ static int series_add(im_acc *a, int64_t end, bool response, bool error, int64_t
 {
     if (a->cutoff == IM_NO_TIME || end == IM_NO_TIME)
         return 0;
-    int64_t d = end > a->cutoff ? end - a->cutoff : 0;
+    int64_t d = 0;
+    if (end > a->cutoff && __builtin_sub_overflow(end, a->cutoff, &d))
+        return 0;
     size_t i = (size_t)(d / 1000000000);
     if (i > 10u * 86400)
         return 0;   /* past ten days: no series (a wrong clock, most likely) */
@@ -133,13 +144,16 @@ static int series_add(im_acc *a, int64_t end, bool response, bool error, int64_t
 /* Fill the start or end from the other and the latency. */
 static void complete_times(const im_sample *s, int64_t *start, int64_t *end)
 {
-    int64_t lat_ns = s->latency_us >= 0 ? (int64_t)llround(s->latency_us * 1000.0) : -1;
+    int64_t lat_ns = s->latency_us >= 0 && s->latency_us <= IM_MAX_LATENCY_US
+                         ? (int64_t)llround(s->latency_us * 1000.0) : -1;
     *start = s->start_ns;
     *end = s->end_ns;
-    if (*start == IM_NO_TIME && *end != IM_NO_TIME && lat_ns >= 0)
-        *start = *end - lat_ns;
-    if (*end == IM_NO_TIME && *start != IM_NO_TIME && lat_ns >= 0)
-        *end = *start + lat_ns;
+    if (*start == IM_NO_TIME && *end != IM_NO_TIME && lat_ns >= 0 &&
+        __builtin_sub_overflow(*end, lat_ns, start))
+        *start = IM_NO_TIME;
+    if (*end == IM_NO_TIME && *start != IM_NO_TIME && lat_ns >= 0 &&
+        __builtin_add_overflow(*start, lat_ns, end))
+        *end = IM_NO_TIME;
 }
 
 static void widen_window(im_acc *a, int64_t start, int64_t end)
@@ -168,7 +182,8 @@ int im_acc_sample(im_acc *a, const im_sample *s)
     }
     widen_window(a, start, end);
     int kind = s->kind;
-    int64_t us = s->latency_us >= 0 ? (int64_t)llround(s->latency_us) : -1;
+    int64_t us = s->latency_us >= 0 && s->latency_us <= IM_MAX_LATENCY_US
+                     ? (int64_t)llround(s->latency_us) : -1;
     if (s->status > 0) {
         a->have_requests = true;
         a->requests++;
@@ -192,10 +207,11 @@ int im_acc_sample(im_acc *a, const im_sample *s)
             im_acc_detail(a, s->detail, 1);
     }
     if (s->bytes_in >= 0)
-        a->bytes_in = (a->bytes_in < 0 ? 0 : a->bytes_in) + s->bytes_in;
+        a->bytes_in = im_add_bytes(a->bytes_in, s->bytes_in);
     if (s->bytes_out >= 0)
-        a->bytes_out = (a->bytes_out < 0 ? 0 : a->bytes_out) + s->bytes_out;
-    return series_add(a, end, s->status > 0, kind != IM_ERR_NONE, s->status > 0 ? us : -1);
+        a->bytes_out = im_add_bytes(a->bytes_out, s->bytes_out);
+    return series_add(a, end != IM_NO_TIME ? end : start, s->status > 0, kind != IM_ERR_NONE,
+                      s->status > 0 ? us : -1);
 }
 
 void im_acc_sees(im_acc *a, int first, int last)
@@ -207,7 +223,7 @@ void im_acc_sees(im_acc *a, int first, int last)
 
 void im_acc_record(im_acc *a, double us, uint64_t count)
 {
-    if (count == 0 || !(us >= 0))
+    if (count == 0 || !(us >= 0) || us > IM_MAX_LATENCY_US)
         return;
     rg_hist_record_n(a->hist, (int64_t)llround(us), count);
     a->hist_kind = a->hist_kind ? a->hist_kind : "approximate";

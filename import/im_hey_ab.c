@@ -62,7 +62,7 @@ static int hey_row(void *ctx, char **f, size_t n, long line, char *err)
                               st < 100 || st > 999))
         return im_src_err(h->c->src, line, err, "status-code is not an HTTP status");
     if (h->ci_offset >= 0 && ((size_t)h->ci_offset >= n || im_num(f[h->ci_offset], &off) != 0 ||
-                              off < 0))
+                              off < 0 || off > 1e9))
         return im_src_err(h->c->src, line, err, "offset is not a number of seconds");
     im_sample s = {.start_ns = isnan(off) ? IM_NO_TIME : (int64_t)llround(off * 1e9),
                    .end_ns = IM_NO_TIME, .latency_us = rt * 1e6, .status = (int)st,
@@ -122,7 +122,8 @@ static int ab_tsv_row(void *ctx, char **f, size_t n, long line, char *err)
         b->header = true;
         return 0;
     }
-    if (n != 6 || im_int(f[1], &sec) != 0 || im_int(f[4], &tt) != 0 || sec < 0 || tt < 0)
+    if (n != 6 || im_int(f[1], &sec) != 0 || im_int(f[4], &tt) != 0 || sec < 0 || tt < 0 ||
+        sec > IM_MAX_EPOCH_S || tt > IM_MAX_LATENCY_US / 1000)
         return im_src_err(b->c->src, line, err, "expected 6 tab-separated fields with whole "
                           "seconds and a whole ttime in ms");
     im_sample s = {.start_ns = sec * 1000000000, .end_ns = IM_NO_TIME,

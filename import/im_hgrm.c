@@ -95,7 +95,8 @@ static int spec_take(hg_spec *s, const char *line, double unit_us)
     if (t < s->prev_total)
         return -1;
     if (t > s->prev_total)
-        rg_hist_record_n(s->h, (int64_t)llround(v * unit_us), (uint64_t)(t - s->prev_total));
+        rg_hist_record_n(s->h, v * unit_us < 1e15 ? (int64_t)llround(v * unit_us) : INT64_MAX,
+                         im_count(t - s->prev_total));
     s->prev_total = t;
     s->lines++;
     return 1;
@@ -157,7 +158,7 @@ int im_read_hgrm(im_ctx *c, char *err)
         rc = im_src_err(c->src, 0, err, "no percentile lines");
     if (rc == 0) {
         c->acc->have_requests = true;
-        c->acc->requests = (uint64_t)s.prev_total;
+        c->acc->requests = im_count(s.prev_total);
         c->acc->resolution_us = unit_of(c) / 1000;
         spec_into_acc(c->acc, &s);
         im_acc_note(c->acc, "values read as %s (HdrHistogram's tools print ms; --unit to "
@@ -251,7 +252,7 @@ int im_read_wrk2(im_ctx *c, char *err)
         if (nspec == 2 && uncorrected && spec[1].lines > 0)
             json_object_set_new(a->run_keys, "latency_uncorrected",
                                 spec_latency(&spec[1], unc_pct));
-        if (a->have_requests && (uint64_t)spec[0].prev_total != a->requests)
+        if (a->have_requests && im_count(spec[0].prev_total) != a->requests)
             im_acc_note(a, "wrk2's histogram holds %.0f requests, its total %llu: the first "
                         "seconds (calibration) are not in the histogram", spec[0].prev_total,
                         (unsigned long long)a->requests);

@@ -70,7 +70,7 @@ static int jm_take(im_ctx *c, const jm_rec *r, long line, char *err)
                           "milliseconds elapsed");
     im_sample s = {.start_ns = IM_NO_TIME, .end_ns = IM_NO_TIME, .latency_us = (double)el * 1000,
                    .kind = IM_ERR_NONE, .bytes_in = -1, .bytes_out = -1};
-    if (im_int(r->ts, &ts) == 0 && ts > 100000000000LL) {
+    if (im_int(r->ts, &ts) == 0 && ts > 100000000000LL && ts < IM_MAX_EPOCH_S * 1000) {
         s.start_ns = ts * 1000000;
     } else if (im_time_local(r->ts, "%Y/%m/%d %H:%M:%S", &s.start_ns) == 0 ||
                im_time_local(r->ts, "%Y-%m-%d %H:%M:%S", &s.start_ns) == 0) {

@@ -55,14 +55,15 @@ static int k6_take(im_ctx *c, const k6_point *p, long line, char *err)
 {
     im_acc *a = c->acc;
     if (strcmp(p->metric, "vus") == 0 || strcmp(p->metric, "vus_max") == 0) {
-        if (strcmp(p->metric, "vus") == 0 && a->pass == 2 && p->value > a->concurrency)
+        if (strcmp(p->metric, "vus") == 0 && a->pass == 2 && p->value > a->concurrency &&
+            p->value < 1e9)
             a->concurrency = (long long)p->value;
         return 0;
     }
     if (a->pass == 2 && strcmp(p->metric, "data_received") == 0 && p->value >= 0)
-        a->bytes_in = (a->bytes_in < 0 ? 0 : a->bytes_in) + (int64_t)llround(p->value);
+        a->bytes_in = im_add_bytes(a->bytes_in, (int64_t)im_count(round(p->value)));
     if (a->pass == 2 && strcmp(p->metric, "data_sent") == 0 && p->value >= 0)
-        a->bytes_out = (a->bytes_out < 0 ? 0 : a->bytes_out) + (int64_t)llround(p->value);
+        a->bytes_out = im_add_bytes(a->bytes_out, (int64_t)im_count(round(p->value)));
     if (strcmp(p->metric, "http_req_duration") != 0)
         return 0;
     int64_t status = -1, code = 0;

@@ -138,11 +138,11 @@ static void take_counts(im_acc *a, const json_t *doc, enum k6_schema sch)
     double count = val(reqs, "count"), failed;
     if (count >= 0) {
         a->have_requests = true;
-        a->requests = (uint64_t)llround(count);
+        a->requests = im_count(round(count));
     }
     failed = failed_count(metric_values(doc, sch, "http_req_failed"), sch);
     if (failed >= 0) {
-        a->err[IM_ERR_OTHER] = (uint64_t)llround(failed);
+        a->err[IM_ERR_OTHER] = im_count(round(failed));
         a->err_known[IM_ERR_OTHER] = true;
         im_acc_note(a, "a summary does not say why requests failed: http_req_failed (no "
                     "response, or a status the script does not expect) is under errors.other; "
@@ -151,13 +151,13 @@ static void take_counts(im_acc *a, const json_t *doc, enum k6_schema sch)
     double in = val(metric_values(doc, sch, "data_received"), "count");
     double out = val(metric_values(doc, sch, "data_sent"), "count");
     if (in >= 0)
-        a->bytes_in = (int64_t)llround(in);
+        a->bytes_in = (int64_t)im_count(round(in));
     if (out >= 0)
-        a->bytes_out = (int64_t)llround(out);
+        a->bytes_out = (int64_t)im_count(round(out));
     double vus = val(metric_values(doc, sch, "vus_max"), "max");
     if (isnan(vus))
         vus = val(metric_values(doc, sch, "vus"), "max");
-    if (vus >= 1)
+    if (vus >= 1 && vus < 1e9)
         a->concurrency = (long long)vus;
     take_duration(a, doc, sch, reqs);
 }

@@ -121,8 +121,8 @@ static int stats_row(void *ctx, char **f, size_t n, long line, char *err)
                           "counts");
     s->found = true;
     a->have_requests = true;
-    a->requests = (uint64_t)req;
-    a->err[IM_ERR_OTHER] = (uint64_t)fail;
+    a->requests = im_count(req);
+    a->err[IM_ERR_OTHER] = im_count(fail);
     a->lat_mean = field_num(f, n, s->ci_avg) * 1000;
     a->lat_min = field_num(f, n, s->ci_min) * 1000;
     a->lat_max = field_num(f, n, s->ci_max) * 1000;
@@ -139,7 +139,7 @@ static int stats_row(void *ctx, char **f, size_t n, long line, char *err)
     }
     if (req > 0 && a->throughput_rps > 0)
         a->duration_s = req / a->throughput_rps;
-    im_acc_from_quantiles(a, ps, vs, k, (uint64_t)req);
+    im_acc_from_quantiles(a, ps, vs, k, im_count(req));
     return 0;
 }
 
@@ -233,15 +233,17 @@ static int hist_row(void *ctx, char **f, size_t n, long line, char *err)
         return 0;
     double ts = field_num(f, n, h->ci_ts), users = field_num(f, n, h->ci_users);
     double tot = field_num(f, n, h->ci_total), fails = field_num(f, n, h->ci_fails);
-    if (users > h->a->concurrency)
+    if (ts > (double)IM_MAX_EPOCH_S || ts < 0)
+        ts = NAN;
+    if (users > h->a->concurrency && users < 1e9)
         h->a->concurrency = (long long)users;
     if (isnan(ts) || isnan(tot) || isnan(fails))
         return 0;
     if (isnan(h->first_ts))
         h->first_ts = ts;
     else {
-        json_array_append_new(h->req, json_integer((json_int_t)fmax(0, tot - h->prev_req)));
-        json_array_append_new(h->errs, json_integer((json_int_t)fmax(0, fails - h->prev_fail)));
+        json_array_append_new(h->req, json_integer((json_int_t)im_count(tot - h->prev_req)));
+        json_array_append_new(h->errs, json_integer((json_int_t)im_count(fails - h->prev_fail)));
     }
     h->last_ts = ts;
     h->prev_req = tot;
@@ -381,9 +383,9 @@ static int lc_entry(im_ctx *c, const json_t *e, size_t i, lc_sum *s, char *err)
         s->min_ms = mn;
     if (mx >= 0 && (isnan(s->max_ms) || mx > s->max_ms))
         s->max_ms = mx;
-    if (st > 0 && (isnan(s->start) || st < s->start))
+    if (st > 0 && st < (double)IM_MAX_EPOCH_S && (isnan(s->start) || st < s->start))
         s->start = st;
-    if (la > 0 && (isnan(s->last) || la > s->last))
+    if (la > 0 && la < (double)IM_MAX_EPOCH_S && (isnan(s->last) || la > s->last))
         s->last = la;
     json_object_foreach((json_t *)rt, k, v) {
         double ms;
@@ -439,8 +441,8 @@ int im_read_locust_json(im_ctx *c, char *err)
     json_array_foreach(doc, i, e) if (rc == 0) rc = lc_entry(c, e, i, &s, err);
     if (doc && rc == 0) {
         a->have_requests = true;
-        a->requests = (uint64_t)s.requests;
-        a->err[IM_ERR_OTHER] = (uint64_t)s.failures;
+        a->requests = im_count(s.requests);
+        a->err[IM_ERR_OTHER] = im_count(s.failures);
         a->err_known[IM_ERR_OTHER] = true;
         double timed = s.requests - s.none;
         a->lat_mean = timed > 0 ? s.total_ms / timed * 1000 : NAN;
@@ -451,7 +453,7 @@ int im_read_locust_json(im_ctx *c, char *err)
             a->t_start = (int64_t)llround(s.start * 1e9);
             a->t_end = (int64_t)llround(s.last * 1e9);
         }
-        json_object_set_new(a->extra, "content_bytes", json_integer((json_int_t)s.content));
+        json_object_set_new(a->extra, "content_bytes", json_integer((json_int_t)im_count(s.content)));
         lc_series(a, &s);
         im_acc_note(a, "Locust rounds response times to 2 significant digits (whole ms below "
                     "100 ms) before counting them: the histogram is Locust's own, approximate");

@@ -98,7 +98,7 @@ static int oha_json(im_ctx *c, char *err)
     a->lat_min = num(sum, "fastest") * 1e6;
     a->lat_max = num(sum, "slowest") * 1e6;
     if (num(sum, "totalData") >= 0)
-        a->bytes_in = (int64_t)num(sum, "totalData");
+        a->bytes_in = (int64_t)im_count(num(sum, "totalData"));
     json_object_foreach((json_t *)pct, k, v) {
         double p;
         if (k[0] == 'p' && im_num(k + 1, &p) == 0 && json_is_number(v))
@@ -140,7 +140,8 @@ static int oha_row(void *ctx, char **f, size_t n, long line, char *err)
     }
     if ((size_t)o->ci_start >= n || (size_t)o->ci_dur >= n || (size_t)o->ci_status >= n ||
         im_num(f[o->ci_start], &st) != 0 || im_num(f[o->ci_dur], &du) != 0 ||
-        im_int(f[o->ci_status], &code) != 0 || st < 0 || du < 0 || code < 100 || code > 999)
+        im_int(f[o->ci_status], &code) != 0 || st < 0 || du < 0 || code < 100 || code > 999 ||
+        st > 1e9)
         return im_src_err(o->c->src, line, err, "expected seconds, seconds and an HTTP status");
     if (o->ci_bytes >= 0 && (size_t)o->ci_bytes < n)
         im_int(f[o->ci_bytes], &by);
@@ -218,28 +219,28 @@ static void ac_counts(im_acc *a, const json_t *doc)
     double total = num(json_object_get(doc, "requests"), "total");
     if (total >= 0) {
         a->have_requests = true;
-        a->requests = (uint64_t)total;
+        a->requests = im_count(total);
     }
     json_object_foreach(json_object_get(doc, "statusCodeStats"), k, v) {
         double n = num(v, "count");
         if (im_int(k, &code) == 0 && n >= 0) {
             a->have_status = true;
-            a->status[code >= 100 && code < IM_NSTATUS ? code : 0] += (uint64_t)n;
+            a->status[code >= 100 && code < IM_NSTATUS ? code : 0] += im_count(n);
         }
     }
     double errs = num(doc, "errors"), tmo = num(doc, "timeouts"), mism = num(doc, "mismatches");
     double c4 = num(doc, "4xx"), c5 = num(doc, "5xx");
     im_acc_sees(a, IM_ERR_TIMEOUT, IM_ERR_TIMEOUT);
     im_acc_sees(a, IM_ERR_STATUS, IM_ERR_STATUS);
-    a->err[IM_ERR_TIMEOUT] = tmo > 0 ? (uint64_t)tmo : 0;
-    a->err[IM_ERR_OTHER] = errs > tmo ? (uint64_t)(errs - fmax(0, tmo)) : 0;
-    a->err[IM_ERR_STATUS] = (uint64_t)(fmax(0, c4) + fmax(0, c5));
-    a->err[IM_ERR_ASSERTION] = mism > 0 ? (uint64_t)mism : 0;
+    a->err[IM_ERR_TIMEOUT] = im_count(tmo);
+    a->err[IM_ERR_OTHER] = errs > tmo ? im_count(errs - fmax(0, tmo)) : 0;
+    a->err[IM_ERR_STATUS] = im_count(fmax(0, c4) + fmax(0, c5));
+    a->err[IM_ERR_ASSERTION] = im_count(mism);
     if (a->err[IM_ERR_OTHER])
         im_acc_note(a, "autocannon counts connection errors without their kind: errors.other");
     double bytes = num(json_object_get(doc, "throughput"), "total");
     if (bytes >= 0)
-        a->bytes_in = (int64_t)bytes;
+        a->bytes_in = (int64_t)im_count(bytes);
 }
 
 int im_read_autocannon(im_ctx *c, char *err)
@@ -258,7 +259,7 @@ int im_read_autocannon(im_ctx *c, char *err)
     ac_latency(a, lat);
     ac_counts(a, doc);
     a->duration_s = num(doc, "duration");
-    if (num(doc, "connections") >= 1)
+    if (num(doc, "connections") >= 1 && num(doc, "connections") < 1e9)
         a->concurrency = (long long)num(doc, "connections");
     if (num(doc, "pipelining") > 1)
         im_acc_note(a, "pipelining %g: each connection had that many requests in flight",

@@ -25,6 +25,13 @@ bool im_starts(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+uint64_t im_count(double v)
+{
+    if (!(v > 0))
+        return 0;
+    return v < 1152921504606846976.0 ? (uint64_t)v : UINT64_C(1152921504606846976);
+}
+
 int im_num(const char *s, double *out)
 {
     char *end;
@@ -138,7 +145,7 @@ int im_time_iso(const char *s, int64_t *ns)
     tm.tm_min = mi;
     tm.tm_sec = se;
     time_t t = timegm(&tm);
-    if (t == (time_t)-1 && !(y == 1969))
+    if ((t == (time_t)-1 && !(y == 1969)) || t - off > IM_MAX_EPOCH_S || t - off < -IM_MAX_EPOCH_S)
         return -1;
     *ns = ((int64_t)t - off) * 1000000000 + frac;
     return 0;
@@ -158,7 +165,7 @@ int im_time_local(const char *s, const char *fmt, int64_t *ns)
         return -1;
     tm.tm_isdst = -1;
     time_t t = mktime(&tm);
-    if (t == (time_t)-1)
+    if (t == (time_t)-1 || t > IM_MAX_EPOCH_S || t < -IM_MAX_EPOCH_S)
         return -1;
     *ns = (int64_t)t * 1000000000 + frac;
     return 0;
@@ -168,12 +175,16 @@ int im_time_epoch_auto(double v, int64_t *ns, double *resolution_s)
 {
     /* 1e9 s is 2001; every unit is told apart by its size until the year 2286 */
     static const struct { double below, ns_per; } units[] = {
-        {1e10, 1e9}, {1e13, 1e6}, {1e16, 1e3}, {1e19, 1}};
+        {1e10, 1e9}, {1e13, 1e6}, {1e16, 1e3}, {9e18, 1}};
     if (!(v >= 1e8))
         return -1;
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (v < units[i].below) {
-            *ns = (int64_t)llround(v * units[i].ns_per);
+            /* whole numbers multiply exactly in integers (ms * 1e6 is beyond a double's 53 bits) */
+            if (v * units[i].ns_per > 9e18)
+                return -1;
+            *ns = v == floor(v) && v < 9e15 ? (int64_t)v * (int64_t)units[i].ns_per
+                                            : (int64_t)llround(v * units[i].ns_per);
             if (resolution_s)
                 *resolution_s = v == floor(v) ? units[i].ns_per / 1e9 : 0;
             return 0;

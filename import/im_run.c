@@ -65,8 +65,10 @@ static double window_s(im_acc *a, const im_opts *o)
     if (!isnan(a->duration_s))
         return a->duration_s;
     if (a->t_start != IM_NO_TIME && a->t_end != IM_NO_TIME) {
-        int64_t from = a->cutoff != IM_NO_TIME && a->cutoff > a->t_start ? a->cutoff : a->t_start;
-        double d = (double)(a->t_end - from) / 1e9;
+        /* after a --skip cut the window starts at the cut, as a warm-up ends a load run's */
+        int64_t from = a->cutoff != IM_NO_TIME && a->cutoff > a->first_start ? a->cutoff
+                                                                             : a->t_start;
+        double d = ((double)a->t_end - (double)from) / 1e9;
         if (d > 0 && d >= a->time_resolution_s)
             return d;
         if (d >= 0 && a->time_resolution_s > 0)
@@ -248,7 +250,7 @@ static json_t *new_run(im_acc *a, const im_format *f, const im_opts *o, const ch
         conc = a->concurrency;
     target_name(a, o, name, target, sizeof target);
     snprintf(source, sizeof source, "import:%s", f->tool);
-    int64_t t0 = a->cutoff != IM_NO_TIME && a->cutoff > a->t_start ? a->cutoff : a->t_start;
+    int64_t t0 = a->cutoff != IM_NO_TIME && a->cutoff > a->first_start ? a->cutoff : a->t_start;
     bool dated = t0 != IM_NO_TIME && t0 > 0 && !a->relative_time;
     if (dated)
         rg_rfc3339(started, sizeof started, (uint64_t)t0);

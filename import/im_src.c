@@ -59,7 +59,8 @@ int im_src_open(im_src *s, const char *path, const char *name, char *err)
     int n = gzread(s->gz, s->head, IM_HEAD);
     if (n < 0) {
         int zerr;
-        const char *m = gzerror(s->gz, &zerr);
+        char m[200];
+        snprintf(m, sizeof m, "%s", gzerror(s->gz, &zerr));   /* gzclose frees the text */
         im_src_close(s);
         return rg_err(err, "cannot read '%s': %s", path, m);
     }

@@ -133,11 +133,11 @@ static bool uncorrect(const wrk_pair *h, size_t n, int64_t e, uint64_t requests,
     memset(acc, 0, (size_t)e * sizeof *acc);
     for (size_t i = n; i-- > 0;) {
         int64_t v = h[i].v, add = v > e ? acc[v % e] : 0;
-        orig[i] = h[i].c - add;
+        orig[i] = h[i].c - add;   /* both >= 0: no overflow */
         if (orig[i] < 0)
             return false;
-        if (v >= 2 * e)
-            acc[v % e] += orig[i];
+        if (v >= 2 * e && __builtin_add_overflow(acc[v % e], orig[i], &acc[v % e]))
+            return false;
         total += (uint64_t)orig[i];
     }
     return total == requests;

@@ -39,6 +39,8 @@
 #include "import/import.h"
 
 #define IM_NO_TIME INT64_MIN
+#define IM_MAX_EPOCH_S INT64_C(9000000000)   /* |time| a timestamp may have (year 2255) */
+#define IM_MAX_LATENCY_US 3.6e12              /* 1000 hours: beyond, a value is not a latency */
 #define IM_MAX_LINE (16u << 20)        /* longest line a reader accepts */
 #define IM_MAX_DOC (512u << 20)        /* largest whole-JSON document */
 #define IM_MAX_DETAIL 50               /* distinct error messages kept per run */
@@ -120,6 +122,8 @@ void im_acc_free(im_acc *a);
 void im_acc_begin_pass2(im_acc *a, double skip_s);
 /* One request. -1 only when out of memory. */
 int im_acc_sample(im_acc *a, const im_sample *s);
+/* A byte total plus n (total < 0: unknown so far), saturating instead of overflowing. */
+int64_t im_add_bytes(int64_t total, int64_t n);
 /* The error kinds first..last can be seen by the format: their zero counts are stated. */
 void im_acc_sees(im_acc *a, int first, int last);
 /* Record `count` latencies of value us into the (approximate) histogram. */
@@ -192,6 +196,9 @@ int im_csv_read(im_src *s, unsigned char delim, im_csv_cb cb, void *ctx, char *e
 
 /* ---- values (im_parse.c) ---- */
 
+/* A count or size a file states as a number: 0 for NaN or negative, at most 2^60 (a double
+ * beyond an integer's range must not be cast). */
+uint64_t im_count(double v);
 /* Strict: the whole string, finite. 0 or -1. Leading/trailing blanks allowed. */
 int im_num(const char *s, double *out);
 int im_int(const char *s, int64_t *out);
