@@ -68,7 +68,8 @@ static double window_s(im_acc *a, const im_opts *o)
         /* after a --skip cut the window starts at the cut, as a warm-up ends a load run's */
         int64_t from = a->cutoff != IM_NO_TIME && a->cutoff > a->first_start ? a->cutoff
                                                                              : a->t_start;
-        double d = ((double)a->t_end - (double)from) / 1e9;
+        int64_t dn;
+        double d = __builtin_sub_overflow(a->t_end, from, &dn) ? -1 : (double)dn / 1e9;
         if (d > 0 && d >= a->time_resolution_s)
             return d;
         if (d >= 0 && a->time_resolution_s > 0)
