@@ -243,7 +243,9 @@ static void test_wrk_uncorrect(void)
                 CHECK_INT(rg_hist_percentile(got, p), rg_hist_percentile(want, p));
         }
         CHECK_INT(rg_json_path_num(r, "errors.status", -1), 2);
-        CHECK_HAS(json_dumps(json_object_get(r, "import"), 0), "correction undone");
+        char *im = json_dumps(json_object_get(r, "import"), 0);
+        CHECK_HAS(im, "correction undone");
+        free(im);
         rg_hist_free(got);
         rg_hist_free(want);
         json_decref(r);
