@@ -88,8 +88,7 @@ static json_t *errors_json(const im_acc *a)
     json_t *e = json_object();
     bool any = false;
     for (int k = 0; k < IM_NKINDS; k++) {
-        bool base = k <= IM_ERR_STATUS;
-        if ((base && a->err_known[k]) || a->err[k] > 0) {
+        if (a->err_known[k] || a->err[k] > 0) {   /* a kind it can see counts, even as 0 */
             json_object_set_new(e, im_kind_names[k], json_integer((json_int_t)a->err[k]));
             any = true;
         }
@@ -185,15 +184,23 @@ static json_t *latency_json(const im_acc *a)
     return l;
 }
 
-static json_t *series_json(const im_acc *a)
+/*
+ * The per-second series: whole seconds of the window only. A last, partial second (a 4.93 s
+ * window has 0.93 s in its fifth bin) would read as a drop in throughput and set off the
+ * analysis's drift warning, so it is left out.
+ */
+static json_t *series_json(const im_acc *a, double window_s)
 {
     if (a->ts_given)
         return json_incref(a->ts_given);
-    if (a->ts_n == 0)
+    size_t n = a->ts_n;
+    if (!isnan(window_s) && (double)n > floor(window_s + 0.001))
+        n = (size_t)floor(window_s + 0.001);
+    if (n == 0)
         return NULL;
     json_t *ts = json_object(), *r = json_array(), *e = json_array(), *p50 = json_array(),
            *p99 = json_array();
-    for (size_t i = 0; i < a->ts_n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const rg_hist *h = i < IM_MAX_SERIES_HISTS ? a->ts_hist[i] : NULL;
         json_array_append_new(r, json_integer((json_int_t)a->ts_req[i]));
         json_array_append_new(e, json_integer((json_int_t)a->ts_err[i]));
@@ -300,7 +307,7 @@ json_t *im_acc_finish(im_acc *a, const im_format *f, const im_opts *o, const cha
     if ((x = latency_json(a)) != NULL)
         json_object_set_new(run, "latency", x);
     json_object_update(run, a->run_keys);
-    if ((x = series_json(a)) != NULL)
+    if ((x = series_json(a, dur)) != NULL)
         json_object_set_new(run, "timeseries", x);
     json_object_set_new(run, "import", import_json(a, f, o, name));
     return run;
