@@ -13,6 +13,8 @@
  * equivalent to the bucket reached, then the 100% line and the footer (the mean and the max
  * exact, as rigor keeps them; HdrHistogram's mean is from bucket midpoints, a last digit
  * may differ).
+ * Written here because Debian packages HdrHistogram only for Java and Go, not C;
+ * tests/e2e/import_export.sh checks the output line for line against hdr-histogram-js.
  * Expected load: thousands of runs; a histogram of a few thousand buckets per cell.
  */
 #include <math.h>

@@ -17,6 +17,7 @@
  * ("Uncorrected Latency"): the first is the run's latency, the second its
  * latency_uncorrected, as `rigor load --rate` stores them. wrk2's totals count the requests
  * of its calibration period too, its histograms do not (notes).
+ * Read by hand: the format is HdrHistogram's, and Debian has no C HdrHistogram library.
  * Expected load: a few hundred lines.
  */
 #include <math.h>

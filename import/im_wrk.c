@@ -18,6 +18,7 @@
  * intervals of 1..10000 connections are tried, and the one whose inversion is consistent
  * (no negative count, the total equal to the requests) is used. If none is, wrk's
  * corrected histogram is kept and the notes say so.
+ * The report is read line by line with sscanf: it is wrk's free-form text, no library's format.
  * Expected load: one report, or a histogram of up to ~10^5 distinct values.
  */
 #include <math.h>

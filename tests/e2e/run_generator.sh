@@ -91,6 +91,20 @@ sed 's/"command": "echo not-a-csv; echo the-tool-said-this >&2"/"command": "slee
 t_run "generator timeout: exit 1" 1 "$RIGOR" run "$T_DIR/plan4.json" -o "$T_DIR/ds4.json" -q
 t_has "... says so" "$T_ERR" "did not finish within 1 s"
 
+# capture beside an external generator: the wire sees every request hey completed (root only)
+if [ "$(id -u)" -eq 0 ]; then
+    cat >"$T_DIR/cap.json" <<JSON
+{"duration": "1s", "warmup": "0s", "runs": 1, "concurrency": [2], "capture": "lo",
+ "targets": [{"name": "t", "url": "http://127.0.0.1:$p1/", "start": "rigor serve --listen 127.0.0.1:$p1 -q",
+              $HEY}]}
+JSON
+    t_run "generator with capture lo" 0 "$RIGOR" run "$T_DIR/cap.json" -o "$T_DIR/cap-ds.json" -q
+    w=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; print(r["wire"]["requests"] == r["requests"] > 0, r["wire"]["drops"])' "$T_DIR/cap-ds.json")
+    [ "$w" = "True 0" ] && t_ok "wire requests = hey's requests, no drops" || t_fail "capture beside hey" "$w"
+else
+    echo "ok - # SKIP capture needs root"
+fi
+
 # bad generator keys: exit 2 before any load
 bad() {  # name, generator JSON, message, [extra target keys]
     printf '{"concurrency": [2], "targets": [{"url": "http://127.0.0.1:%s/", "generator": %s%s}]}\n' \
