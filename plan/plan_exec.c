@@ -6,7 +6,8 @@
  * a stale server would be measured). A started target is launched before its first remaining
  * step and stopped after its last; with the interleaved order that means every started target
  * runs from the first step on (distinct ports needed), with sequential and grouped orders one
- * at a time. Each step is one lg_run() whose run object is appended to the dataset, which is
+ * at a time. Each step is one lg_run() (or, for a target with an external "generator", one
+ * run of its command, plan_gen.c) whose run object is appended to the dataset, which is
  * saved (atomically) after every run, so an interrupt or a crash loses at most the run in
  * flight. SIGINT/SIGTERM/SIGHUP ask lg_run to stop; the cut-short run is kept with
  * "complete": false, servers are stopped, and `--resume` later redoes exactly the steps the
@@ -368,10 +369,14 @@ static int make_step(exec_state *st, size_t i)
     st->cur = s;
     st->last_elapsed = 0;
     st->last_requests = 0;
-    json_t *run = lg_run(&cfg, s->run, err);
+    bool gen_stopped = false;
+    json_t *run = t->gen.command
+                      ? pl_gen_run(st->p, t, st->p->cells[s->cell], s->run, pr->pid,
+                                   &stop_signal, &gen_stopped, err)
+                      : lg_run(&cfg, s->run, err);
     rg_progress_clear();
     if (run == NULL) {
-        if (stop_signal) {
+        if (stop_signal || gen_stopped) {
             st->res->interrupted = true;
             return -1;
         }
