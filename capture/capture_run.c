@@ -61,14 +61,23 @@ typedef struct outputs {
 
 static int open_outputs(const cap_opts *o, pcap_t *p, outputs *out)
 {
+    char err[RG_ERRLEN];
     memset(out, 0, sizeof *out);
-    if (o->wfile != NULL && (out->dumper = pcap_dump_open(p, o->wfile)) == NULL)
-        return rg_fail(RG_EXIT_USAGE, "capture", "cannot write '%s': %s", o->wfile, pcap_geterr(p));
+    /* rg_open_output rather than pcap_dump_open/fopen: the user's umask, and no writing
+     * through a planted symbolic link while still root */
+    if (o->wfile != NULL) {
+        FILE *f = strcmp(o->wfile, "-") == 0 ? stdout : rg_open_output(o->wfile, err);
+        if (f == NULL)
+            return rg_fail(RG_EXIT_USAGE, "capture", "%s", err);
+        if ((out->dumper = pcap_dump_fopen(p, f)) == NULL)
+            return rg_fail(RG_EXIT_USAGE, "capture", "cannot write '%s': %s", o->wfile,
+                           pcap_geterr(p));
+    }
     if (o->logfile != NULL) {
         static char buf[1 << 20];          /* one log per process; fewer write calls */
-        out->log = strcmp(o->logfile, "-") == 0 ? stdout : fopen(o->logfile, "w");
+        out->log = strcmp(o->logfile, "-") == 0 ? stdout : rg_open_output(o->logfile, err);
         if (out->log == NULL)
-            return rg_fail(RG_EXIT_USAGE, "capture", "cannot write '%s': %m", o->logfile);
+            return rg_fail(RG_EXIT_USAGE, "capture", "%s", err);
         if (out->log != stdout)
             setvbuf(out->log, buf, _IOFBF, sizeof buf);
         if ((out->writer = cap_log_new(out->log)) == NULL)

@@ -217,7 +217,7 @@ static int check_output(const char *path, char *err)
     if (access(dir, W_OK | X_OK) < 0)
         return rg_err(err, "cannot write -o %.200s: directory %.200s: %s", path, dir,
                       strerror(errno));
-    return 0;
+    return rg_check_output(path, err);
 }
 
 /* Checks that need the whole command line: URL, method, host, exclusive options. */

@@ -43,6 +43,7 @@ typedef struct exec_state {
     const pl_exec_opts *o;
     pl_exec_result *res;
     json_t *ds;
+    rg_dataset_file df;       /* the -o file as last read or written (concurrent writers) */
     pl_step *steps;
     size_t nsteps;
     bool *done;               /* per step: a complete run is in the dataset */
@@ -129,6 +130,7 @@ static void account_existing(exec_state *st)
     for (size_t i = 0; i < st->nsteps; i++)
         if (!st->done[i])
             st->left[st->steps[i].target]++;
+    st->df.saved = json_array_size(runs);   /* the runs kept are the file's, not new ones */
 }
 
 static json_t *plan_meta(const exec_state *st)
@@ -184,6 +186,18 @@ static int check_resumable(exec_state *st)
     return 0;
 }
 
+/* -o DIR/FILE: DIR is created when missing, as --report DIR is. 0 or -1 with err. */
+static int make_parent(const char *path, char *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return 0;
+    *slash = '\0';
+    return rg_make_dirs(dir, err);
+}
+
 /* A new dataset, or the one to resume. Prints the problem and returns -1 on failure. */
 static int open_dataset(exec_state *st)
 {
@@ -195,7 +209,7 @@ static int open_dataset(exec_state *st)
                                              "continue it, or choose another -o", o->out_path);
             return -1;
         }
-        if ((st->ds = rg_dataset_load(o->out_path, err)) == NULL) {
+        if ((st->ds = rg_dataset_load_tracked(o->out_path, &st->df, err)) == NULL) {
             st->res->status = rg_fail(RG_EXIT_USAGE, "run", "%s", err);
             return -1;
         }
@@ -387,7 +401,7 @@ static int make_step(exec_state *st, size_t i)
         st->done[i] = true;
         st->res->done++;
     }
-    if (st->o->out_path && rg_dataset_save(st->o->out_path, st->ds, err) != 0) {
+    if (st->o->out_path && rg_dataset_save_runs(st->o->out_path, st->ds, &st->df, err) != 0) {
         st->res->status = rg_fail(RG_EXIT_FAIL, "run", "cannot save the dataset: %s", err);
         return -1;
     }
@@ -470,7 +484,8 @@ json_t *pl_exec(const pl_plan *p, const pl_exec_opts *o, pl_exec_result *res)
     if (st.todo > 0 && check_targets(&st) != 0)
         goto out;
     /* Written once before any load: an unwritable -o fails now, not after the first run. */
-    if (o->out_path && rg_dataset_save(o->out_path, st.ds, err) != 0) {
+    if (o->out_path && (make_parent(o->out_path, err) != 0 ||
+                        rg_dataset_save_runs(o->out_path, st.ds, &st.df, err) != 0)) {
         res->status = rg_fail(RG_EXIT_USAGE, "run", "-o: %s", err);
         goto out;
     }
