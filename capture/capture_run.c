@@ -150,6 +150,22 @@ static void install_signals(struct sigaction *old_int, struct sigaction *old_ter
     sigaction(SIGTERM, &sa, old_term);
 }
 
+/* Nothing to measure: a file with only its header is a failure (exit 1, nothing to append),
+ * a quiet interface during a live capture is worth a warning. Returns the exit status. */
+static int no_packets(const cap_opts *o)
+{
+    int filtered = o->filter != NULL && o->filter[0] != '\0';
+    if (o->file != NULL && filtered)
+        return rg_fail(RG_EXIT_FAIL, "capture", "%s: no packets match the filter '%s'",
+                       strcmp(o->file, "-") == 0 ? "standard input" : o->file, o->filter);
+    if (o->file != NULL)
+        return rg_fail(RG_EXIT_FAIL, "capture", "%s: no packets: the file holds only its "
+                       "header", strcmp(o->file, "-") == 0 ? "standard input" : o->file);
+    rg_warn("capture: no packets seen on %s%s%s", o->iface, filtered ? " matching " : "",
+            filtered ? o->filter : "");
+    return 0;
+}
+
 int cap_capture_main(const cap_opts *o, const json_t *ds, json_t **runs)
 {
     char err[RG_ERRLEN];
@@ -192,6 +208,8 @@ int cap_capture_main(const cap_opts *o, const json_t *ds, json_t **runs)
     if (e->st.drops > 0)
         rg_warn("capture: the kernel dropped %llu packets: timings of the affected flows "
                 "are incomplete (try --buffer)", (unsigned long long)e->st.drops);
+    if (e->st.packets == 0 && rc == 0)
+        rc = no_packets(o);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
 done:;

@@ -212,6 +212,16 @@ static void control(lg_runctx *r, const lg_config *cfg)
     sample_server(r, r->end_ns, true);
 }
 
+/* The wire figures cover the same window as ours: [tw, te) moved to the packets' clock. */
+static void set_wire_window(lg_runctx *r)
+{
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    uint64_t mono = rg_now_ns(), real = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
+    uint64_t start = r->sh.tw - mono + real;
+    cap_sidecar_window(r->cap, start, r->sh.te == UINT64_MAX ? UINT64_MAX : r->sh.te - mono + real);
+}
+
 static int start_threads(lg_runctx *r, char *err)
 {
     for (int i = 0; i < r->nthreads; i++) {
@@ -260,6 +270,8 @@ json_t *lg_run(const lg_config *cfg, int run_index, char *err)
     uint64_t warm = (uint64_t)(cfg->warmup_s * 1e9), lead = cfg->rate > 0 ? 0 : LG_PROBATION_LEAD_NS;
     r.sh.tw = r.sh.t0 + (warm > lead ? warm : lead);
     r.sh.te = r.sh.count_mode ? UINT64_MAX : r.sh.tw + (uint64_t)(cfg->duration_s * 1e9);
+    if (r.cap != NULL)
+        set_wire_window(&r);
     if (start_threads(&r, err) < 0)
         goto out;
     control(&r, cfg);
