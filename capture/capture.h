@@ -27,8 +27,9 @@ cap_sidecar *cap_sidecar_start(const char *iface, const char *filter, char *err)
 
 /*
  * The measured window, in ns since the epoch (CLOCK_REALTIME, as packet timestamps):
- * transactions whose response ends inside [start_ns, end_ns) are counted, nothing before
- * this is called. end_ns UINT64_MAX = until stopped. Callable from any thread.
+ * transactions whose response ends inside [start_ns, end_ns) are counted (all of them until
+ * this is called: call it before the traffic starts). end_ns UINT64_MAX = until stopped.
+ * Callable from any thread.
  */
 void cap_sidecar_window(cap_sidecar *sc, uint64_t start_ns, uint64_t end_ns);
 

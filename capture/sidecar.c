@@ -67,8 +67,6 @@ cap_sidecar *cap_sidecar_start(const char *iface, const char *filter, char *err)
         goto fail;
     if ((sc->e = cap_engine_new(&cfg, pcap_datalink(sc->p), err)) == NULL)
         goto fail;
-    /* nothing counts until the load generator says where its window is */
-    atomic_store(&sc->e->win_start, UINT64_MAX);
     cap_feed_init(&sc->fd, sc->p, sc->e);
     atomic_init(&sc->stop, 0);
     if (pthread_create(&sc->thread, NULL, sidecar_main, sc) != 0) {
