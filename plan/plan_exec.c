@@ -270,7 +270,8 @@ static int start_target(exec_state *st, size_t i)
         st->res->status = rg_fail(RG_EXIT_FAIL, "run", "out of memory");
         return -1;
     }
-    memcpy(env, t->env, t->nenv * sizeof *env);
+    if (t->nenv > 0)
+        memcpy(env, t->env, t->nenv * sizeof *env);
     size_t nenv = t->nenv;
     if (pl_guard_mark(i, mark, sizeof mark) == 0)
         env[nenv++] = mark;   /* plan_guard.c: how its processes are found again */
