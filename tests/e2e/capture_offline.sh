@@ -58,17 +58,26 @@ t_has "runs and log agree with ab and curl" "$T_DIR/check" "ok"
 [ -s "$T_DIR/check" ] && sed 's/^/#   /' "$T_DIR/check" | grep -v '^#   ok$'
 
 # An independent reference: tshark's http.time (request frame -> response frame). Every message
-# here fits one segment, so the sorted lists of latencies must agree to the nanosecond.
+# here fits one segment, so each latency tshark gives must be one of ours to the nanosecond.
+# tshark's HTTP dissector now and then leaves a response it could not pair without http.time
+# (seen in CI: 842 of 843), so it may give up to 2 fewer; it may never give one we lack.
 if command -v tshark >/dev/null 2>&1; then
     tshark -r "$pcap" -Y http.response -T fields -e http.time 2>/dev/null > "$T_DIR/tshark.txt"
     python3 - "$T_DIR/tx.jsonl" "$T_DIR/tshark.txt" > "$T_DIR/ref" 2>&1 <<'PY'
 import json, sys
+import bisect
 ours = sorted(t["t_resp_last"] - t["t_req_first"] for t in map(json.loads, open(sys.argv[1])))
 theirs = sorted(round(float(l) * 1e9) for l in open(sys.argv[2]) if l.strip())
-assert len(ours) == len(theirs), (len(ours), len(theirs))
-bad = [(a, b) for a, b in zip(ours, theirs) if abs(a - b) > 1]
+assert len(ours) - 2 <= len(theirs) <= len(ours), (len(ours), len(theirs))
+left, bad = list(ours), []
+for b in theirs:
+    i = bisect.bisect_left(left, b - 1)
+    if i < len(left) and abs(left[i] - b) <= 1:
+        del left[i]
+    else:
+        bad.append(b)
 assert not bad, bad[:5]
-print("ok", len(ours))
+print("ok", len(theirs), "of", len(ours))
 PY
     t_has "latencies equal tshark's http.time" "$T_DIR/ref" "ok"
 fi
