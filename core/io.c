@@ -1,10 +1,14 @@
 /*
  * core/io.c — atomic file writes, whole-file reads and clocks (see core/io.h).
  *
- * The atomic write is the classic recipe: create "DIR/.NAME.XXXXXX" with mkstemp in the
- * target's directory (same filesystem, so rename is atomic), write everything, fsync the
- * file, rename over the target, fsync the directory so the rename itself is durable.
- * Any failure removes the temp file and leaves the target untouched.
+ * The atomic write is the classic recipe: create "DIR/.NAME.XXXXXX" in the target's directory
+ * (same filesystem, so rename is atomic), write everything, fsync the file, rename over the
+ * target, fsync the directory so the rename itself is durable. Any failure removes the temp
+ * file and leaves the target untouched. rename() replaces a symlink planted at the target
+ * rather than writing through it. The temp file is made with open(O_CREAT | O_EXCL, 0666)
+ * instead of mkstemp, whose mode is always 0600: the kernel then applies the user's umask,
+ * as for any file a program creates (SPEC: files keep the user's umask), with no umask()
+ * call that would race with other threads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
@@ -33,6 +39,35 @@ static int write_all(int fd, const void *data, size_t len)
         len -= (size_t)w;
     }
     return 0;
+}
+
+/*
+ * mkstemp with the mode 0666 & ~umask: fill the trailing XXXXXX of tmpl with random letters
+ * and create the file exclusively (O_NOFOLLOW: never through a symlink). Returns the
+ * descriptor, or -1 with errno set.
+ */
+static int create_tmp(char *tmpl)
+{
+    static const char set[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    size_t len = strlen(tmpl);
+    if (len < 6 || strcmp(tmpl + len - 6, "XXXXXX") != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned char r[6];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+            uint64_t t = rg_now_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)attempt;
+            memcpy(r, &t, sizeof r);   /* no entropy: uniqueness is all O_EXCL needs */
+        }
+        for (size_t i = 0; i < 6; i++)
+            tmpl[len - 6 + i] = set[r[i] % (sizeof set - 1)];
+        int fd = open(tmpl, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
 }
 
 static void fsync_dir(const char *dir)
@@ -66,11 +101,12 @@ int rg_write_atomic(const char *path, const void *data, size_t len, char *err)
         rg_err_set(err, "cannot write '%s': it is a directory", path);
         goto out;
     }
-    if ((fd = mkstemp(tmp)) < 0) {
+    if ((fd = create_tmp(tmp)) < 0) {
         rg_err_set(err, "cannot write '%s': %s", path, strerror(errno));
+        free(tmp);
+        tmp = NULL;   /* not ours: never unlinked */
         goto out;
     }
-    fchmod(fd, 0644);
     if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         rg_err_set(err, "cannot write '%s': %s", path, strerror(errno));
         goto out;
