@@ -98,6 +98,7 @@ static int parse_value(int c, const char *v, struct args *a)
         if (rg_parse_percent(v, &d, err) != 0 || !(d >= 0 && d < 1))
             return rg_usage_error("report", "invalid noise band '%s' (e.g. 1%%)", v);
         a->an.noise = d;
+        a->rp.noise = d;
         return 0;
     case 'c':
         if (rg_parse_count(v, &u, err) != 0 || u == 0)

@@ -96,6 +96,12 @@ static void dat_comment_label(FILE *f, const char *label)
 
 int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_model *m)
 {
+    return rp_chart_open_h(c, name, caption, m, 0);
+}
+
+int rp_chart_open_h(rp_chart *c, const char *name, const char *caption, const rp_model *m,
+                    int height)
+{
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", name);
     snprintf(c->caption, sizeof c->caption, "%s", caption);
@@ -106,7 +112,8 @@ int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_m
         return -1;
     }
     bool svg = m->opt->format && strcmp(m->opt->format, "svg") == 0;
-    int w = m->opt->width > 0 ? m->opt->width : 960, h = m->opt->height > 0 ? m->opt->height : 600;
+    int w = m->opt->width > 0 ? m->opt->width : 960;
+    int h = height > 0 ? height : m->opt->height > 0 ? m->opt->height : 600;
     fprintf(c->df, "# %s.dat — data of %s.gp (written by rigor report)\n", name, name);
     fprintf(c->gf, "# %s.gp — %s (written by rigor report; redraw: gnuplot %s.gp)\n"
                    "# Target names are octal-escaped strings: labels are data, never code.\n",
@@ -118,9 +125,68 @@ int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_m
     size_t longest = 0;
     for (size_t t = 0; t < m->ntargets; t++)
         longest = strlen(m->targets[t]) > longest ? strlen(m->targets[t]) : longest;
-    fprintf(c->gf, "set output '%s.%s'\nset grid\nset key %s\nset datafile missing 'NaN'\n",
+    /* rigor report defines outfile (a private directory it renames from: rp_gnuplot.c) */
+    fprintf(c->gf, "if (!exists(\"outfile\")) outfile = '%s.%s'\nset output outfile\n"
+                   "set grid\nset key %s\nset datafile missing 'NaN'\n",
             name, svg ? "svg" : "png", longest > 20 ? "below" : "outside right top");
     return 0;
+}
+
+/* How many of the tics m x 10^k (m in steps[0..n)) fall within [a, b]. */
+static size_t count_tics(const double *steps, size_t n, double a, double b)
+{
+    size_t k = 0;
+    for (int e = (int)floor(log10(a)) - 1; e <= (int)ceil(log10(b)); e++)
+        for (size_t i = 0; i < n; i++) {
+            double v = steps[i] * pow(10, e);
+            k += v >= a * (1 - 1e-9) && v <= b * (1 + 1e-9);
+        }
+    return k;
+}
+
+/*
+ * Tics for a log axis over [a, b]: the coarsest of 1, 1-2-5, 1-1.5-2-3-5-7 and a fine
+ * sequence per decade that gives at least three, labelled "0.05", "200", "20k" — gnuplot's
+ * own log tics label only the decades, which leaves a narrow range (0.8 to 1.3) unlabelled.
+ */
+static void log_tics(FILE *gf, char axis, double a, double b)
+{
+    static const double s1[] = {1}, s2[] = {1, 2, 5}, s3[] = {1, 1.5, 2, 3, 5, 7},
+                        s4[] = {1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2, 2.5, 3, 4, 5, 6, 7, 8, 9};
+    static const struct { const double *v; size_t n; } sets[] = {{s1, 1}, {s2, 3}, {s3, 6}, {s4, 17}};
+    size_t pick = 0, k = 0;
+    while (pick + 1 < 4 && count_tics(sets[pick].v, sets[pick].n, a, b) < (pick == 0 ? 4 : 3))
+        pick++;
+    fprintf(gf, "set %ctics (", axis);
+    for (int e = (int)floor(log10(a)) - 1; e <= (int)ceil(log10(b)); e++)
+        for (size_t i = 0; i < sets[pick].n; i++) {
+            double v = sets[pick].v[i] * pow(10, e);
+            if (v < a * (1 - 1e-9) || v > b * (1 + 1e-9))
+                continue;
+            if (v >= 1e7)
+                fprintf(gf, "%s\"%gM\" %.10g", k++ ? ", " : "", v / 1e6, v);
+            else if (v >= 1e4)
+                fprintf(gf, "%s\"%gk\" %.10g", k++ ? ", " : "", v / 1e3, v);
+            else
+                fprintf(gf, "%s\"%g\" %.10g", k++ ? ", " : "", v, v);
+        }
+    fputs(")\n", gf);
+}
+
+void rp_gp_log_axis(FILE *gf, char axis, double a, double b)
+{
+    fprintf(gf, "set logscale %c\nset %crange [%.6g:%.6g]\n", axis, axis, a, b);
+    log_tics(gf, axis, a, b);
+}
+
+bool rp_gp_value_axis(FILE *gf, char axis, double lo, double hi)
+{
+    if (lo > 0 && isfinite(hi) && hi / lo > RP_LOG_SPAN) {
+        rp_gp_log_axis(gf, axis, lo / 1.25, hi * 1.25);
+        return true;
+    }
+    fprintf(gf, "set %crange [0:*]\n", axis);
+    return false;
 }
 
 int rp_chart_close(rp_chart *c)
@@ -240,12 +306,15 @@ static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *
     return block;
 }
 
-/* Bars per target (a single x value): one block per series, rows = targets. */
-static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c)
+/*
+ * Bars per target (a single x value): one block per series, rows = targets. On a log axis a
+ * bar's length means nothing, so there the figures are dots (a dot plot) instead of bars.
+ */
+static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c, bool logy)
 {
     double w = 0.8 / (double)x->ns;
     fprintf(c->gf, "set boxwidth %.3f\nset key off\nset xtics rotate by -30 left\n"
-                   "set xrange [-0.6:%zu.6]\nset yrange [0:*]\nset xtics (",
+                   "set xrange [-0.6:%zu.6]\nset xtics (",
             w * 0.9, m->ntargets ? m->ntargets - 1 : 0);
     for (size_t t = 0; t < m->ntargets; t++) {
         fputs(t ? ", " : "", c->gf);
@@ -263,9 +332,14 @@ static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c
             double pos = (double)cell->tindex + ((double)s - (double)(x->ns - 1) / 2) * w;
             xchart_row(c->df, cell, &x->s[s], pos, strtol(rp_colour(cell->tindex) + 1, NULL, 16));
         }
-        fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:5 with boxes fs solid %s border -1 "
-                       "lc rgb variable notitle", s ? "," : "", x->name, s,
-                s == 0 && x->ns > 1 ? "0.3" : "0.7");
+        if (logy)
+            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:5 with points pt %d ps 1.6 "
+                           "lc rgb variable notitle", s ? "," : "", x->name, s,
+                    s == 0 && x->ns > 1 ? 6 : 7);
+        else
+            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:5 with boxes fs solid %s border -1 "
+                           "lc rgb variable notitle", s ? "," : "", x->name, s,
+                    s == 0 && x->ns > 1 ? "0.3" : "0.7");
         if (has_ci(m, &x->s[s]))   /* single runs: no interval, no bar */
             fprintf(c->gf, ", '' index %zu using 1:2:3:4 with yerrorbars lc rgb \"black\" pt 0 "
                            "notitle", s);
@@ -309,9 +383,28 @@ static void x_axis(rp_chart *c, const rp_model *m, size_t nx, double lo, double 
     fputs(")\n", c->gf);
 }
 
+/* The smallest and largest value a chart plots (means and interval ends, scaled). */
+static void value_range(const rp_model *m, const struct xchart *x, double *lo, double *hi)
+{
+    static const char *const fields[] = {"mean", "ci_low", "ci_high"};
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t s = 0; s < x->ns; s++)
+        for (size_t i = 0; i < m->ncells; i++)
+            for (size_t k = 0; k < 3 && !isnan(m->cells[i].x); k++) {
+                double v = rp_metric_num(&m->cells[i], x->s[s].metric, fields[k]) * x->s[s].scale;
+                if (!isnan(v)) {
+                    *lo = fmin(*lo, v);
+                    *hi = fmax(*hi, v);
+                }
+            }
+}
+
 /*
  * 1 when the chart was made, 0 when no cell has its data, -1 on error. Series without data
- * are dropped (a published table with p50 only gets a p50 chart).
+ * are dropped (a published table with p50 only gets a p50 chart). The value axis is
+ * logarithmic when the figures span more than RP_LOG_SPAN times (Flask's 2.7k req/s next to
+ * nginx's 137k, latencies from 70 µs to 25 ms), so every target's line can be read.
  */
 static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
 {
@@ -335,15 +428,18 @@ static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
         ci = ci || has_ci(m, &x.s[s]);
     if (ci)
         fprintf(c->gf, "set title \"%s (mean of runs, %g%% CI error bars)\"\n", title,
-                rg_json_num(m->an, "confidence", 0.95) * 100);
+                m->confidence * 100);
     else
         fprintf(c->gf, "set title \"%s (single runs: no interval)\"\n", title);
-    fprintf(c->gf, "set ylabel \"%s\"\n", x.ylabel);
+    double vlo, vhi;
+    value_range(m, &x, &vlo, &vhi);
+    bool logy = rp_gp_value_axis(c->gf, 'y', vlo, vhi);
+    fprintf(c->gf, "set ylabel \"%s%s\"\n", x.ylabel, logy ? ", log scale" : "");
     if (nx == 1) {
         fprintf(c->gf, "set xlabel \"target (%s)\"\n", rp_axis_value(b, sizeof b, m, lo));
-        xchart_bars(m, &x, c);
+        xchart_bars(m, &x, c, logy);
     } else {
-        fprintf(c->gf, "set xlabel \"%s\"\nset yrange [0:*]\n",
+        fprintf(c->gf, "set xlabel \"%s\"\n",
                 m->axis == RP_AXIS_RATE ? "offered rate (req/s)" : "concurrency (connections)");
         x_axis(c, m, nx, lo, hi);
         xchart_lines(m, &x, c);
@@ -361,10 +457,6 @@ static const struct xchart xcharts[] = {
      3},
     {"errors", "Error rate", NULL, NULL, "error rate (% of responses)",
      {{"Error rate", AN_ERROR_RATE, 100, NULL, 1, 0}}, 1},
-    {"server_cpu", "Server CPU", NULL, NULL, "server CPU (% of one core)",
-     {{"Server CPU, mean over each run", AN_SERVER_CPU, 1, NULL, 1, 0}}, 1},
-    {"server_rss", "Server memory", NULL, NULL, "server RSS, peak (MiB)",
-     {{"Server resident memory, peak of each run", AN_SERVER_RSS, 1.0 / 1024, NULL, 1, 0}}, 1},
 };
 #define NXCHARTS (sizeof xcharts / sizeof xcharts[0])
 
@@ -378,9 +470,27 @@ static bool any_errors(const rp_model *m)
     return false;
 }
 
+/* One planned chart: the ratio chart first (it follows the headline), then the others in the
+ * order report.md links them. */
+static int plan_one(const rp_model *m, size_t i, rp_chart *c, char *err)
+{
+    if (i == 0)
+        return rp_chart_ratios(m, c, err);
+    if (i <= NXCHARTS)
+        return strcmp(xcharts[i - 1].name, "errors") == 0 && !any_errors(m)
+                   ? 0 : xchart(m, &xcharts[i - 1], c);
+    switch (i - NXCHARTS) {
+    case 1: return rp_chart_server(m, c, AN_SERVER_CPU, err);
+    case 2: return rp_chart_server(m, c, AN_SERVER_RSS, err);
+    case 3: return rp_chart_box(m, c, err);
+    case 4: return rp_chart_spectrum(m, c, err);
+    default: return rp_chart_timeseries(m, c, err);
+    }
+}
+
 int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err)
 {
-    size_t cap = NXCHARTS + 3;
+    size_t cap = 1 + NXCHARTS + 5;
     rp_chart *ch = calloc(cap, sizeof *ch);
     *out = NULL;
     *n = 0;
@@ -388,16 +498,7 @@ int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err)
         goto oom;
     size_t k = 0;
     for (size_t i = 0; i < cap; i++) {
-        int rc;
-        if (i < NXCHARTS)
-            rc = strcmp(xcharts[i].name, "errors") == 0 && !any_errors(m)
-                     ? 0 : xchart(m, &xcharts[i], &ch[k]);
-        else if (i == NXCHARTS)
-            rc = rp_chart_box(m, &ch[k], err);
-        else if (i == NXCHARTS + 1)
-            rc = rp_chart_spectrum(m, &ch[k], err);
-        else
-            rc = rp_chart_timeseries(m, &ch[k], err);
+        int rc = plan_one(m, i, &ch[k], err);
         if (rc < 0) {
             rp_charts_free(ch, k + 1);
             if (err[0] == '\0')
