@@ -244,7 +244,7 @@ int rp_chart_ratios(const rp_model *m, rp_chart *c, char *err)
     if (n == 0)
         goto out;
     double top = layout(rows, n, y, &groups), a, b;
-    int h = 200 + RP_RATIO_ROW_PX * (int)(n + groups);
+    int h = 230 + RP_RATIO_ROW_PX * (int)(n + groups);
     rc = -1;
     if (rp_chart_open_h(c, "ratios", "Ratio to the baseline of every comparison, with its "
                         "interval", m, h < 360 ? 360 : h > RP_RATIO_MAX_PX ? RP_RATIO_MAX_PX : h) < 0)
@@ -254,8 +254,13 @@ int rp_chart_ratios(const rp_model *m, rp_chart *c, char *err)
     x_range(m, rows, n, &a, &b);
     rp_gp_log_axis(c->gf, 'x', a, b);
     fputs("set xlabel \"ratio target / baseline (log scale; 1 = the same)\"\n", c->gf);
+    size_t entries = 0;
+    for (size_t k = 0; k < NCLASSES; k++)
+        entries += block_of[k] != (size_t)-1;
+    /* the key in the bottom margin, one entry a line, below the x label (never over it) */
     fprintf(c->gf, "set yrange [0.3:%g]\nset y2range [0.3:%g]\nset grid noytics xtics\n"
-                   "set key below horizontal\nset tics scale 0.5\n", top + 0.5, top + 0.5);
+                   "set key bmargin center vertical Left reverse\nset bmargin %zu\nset tics scale 0.5\n",
+            top + 0.5, top + 0.5, entries + 4);
     fprintf(c->gf, "set object 1 rect from %.10g, graph 0 to %.10g, graph 1 behind "
                    "fc rgb \"#fff3c4\" fs solid 1.0 noborder\n"
                    "set arrow 1000 from 1, graph 0 to 1, graph 1 nohead lc rgb \"#444444\" lw 1.5 "

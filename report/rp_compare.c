@@ -101,14 +101,14 @@ char *rp_fmt_ratio(char *buf, size_t len, double v)
     return buf;
 }
 
-/* A difference of fractions in percentage points, signed: "+0.50 pp". */
-static char *fmt_points(char *buf, size_t len, double v)
+/* A difference of fractions in percentage points, signed: "+0.50 pp" ("+0.50" without unit). */
+static char *fmt_points(char *buf, size_t len, double v, bool unit)
 {
     char b[32];
     if (isnan(v) || isinf(v))
         return rp_fmt_ratio(buf, len, v);
     rg_fmt_sig(b, sizeof b, fabs(v) * 100, 2);
-    snprintf(buf, len, "%s%s pp", v > 0 ? "+" : v < 0 ? "−" : "", b);
+    snprintf(buf, len, "%s%s%s", v > 0 ? "+" : v < 0 ? "−" : "", b, unit ? " pp" : "");
     return buf;
 }
 
@@ -124,34 +124,42 @@ static void effect_cell(FILE *f, const rp_cmp *c)
 {
     char b[48];
     if (c->diff)
-        fputs(fmt_points(b, sizeof b, c->value), f);
+        fputs(fmt_points(b, sizeof b, c->value, true), f);
     else if (isnan(c->value))
         fputs("–", f);
     else
         fprintf(f, "%s×", rp_fmt_ratio(b, sizeof b, c->value));
 }
 
-/* The interval cell: "[0.121, 0.179]", with its level when the table's levels differ. */
-static void interval_cell(FILE *f, const rp_cmp *c, bool mixed)
+/* The ratio cell: "2.01× [1.87, 2.17]" (or "+0.50 pp [−0.10, +1.1]"); the level is a
+ * column of its own when the table's levels differ. */
+static void ratio_cell(FILE *f, const rp_cmp *c)
 {
     char a[64], b[64];
-    if (isnan(c->lo) || isnan(c->hi)) {
-        fputs("–", f);
+    effect_cell(f, c);
+    if (isnan(c->lo) || isnan(c->hi))
         return;
-    }
     if (c->diff)
-        fprintf(f, "[%s, %s]", fmt_points(a, sizeof a, c->lo), fmt_points(b, sizeof b, c->hi));
+        fprintf(f, " [%s, %s]", fmt_points(a, sizeof a, c->lo, false),
+                fmt_points(b, sizeof b, c->hi, false));
     else
-        fprintf(f, "[%s, %s]", rp_fmt_ratio(a, sizeof a, c->lo), rp_fmt_ratio(b, sizeof b, c->hi));
-    if (mixed)
-        fprintf(f, " at %s%%", fmt_level(a, sizeof a, c->level));
+        fprintf(f, " [%s, %s]", rp_fmt_ratio(a, sizeof a, c->lo), rp_fmt_ratio(b, sizeof b, c->hi));
 }
 
-/* The label of a metric in tables: "throughput", "p99 latency"... (an_metrics[].label). */
+/* Short metric names for the table ("p99"): the table's heading says they are latencies. */
 static const char *metric_name(const char *metric)
 {
-    const an_metric_def *d = metric ? an_metric_find(metric) : NULL;
-    return d ? d->label : metric;
+    static const struct { const char *metric, *name; } names[] = {
+        {AN_THROUGHPUT, "throughput"}, {AN_LATENCY_MEAN, "mean"}, {AN_LATENCY_P50, "p50"},
+        {AN_LATENCY_P90, "p90"}, {AN_LATENCY_P99, "p99"}, {AN_LATENCY_P999, "p99.9"},
+        {AN_ERROR_RATE, "errors"}, {AN_SERVER_CPU, "CPU"}, {AN_SERVER_RSS, "RSS"},
+        {AN_WIRE_MEAN, "wire mean"}, {AN_WIRE_P50, "wire p50"}, {AN_WIRE_P90, "wire p90"},
+        {AN_WIRE_P99, "wire p99"}, {AN_WIRE_P999, "wire p99.9"},
+    };
+    for (size_t i = 0; metric != NULL && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(metric, names[i].metric) == 0)
+            return names[i].name;
+    return metric;
 }
 
 /* Distinct notes of a table, numbered in order of first appearance. */
@@ -197,9 +205,11 @@ static void row(FILE *f, const rp_cmp *c, bool mixed, struct notes *ns)
     fputs(" | ", f);
     rg_md_escape(f, metric_name(c->metric));
     fprintf(f, " | %s | ", an_fmt_x(b, sizeof b, c->x));
-    effect_cell(f, c);
-    fputs(" | ", f);
-    interval_cell(f, c, mixed);
+    ratio_cell(f, c);
+    if (mixed && !isnan(c->lo))
+        fprintf(f, " | %s%%", fmt_level(b, sizeof b, c->level));
+    else if (mixed)
+        fputs(" | –", f);
     fprintf(f, " | %s", rg_fmt_p(b, sizeof b, c->p_adj));
     fprintf(f, " | %s", rg_fmt_p(b, sizeof b, c->p_welch));
     fprintf(f, " | %s |\n", rg_fmt_p(b, sizeof b, c->p_mw));
@@ -230,14 +240,16 @@ static size_t table(FILE *f, const rp_model *m, const rp_cmp *cs, size_t n, bool
     if (rows == 0)
         return 0;
     char b[48];
-    fprintf(f, "### %s\n\n| Target | Verdict | Metric | %s | Ratio | ", heading,
-            m->axis == RP_AXIS_RATE ? "Rate (req/s)" : "Concurrency");
-    if (mixed || isnan(level))
-        fputs("Interval (level) |", f);
+    fprintf(f, "### %s\n\n| Target | Verdict | Metric | %s | ", heading,
+            m->axis == RP_AXIS_RATE ? "Rate" : "Conc.");
+    if (mixed)
+        fputs("Ratio [interval] | Level |", f);
+    else if (isnan(level))
+        fputs("Ratio |", f);
     else
-        fprintf(f, "%s%% CI |", fmt_level(b, sizeof b, level));
-    fputs(" p (Holm) | p (Welch) | p (Mann–Whitney) |\n"
-          "|:---|:---|:---|---:|---:|---:|---:|---:|---:|\n", f);
+        fprintf(f, "Ratio [%s%% CI] |", fmt_level(b, sizeof b, level));
+    fprintf(f, " p Holm | p Welch | p M–W |\n|:---|:---|:---|---:|---:|%s---:|---:|---:|\n",
+            mixed ? "---:|" : "");
     struct notes ns = {{0}, 0};
     for (size_t i = 0; i < n; i++)
         if (rp_metric_primary(cs[i].metric) == want_primary && informative(&cs[i]))
@@ -282,9 +294,11 @@ void rp_md_comparisons(FILE *f, const rp_model *m)
             fputs(" with ", f);
             rg_md_escape(f, m->baseline);
         }
-        fputs("\n\nThe ratio is target ÷ baseline; the interval is the one the verdict used, at "
-              "the level Holm's correction gave it; p (Holm) is adjusted over the family of "
-              "comparisons, the other two are the raw tests (docs/methodology.md).\n\n", f);
+        fprintf(f, "\n\nThe ratio is target ÷ baseline, with the interval the verdict used, at the "
+                   "level Holm's correction gave it; p Holm is adjusted over the family of "
+                   "comparisons, p Welch and p M–W (Mann–Whitney) are the raw tests "
+                   "(docs/methodology.md). %s\n\n", m->axis == RP_AXIS_RATE
+                       ? "Rate: the offered rate (req/s)." : "Conc.: concurrency (connections).");
         table(f, m, cs, n, true, "Throughput, p50 and p99 latency");
         table(f, m, cs, n, false, "Other metrics");
         size_t untested = count_untested(cs, n);

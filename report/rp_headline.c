@@ -199,8 +199,8 @@ void rp_md_headline(FILE *f, const rp_model *m)
         n++;
     }
     if (n == 0)
-        fputs(m->ntargets > 1 ? "**No comparison** of throughput or latency could be made "
-                                "(see Warnings).\n\n"
+        fputs(m->ntargets > 1 ? "**No comparison** of throughput or latency in the analysis "
+                                "(no baseline cell to compare with); the figures are below.\n\n"
                               : "**One target**: nothing to compare; its figures are below.\n\n", f);
     else if (tested == 0)
         fprintf(f, "**No difference could be tested**: each of the %zu comparisons has a single "
