@@ -152,24 +152,28 @@ static void not_proven(FILE *f, const rp_model *m, const rp_cmp *cs, size_t n)
         fprintf(f, "**Not proven** (\\~: the interval, at the level the verdict used, does not "
                    "clear the ±%g%% noise band): ", m->noise * 100);
         size_t shown = 0;
-        for (size_t t = 0; t < m->ntargets; t++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *t = cs[i].target;
+            bool earlier = false;   /* each target once, in the order of the comparisons */
+            for (size_t j = 0; j < i && !earlier; j++)
+                earlier = strcmp(cs[j].target, t) == 0;
             size_t all = 0, mine = 0;
-            for (size_t i = 0; i < n; i++)
-                if (strcmp(cs[i].target, m->targets[t]) == 0) {
-                    all += cs[i].cls != RP_UNTESTED;
-                    mine += cs[i].cls == RP_SAME;
+            for (size_t j = 0; j < n && !earlier; j++)
+                if (strcmp(cs[j].target, t) == 0) {
+                    all += cs[j].cls != RP_UNTESTED;
+                    mine += cs[j].cls == RP_SAME;
                 }
-            if (mine == 0)
+            if (earlier || mine == 0)
                 continue;
             fputs(shown++ ? "; " : "", f);
-            rg_md_escape(f, m->targets[t]);
+            rg_md_escape(f, t);
             if (mine == all) {
                 fprintf(f, " in %s %zu", all == 1 ? "its" : all == 2 ? "both" : "all", all);
                 continue;
             }
             fputs(": ", f);
             for (size_t k = 0, named = 0; k < 3; k++)
-                named += unproven_metric(f, m, cs, n, m->targets[t], metrics[k], named == 0);
+                named += unproven_metric(f, m, cs, n, t, metrics[k], named == 0);
         }
         fputs(".", f);
     }

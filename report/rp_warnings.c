@@ -10,7 +10,7 @@
  *   - **runs_needed**, 8 cells (“throughput varies by … (CV): … runs needed for a ±2% CI”):
  *     nginx at 10 (13.2%, 169); nginx at 50 (14.6%, 207); ...
  * Messages with the same number of words are compared word by word (adjacent differing words
- * form one gap); otherwise the template is their common prefix and suffix, cut at spaces.
+ * form one gap); otherwise the template is their common leading and trailing words.
  * A kind with a single warning keeps the plain form ("**nginx** at concurrency 10: message").
  * Kinds appear in order of first appearance, cells in analyze's order.
  * Expected load: up to a few hundred warnings; quadratic grouping is microseconds.
@@ -38,35 +38,6 @@ static void cell(FILE *f, const json_t *w)
         fprintf(f, " at %s", an_fmt_x(b, sizeof b, c));
     else if (!isnan(r))
         fprintf(f, " at %s req/s", an_fmt_x(b, sizeof b, r));
-}
-
-/* Common prefix and suffix lengths (cut at spaces) of the messages of ws[idx[0..n)]. */
-static void common_parts(const json_t *ws, const size_t *idx, size_t n, size_t *pre, size_t *suf)
-{
-    const char *first = text(json_array_get(ws, idx[0]), "message");
-    size_t p = strlen(first), s = strlen(first), shortest = strlen(first);
-    for (size_t i = 1; i < n; i++) {
-        const char *m = text(json_array_get(ws, idx[i]), "message");
-        size_t len = strlen(m), k = 0;
-        while (k < p && k < len && m[k] == first[k])
-            k++;
-        p = k;
-        k = 0;
-        while (k < s && k < len && k < strlen(first) &&
-               m[len - 1 - k] == first[strlen(first) - 1 - k])
-            k++;
-        s = k;
-        shortest = len < shortest ? len : shortest;
-    }
-    while (p > 0 && first[p - 1] != ' ')   /* whole words: end the prefix after a space */
-        p--;
-    size_t fl = strlen(first);
-    while (s > 0 && first[fl - s] != ' ')  /* and start the suffix at one */
-        s--;
-    if (p + s > shortest)                  /* a message shorter than both: no suffix */
-        s = 0;
-    *pre = p;
-    *suf = s;
 }
 
 /* s[from, to) escaped for Markdown. */
@@ -143,6 +114,60 @@ static bool alignable(const json_t *ws, const size_t *idx, size_t n)
     return w0.whole;
 }
 
+/* Whether every message fits in RP_MAX_WORDS words (else they are shown whole). */
+static bool all_whole(const json_t *ws, const size_t *idx, size_t n)
+{
+    struct words w;
+    for (size_t i = 0; i < n; i++) {
+        split_words(text(json_array_get(ws, idx[i]), "message"), &w);
+        if (!w.whole)
+            return false;
+    }
+    return true;
+}
+
+/* Leading and trailing words common to every message (P + S never exceeds the shortest). */
+static void common_words(const json_t *ws, const size_t *idx, size_t n, size_t *pre, size_t *suf)
+{
+    const char *first = text(json_array_get(ws, idx[0]), "message");
+    struct words w0, w;
+    split_words(first, &w0);
+    size_t p = w0.n, sf = w0.n, shortest = w0.n;
+    for (size_t i = 1; i < n; i++) {
+        const char *m = text(json_array_get(ws, idx[i]), "message");
+        split_words(m, &w);
+        size_t k = 0;
+        while (k < p && k < w.n && w.len[k] == w0.len[k] &&
+               memcmp(m + w.at[k], first + w0.at[k], w.len[k]) == 0)
+            k++;
+        p = k;
+        k = 0;
+        while (k < sf && k < w.n) {
+            size_t a = w.n - 1 - k, b = w0.n - 1 - k;
+            if (w.len[a] != w0.len[b] || memcmp(m + w.at[a], first + w0.at[b], w.len[a]) != 0)
+                break;
+            k++;
+        }
+        sf = k;
+        shortest = w.n < shortest ? w.n : shortest;
+    }
+    *pre = p;
+    *suf = p + sf > shortest ? shortest - p : sf;
+}
+
+/* Words [from, to) of message m, escaped, as they stand in it; "–" when there are none. */
+static void words_between(FILE *f, const char *m, size_t from, size_t to)
+{
+    struct words w;
+    split_words(m, &w);
+    if (to > w.n)
+        to = w.n;
+    if (from >= to)
+        fputs("–", f);
+    else
+        escaped_part(f, m, w.at[from], w.at[to - 1] + w.len[to - 1]);
+}
+
 /* The template: the common words, "…" for each run of differing ones. */
 static void word_template(FILE *f, const char *first, const struct words *w0, const bool *differ)
 {
@@ -184,7 +209,7 @@ static void word_gaps(FILE *f, const char *m, size_t nwords, const bool *differ)
 static void merged(FILE *f, const json_t *ws, const size_t *idx, size_t n, const char *kind)
 {
     const char *first = text(json_array_get(ws, idx[0]), "message");
-    bool same = true, aligned = false, differ[RP_MAX_WORDS];
+    bool same = true, aligned = false, whole = false, differ[RP_MAX_WORDS];
     struct words w0;
     for (size_t i = 1; i < n && same; i++)
         same = strcmp(first, text(json_array_get(ws, idx[i]), "message")) == 0;
@@ -201,13 +226,23 @@ static void merged(FILE *f, const json_t *ws, const size_t *idx, size_t n, const
         fputs(" (“", f);
         word_template(f, first, &w0, differ);
         fputs("”): ", f);
-    } else {
-        common_parts(ws, idx, n, &pre, &suf);
+    } else if (all_whole(ws, idx, n)) {
+        common_words(ws, idx, n, &pre, &suf);
+        split_words(first, &w0);
         fputs(" (“", f);
-        escaped_part(f, first, 0, pre);
+        if (pre > 0) {
+            words_between(f, first, 0, pre);
+            fputc(' ', f);
+        }
         fputs("…", f);
-        escaped_part(f, first, strlen(first) - suf, strlen(first));
+        if (suf > 0) {
+            fputc(' ', f);
+            words_between(f, first, w0.n - suf, w0.n);
+        }
         fputs("”): ", f);
+    } else {
+        fputs(": ", f);   /* messages too long to align: each in full */
+        whole = true;
     }
     for (size_t i = 0; i < n; i++) {
         const json_t *w = json_array_get(ws, idx[i]);
@@ -218,9 +253,15 @@ static void merged(FILE *f, const json_t *ws, const size_t *idx, size_t n, const
             fputs(" (", f);
             word_gaps(f, msg, w0.n, differ);
             fputc(')', f);
-        } else if (!same) {
+        } else if (whole) {
             fputs(": ", f);
-            escaped_part(f, msg, pre, strlen(msg) - suf);
+            rg_md_escape(f, msg);
+        } else if (!same) {
+            struct words wm;
+            split_words(msg, &wm);
+            fputs(" (", f);
+            words_between(f, msg, pre, wm.n - suf);
+            fputc(')', f);
         }
     }
     fputc('\n', f);
