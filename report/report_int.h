@@ -129,6 +129,8 @@ void rp_charts_free(rp_chart *c, size_t n);
 /* helpers shared with rp_charts_runs.c */
 void rp_gp_quote(FILE *f, const char *label);      /* a title: "..." with octal escapes */
 void rp_gp_quote_tic(FILE *f, const char *label);  /* the same for tic labels ('%' doubled) */
+/* label then suffix in one string, the label cut first so the suffix always shows */
+void rp_gp_quote_with(FILE *f, const char *label, const char *suffix, bool tic);
 const char *rp_colour(size_t tindex);
 void rp_gp_style(FILE *f, size_t tindex);  /* " lc rgb \"#...\" dt N" */
 void rp_gp_style_dt(FILE *f, size_t tindex, int dt);  /* the same with dash type dt (> 0) */
@@ -142,6 +144,9 @@ int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_m
 int rp_chart_open_h(rp_chart *c, const char *name, const char *caption, const rp_model *m,
                     int height);
 int rp_chart_close(rp_chart *c);
+/* The key (legend) for `entries` entries: outside right, or for long target names under the
+ * plot in a bottom margin reserved for it, so it never covers a label or the data. */
+void rp_gp_key(FILE *gf, const rp_model *m, size_t entries);
 /*
  * The value axis ('x' or 'y') of a chart whose plotted values lie in [lo, hi]: logarithmic
  * when they span more than RP_LOG_SPAN times (and are all positive), with a margin either

@@ -1,6 +1,7 @@
 /*
- * report/rp_charts_axis.c — chart planning, the gnuplot text helpers, and the charts drawn over
- * the x axis (concurrency or rate): throughput, latency p50/p99, error rate, server CPU, RSS.
+ * report/rp_charts_axis.c — chart planning, the gnuplot text helpers (quoting, preamble, value
+ * axes), and the charts drawn over the x axis (concurrency or rate): throughput, latency
+ * p50/p99 and error rate. The server charts are clustered per cell (rp_charts_server.c).
  *
  * Design: each chart is a NAME.dat (numbers only; labels appear there only inside `#`
  * comments, which gnuplot never reads) and a NAME.gp script whose one data-dependent text —
@@ -14,7 +15,12 @@
  * (tests/e2e/report_hostile.sh).
  *
  * With a single x value (a published table at one concurrency, say) a line over x would be
- * a row of lone points, so those charts become bars per target instead.
+ * a row of lone points, so those charts become bars per target instead (dots on a log axis,
+ * where a bar's length means nothing). The value axis is logarithmic when the plotted figures
+ * span more than RP_LOG_SPAN (10) times — Flask's 2.7k req/s next to nginx's 137k, p50 of
+ * 70 µs next to p99 of 25 ms — with 1-2-5 tics labelled in plain numbers; linear from 0
+ * otherwise. Each script draws to `outfile` when rigor defines it (rp_gnuplot.c renders into
+ * a private directory and renames), else to NAME.png, so a user can rerun it in place.
  * Colours follow the target order (rp_model.targets), the same in every chart.
  */
 #include <math.h>
@@ -49,18 +55,10 @@ void rp_gp_style_dt(FILE *f, size_t tindex, int dt)
             dt > 0 ? (size_t)dt : tindex / NPALETTE + 1);
 }
 
-/* tic: the string is a tic label, which gnuplot uses as a printf format: '%' is doubled. */
-static void quote(FILE *f, const char *label, bool tic)
+/* The bytes of s[0..n) inside a gnuplot string: octal escapes for all but [A-Za-z0-9 ,.()_=+:/-]. */
+static void quote_bytes(FILE *f, const unsigned char *p, size_t n, bool tic)
 {
-    const unsigned char *p = (const unsigned char *)(label ? label : "");
-    size_t len = strlen((const char *)p), cut = len;
-    if (len > RP_GP_LABEL_MAX) {   /* cut at a character boundary, not inside UTF-8 */
-        cut = RP_GP_LABEL_MAX;
-        while (cut > 0 && (p[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    fputc('"', f);
-    for (size_t i = 0; i < cut; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned char ch = p[i];
         if (ch < 0x20 || ch == 0x7f)
             fputc(' ', f);   /* a newline in a legend entry helps nobody */
@@ -68,23 +66,44 @@ static void quote(FILE *f, const char *label, bool tic)
                  strchr(" ,.()_=+:/-", ch) != NULL)
             fputc(ch, f);
         else if (ch == '%' && tic)
-            fputs("\\045\\045", f);
+            fputs("\\045\\045", f);   /* tic labels are formats: a literal % is %% */
         else
             fprintf(f, "\\%03o", ch);
     }
+}
+
+/*
+ * label + suffix as one quoted string; label is cut (with …, at a UTF-8 character boundary)
+ * so that the whole stays within RP_GP_LABEL_MAX bytes and the suffix (" p99", the metric of
+ * a row) is never what gets cut. tic: a tic label, where gnuplot reads '%' as a format.
+ */
+void rp_gp_quote_with(FILE *f, const char *label, const char *suffix, bool tic)
+{
+    const unsigned char *p = (const unsigned char *)(label ? label : "");
+    const unsigned char *sx = (const unsigned char *)(suffix ? suffix : "");
+    size_t slen = strlen((const char *)sx), room = RP_GP_LABEL_MAX > slen + 8 ? RP_GP_LABEL_MAX - slen : 8;
+    size_t len = strlen((const char *)p), cut = len;
+    if (len > room) {
+        cut = room;
+        while (cut > 0 && (p[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    fputc('"', f);
+    quote_bytes(f, p, cut, tic);
     if (cut < len)
         fputs("\\342\\200\\246", f);   /* U+2026 HORIZONTAL ELLIPSIS */
+    quote_bytes(f, sx, slen, tic);
     fputc('"', f);
 }
 
 void rp_gp_quote(FILE *f, const char *label)
 {
-    quote(f, label, false);
+    rp_gp_quote_with(f, label, NULL, false);
 }
 
 void rp_gp_quote_tic(FILE *f, const char *label)
 {
-    quote(f, label, true);
+    rp_gp_quote_with(f, label, NULL, true);
 }
 
 /* A label in a data file comment: control characters out, so the comment stays one line. */
@@ -122,14 +141,26 @@ int rp_chart_open_h(rp_chart *c, const char *name, const char *caption, const rp
         fprintf(c->gf, "set terminal svg noenhanced size %d,%d dynamic font \"sans,11\"\n", w, h);
     else
         fprintf(c->gf, "set terminal pngcairo noenhanced size %d,%d font \"sans,10\"\n", w, h);
+    /* rigor report defines outfile (a private directory it renames from: rp_gnuplot.c) */
+    fprintf(c->gf, "if (!exists(\"outfile\")) outfile = '%s.%s'\nset output outfile\n"
+                   "set grid\nset datafile missing 'NaN'\n", name, svg ? "svg" : "png");
+    rp_gp_key(c->gf, m, m->ntargets);
+    return 0;
+}
+
+void rp_gp_key(FILE *gf, const rp_model *m, size_t entries)
+{
     size_t longest = 0;
     for (size_t t = 0; t < m->ntargets; t++)
         longest = strlen(m->targets[t]) > longest ? strlen(m->targets[t]) : longest;
-    /* rigor report defines outfile (a private directory it renames from: rp_gnuplot.c) */
-    fprintf(c->gf, "if (!exists(\"outfile\")) outfile = '%s.%s'\nset output outfile\n"
-                   "set grid\nset key %s\nset datafile missing 'NaN'\n",
-            name, svg ? "svg" : "png", longest > 20 ? "below" : "outside right top");
-    return 0;
+    if (longest <= 20) {
+        fputs("set key outside right top\n", gf);
+        return;
+    }
+    /* long names: under the plot, two to a row, in a bottom margin sized for them — gnuplot's
+     * own `set key below` can overlap the x axis label */
+    fprintf(gf, "set key bmargin center horizontal maxcols 2\nset bmargin %zu\n",
+            (entries + 1) / 2 + 4);
 }
 
 /* How many of the tics m x 10^k (m in steps[0..n)) fall within [a, b]. */
@@ -297,9 +328,7 @@ static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *
                     sep, x->name, block++, has_ci(m, &x->s[s]) ? "yerrorlines" : "linespoints");
             rp_gp_style_dt(c->gf, t, x->s[s].dt > 1 ? x->s[s].dt : 0);
             fputs(" title ", c->gf);
-            char label[1024];
-            snprintf(label, sizeof label, "%s%s", m->targets[t], x->s[s].suffix ? x->s[s].suffix : "");
-            rp_gp_quote(c->gf, label);
+            rp_gp_quote_with(c->gf, m->targets[t], x->s[s].suffix, false);
             sep = ", \\\n    ";
         }
     fputc('\n', c->gf);
@@ -383,6 +412,16 @@ static void x_axis(rp_chart *c, const rp_model *m, size_t nx, double lo, double 
     fputs(")\n", c->gf);
 }
 
+/* Whether target t has a figure of series s on the axis. */
+static bool target_has(const rp_model *m, const struct series *s, size_t t)
+{
+    for (size_t i = 0; i < m->ncells; i++)
+        if (m->cells[i].tindex == t && !isnan(m->cells[i].x) &&
+            !isnan(rp_metric_num(&m->cells[i], s->metric, "mean")))
+            return true;
+    return false;
+}
+
 /* The smallest and largest value a chart plots (means and interval ends, scaled). */
 static void value_range(const rp_model *m, const struct xchart *x, double *lo, double *hi)
 {
@@ -431,6 +470,12 @@ static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
                 m->confidence * 100);
     else
         fprintf(c->gf, "set title \"%s (single runs: no interval)\"\n", title);
+    size_t entries = 0;
+    for (size_t s = 0; s < x.ns && x.ns > 1; s++)
+        for (size_t t = 0; t < m->ntargets; t++)
+            entries += target_has(m, &x.s[s], t);
+    if (entries > m->ntargets)
+        rp_gp_key(c->gf, m, entries);   /* one entry per target and series */
     double vlo, vhi;
     value_range(m, &x, &vlo, &vhi);
     bool logy = rp_gp_value_axis(c->gf, 'y', vlo, vhi);

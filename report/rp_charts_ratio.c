@@ -184,9 +184,9 @@ static void write_labels(rp_chart *c, const struct row *rows, size_t n,
     char label[512], r[48], w[96];
     fputs("set ytics nomirror (", c->gf);
     for (size_t i = 0; i < n; i++) {
-        snprintf(label, sizeof label, "%s  %s", rows[i].c.target, short_metric(rows[i].c.metric));
+        snprintf(label, sizeof label, "  %s", short_metric(rows[i].c.metric));
         fputs(i ? ", " : "", c->gf);
-        rp_gp_quote_tic(c->gf, label);
+        rp_gp_quote_with(c->gf, rows[i].c.target, label, true);
         fprintf(c->gf, " %g", y[i]);
     }
     fputs(")\nset y2tics nomirror (", c->gf);
@@ -218,17 +218,16 @@ static void write_title(rp_chart *c, const rp_model *m, const struct row *rows, 
             lmin = fmin(lmin, rows[i].c.level);
             lmax = fmax(lmax, rows[i].c.level);
         }
-    fputs("set title \"Each comparison's ratio to \" . ", c->gf);
+    fputs("set title \"Ratio of each comparison to \" . ", c->gf);
     rp_gp_quote(c->gf, m->baseline ? m->baseline : "the baseline");
     if (!(lmin <= lmax))
-        fputs(" . \" (single runs: no interval)", c->gf);
+        fputs(" . \"\\nsingle runs: no interval", c->gf);
     else if (lmax - lmin < 1e-9)
-        fprintf(c->gf, " . \", with its %.4g%% CI (the level the verdict used)", lmin * 100);
+        fprintf(c->gf, " . \"\\nbars: its %.4g%% CI, the level the verdict used", lmin * 100);
     else
-        fprintf(c->gf, " . \", with its CI at the level the verdict used (%.4g%% to %.4g%%)",
+        fprintf(c->gf, " . \"\\nbars: its CI at the level the verdict used (%.4g%% to %.4g%%)",
                 lmin * 100, lmax * 100);
-    fprintf(c->gf, "\\nshaded: the noise band of ±%g%%; right: analyze's verdict\"\n",
-            m->noise * 100);
+    fprintf(c->gf, "\\nshaded: the ±%g%% noise band; right: analyze's verdict\"\n", m->noise * 100);
 }
 
 int rp_chart_ratios(const rp_model *m, rp_chart *c, char *err)

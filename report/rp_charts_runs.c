@@ -1,8 +1,10 @@
 /*
  * report/rp_charts_runs.c — the charts drawn from the runs themselves rather than from analyze's
  * summaries: the box plot of per-run throughput (quartiles by GSL), and, at the focus cell
- * (rp_model.focus), the latency percentile spectrum from merged histograms. The per-second
- * time series is in rp_timeseries.c.
+ * (rp_model.focus), the latency percentile spectrum from merged histograms; and the layout
+ * of clustered charts (one cluster per concurrency, one slot per target) that the box plot
+ * shares with the server charts (rp_charts_server.c). The per-second time series is in
+ * rp_timeseries.c. Both value axes turn logarithmic past RP_LOG_SPAN (rp_gp_value_axis).
  *
  * Design: same rules as rp_charts_axis.c — numbers in NAME.dat, labels only as rp_gp_quote'd
  * strings in NAME.gp. The spectrum follows HdrHistogram's plots: x is 1/(1-p) on a log axis
@@ -270,7 +272,7 @@ static void spectrum_axes(rp_chart *c, const rp_model *m, double xmax, double yl
             rp_axis_value(b, sizeof b, m, m->focus));
     bool logy = rp_gp_value_axis(c->gf, 'y', ylo, yhi);
     fprintf(c->gf, "set logscale x\nset xrange [1:%g]\nset xlabel \"percentile\"\n"
-                   "set ylabel \"latency (ms%s)\"\nset key top left inside\n"
+                   "set ylabel \"latency (ms%s)\"\n"
                    "set xtics (", pow(10, decades), logy ? ", log scale" : "");
     for (int d = 0; d <= decades; d++)
         fprintf(c->gf, "%s\"%s\" %g", d ? ", " : "", tics[d], pow(10, d));
