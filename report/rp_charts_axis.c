@@ -342,7 +342,7 @@ static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *
 static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c, bool logy)
 {
     double w = 0.8 / (double)x->ns;
-    fprintf(c->gf, "set boxwidth %.3f\nset key off\nset xtics rotate by -30 left\n"
+    fprintf(c->gf, "set boxwidth %.3f\nset key off\nset bmargin\nset xtics rotate by -30 left\n"
                    "set xrange [-0.6:%zu.6]\nset xtics (",
             w * 0.9, m->ntargets ? m->ntargets - 1 : 0);
     for (size_t t = 0; t < m->ntargets; t++) {

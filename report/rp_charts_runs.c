@@ -70,7 +70,7 @@ void rp_cluster_xtics(const rp_model *m, rp_chart *c, const double *xs, size_t n
             rp_gp_quote_tic(c->gf, m->targets[t]);
             fprintf(c->gf, " %zu", t);
         }
-        fprintf(c->gf, ")\nset xtics rotate by -30 left\nset key off\nset xrange [-0.6:%zu.6]\n",
+        fprintf(c->gf, ")\nset xtics rotate by -30 left\nset key off\nset bmargin\nset xrange [-0.6:%zu.6]\n",
                 m->ntargets - 1);
         fprintf(c->gf, "set xlabel \"target (%s)\"\n", rp_axis_value(b, sizeof b, m, xs[0]));
         return;

@@ -1,14 +1,18 @@
 # latency.gp — Latency vs concurrency (written by rigor report; redraw: gnuplot latency.gp)
 # Target names are octal-escaped strings: labels are data, never code.
 set terminal pngcairo noenhanced size 960,600 font "sans,10"
-set output 'latency.png'
+if (!exists("outfile")) outfile = 'latency.png'
+set output outfile
 set grid
-set key below
 set datafile missing 'NaN'
+set key bmargin center horizontal maxcols 2
+set bmargin 9
 set title "Latency mean (single runs: no interval)"
-set ylabel "latency (ms)"
+set logscale y
+set yrange [1.512:345.188]
+set ytics ("2" 2, "5" 5, "10" 10, "20" 20, "50" 50, "100" 100, "200" 200)
+set ylabel "latency (ms), log scale"
 set xlabel "concurrency (connections)"
-set yrange [0:*]
 set logscale x
 set xrange [8:625]
 set xtics (10, 100, 500)

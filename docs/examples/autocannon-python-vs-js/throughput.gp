@@ -1,14 +1,18 @@
 # throughput.gp — Throughput vs concurrency (written by rigor report; redraw: gnuplot throughput.gp)
 # Target names are octal-escaped strings: labels are data, never code.
 set terminal pngcairo noenhanced size 960,600 font "sans,10"
-set output 'throughput.png'
+if (!exists("outfile")) outfile = 'throughput.png'
+set output outfile
 set grid
-set key below
 set datafile missing 'NaN'
+set key bmargin center horizontal maxcols 2
+set bmargin 9
 set title "Throughput (single runs: no interval)"
-set ylabel "throughput (req/s)"
+set logscale y
+set yrange [340:11810]
+set ytics ("500" 500, "1000" 1000, "2000" 2000, "5000" 5000, "10k" 10000)
+set ylabel "throughput (req/s), log scale"
 set xlabel "concurrency (connections)"
-set yrange [0:*]
 set logscale x
 set xrange [8:625]
 set xtics (10, 100, 500)

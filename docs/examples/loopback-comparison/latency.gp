@@ -1,14 +1,18 @@
 # latency.gp — Latency vs concurrency (written by rigor report; redraw: gnuplot latency.gp)
 # Target names are octal-escaped strings: labels are data, never code.
 set terminal pngcairo noenhanced size 960,600 font "sans,10"
-set output 'latency.png'
+if (!exists("outfile")) outfile = 'latency.png'
+set output outfile
 set grid
-set key outside right top
 set datafile missing 'NaN'
+set key outside right top
 set title "Latency p50 (dashed) and p99 (solid) (mean of runs, 95% CI error bars)"
-set ylabel "latency (ms)"
+set key outside right top
+set logscale y
+set yrange [0.0502507:34.5672]
+set ytics ("0.1" 0.1, "0.2" 0.2, "0.5" 0.5, "1" 1, "2" 2, "5" 5, "10" 10, "20" 20)
+set ylabel "latency (ms), log scale"
 set xlabel "concurrency (connections)"
-set yrange [0:*]
 set xrange [8.4:51.6]
 set xtics (10, 50)
 plot 'latency.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#1f77b4" dt 2 title "nginx p50", \
