@@ -84,6 +84,8 @@ void rp_cmp_read(const rp_model *m, const json_t *c, rp_cmp *o)
     o->lo = rg_json_num(c, o->diff ? "difference_ci_low" : "ratio_ci_low", NAN);
     o->hi = rg_json_num(c, o->diff ? "difference_ci_high" : "ratio_ci_high", NAN);
     o->level = rg_json_num(c, "ci_level", m->confidence);
+    if (!(o->level > 0 && o->level < 1))
+        o->level = m->confidence;   /* a saved analysis may hold anything */
     o->p_adj = rg_json_num(c, "p_adjusted", NAN);
     o->p_welch = rg_json_num(c, "p_welch", NAN);
     o->p_mw = rg_json_num(c, "p_mannwhitney", NAN);
@@ -96,6 +98,8 @@ char *rp_fmt_ratio(char *buf, size_t len, double v)
         snprintf(buf, len, "–");
     else if (isinf(v))
         snprintf(buf, len, v > 0 ? "∞" : "−∞");
+    else if (fabs(v) >= 1e5 || (v != 0 && fabs(v) < 1e-3))
+        snprintf(buf, len, "%.3g", v);   /* 1.5e+07, not eight digits of false precision */
     else
         rg_fmt_sig(buf, len, v, 3);
     return buf;

@@ -195,6 +195,25 @@ t_run "analysis not an analysis: exit 2" 2 \
 : >"$T_DIR/file"
 t_run "output is a file: exit 1" 1 \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$T_DIR/file" --no-charts
+# a saved analysis with every key of the wrong type or out of range: a report, no crash
+cat >"$T_DIR/an-odd.json" <<'EOF'
+{"confidence": "high", "noise": 5, "baseline": 7,
+ "groups": [{"target": "alpha", "concurrency": 10, "metrics": {"throughput_rps": {"mean": "x", "n": "y"}}},
+            {"target": "beta", "concurrency": 10, "metrics": 5}],
+ "comparisons": [5, {"target": 3, "metric": null, "ratio": "big"},
+   {"target": "beta", "metric": "throughput_rps", "concurrency": 10, "ratio": -1,
+    "ratio_ci_low": 1e308, "ratio_ci_high": -5, "ci_level": 7, "verdict": 12, "scale": "difference"},
+   {"target": "beta", "metric": "latency_p99", "concurrency": 10, "ratio": 0, "verdict": "faster",
+    "p_welch": 0.01, "sentence": 4},
+   {"target": "beta", "metric": "latency_p50", "concurrency": 10, "ratio": 1e300, "ratio_ci_low": 0,
+    "ratio_ci_high": 1e308, "p_welch": 0.01, "verdict": "worse", "note": ""}],
+ "warnings": [3, {"kind": 5, "message": null}, {"target": "beta", "kind": "k", "message": ""},
+              {"target": "gamma", "kind": "k", "message": " "}]}
+EOF
+t_run "odd analysis: report exits 0" 0 \
+    "$RIGOR" report "$F/small.json" --analysis "$T_DIR/an-odd.json" -o "$T_DIR/odd" -q
+python3 "$F/check_tables.py" "$T_DIR/odd/report.md" && t_ok "odd analysis: tables intact" \
+    || t_fail "odd analysis: tables intact"
 t_run "--help: exit 0" 0 "$RIGOR" report --help
 t_has "--help: documents -o" "$T_OUT" "--output DIR"
 

@@ -96,6 +96,8 @@ static void test_cmp_read(void)
     char b[64];
     CHECK_STR(rp_fmt_ratio(b, sizeof b, 0.14752), "0.148");
     CHECK_STR(rp_fmt_ratio(b, sizeof b, 44.187), "44.2");
+    CHECK_STR(rp_fmt_ratio(b, sizeof b, 1e300), "1e+300");
+    CHECK_STR(rp_fmt_ratio(b, sizeof b, 0.000123), "0.000123");
     CHECK_STR(rp_where(b, sizeof b, 50, NAN), " at 50 connections");
     CHECK_STR(rp_where(b, sizeof b, NAN, 2500), " at 2500 req/s");
     CHECK_STR(rp_where(b, sizeof b, NAN, NAN), "");
