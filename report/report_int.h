@@ -95,6 +95,8 @@ bool rp_metric_primary(const char *metric);
 const char *rp_verdict_word(const rp_cmp *c);
 /* A ratio to three significant digits ("0.148", "44.2"), or a difference in points. */
 char *rp_fmt_ratio(char *buf, size_t len, double v);
+/* A confidence level as analyze writes it, without "%": "95", "99.81" (the miss rounded up). */
+char *rp_fmt_level(char *buf, size_t len, double level);
 void rp_md_comparisons(FILE *f, const rp_model *m);
 
 

@@ -213,6 +213,7 @@ static void write_labels(rp_chart *c, const struct row *rows, size_t n,
 static void write_title(rp_chart *c, const rp_model *m, const struct row *rows, size_t n)
 {
     double lmin = INFINITY, lmax = -INFINITY;
+    char l1[32], l2[32];
     for (size_t i = 0; i < n; i++)
         if (!isnan(rows[i].c.lo)) {
             lmin = fmin(lmin, rows[i].c.level);
@@ -223,10 +224,11 @@ static void write_title(rp_chart *c, const rp_model *m, const struct row *rows, 
     if (!(lmin <= lmax))
         fputs(" . \"\\nsingle runs: no interval", c->gf);
     else if (lmax - lmin < 1e-9)
-        fprintf(c->gf, " . \"\\nbars: its %.4g%% CI, the level the verdict used", lmin * 100);
+        fprintf(c->gf, " . \"\\nbars: its %s%% CI, the level the verdict used",
+                rp_fmt_level(l1, sizeof l1, lmin));
     else
-        fprintf(c->gf, " . \"\\nbars: its CI at the level the verdict used (%.4g%% to %.4g%%)",
-                lmin * 100, lmax * 100);
+        fprintf(c->gf, " . \"\\nbars: its CI at the level the verdict used (%s%% to %s%%)",
+                rp_fmt_level(l1, sizeof l1, lmin), rp_fmt_level(l2, sizeof l2, lmax));
     fprintf(c->gf, "\\nshaded: the ±%g%% noise band; right: analyze's verdict\"\n", m->noise * 100);
 }
 
