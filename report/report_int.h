@@ -88,17 +88,18 @@ typedef struct rp_cmp {
     enum rp_class cls;
 } rp_cmp;
 
+/* Read comparison c of m's analysis into *out (which borrows c's strings). */
 void rp_cmp_read(const rp_model *m, const json_t *c, rp_cmp *out);
 /* Throughput, p50 and p99: the metrics of the headline and the ratio chart. */
 bool rp_metric_primary(const char *metric);
 /* The verdict as fixed text from a known set ("faster", "~", ...); never the input string. */
 const char *rp_verdict_word(const rp_cmp *c);
-/* A ratio to three significant digits ("0.148", "44.2"), or a difference in points. */
+/* A ratio (or interval end) to three significant digits: "0.148", "44.2", "1.5e+07", "∞". */
 char *rp_fmt_ratio(char *buf, size_t len, double v);
 /* A confidence level as analyze writes it, without "%": "95", "99.81" (the miss rounded up). */
 char *rp_fmt_level(char *buf, size_t len, double level);
+/* report.md's Comparisons: every comparison once, primary metrics first, 9 columns at most */
 void rp_md_comparisons(FILE *f, const rp_model *m);
-
 
 /* rp_tables.c: the whole report.md; charts[] are the image links (names of planned charts) */
 typedef struct rp_chart {
