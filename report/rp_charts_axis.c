@@ -279,14 +279,21 @@ static size_t distinct_x(const rp_model *m, double *lo, double *hi)
     return n;
 }
 
-/* A row "pos mean ci_low ci_high[ rgb]"; rgb < 0 leaves the colour column out. */
-static void xchart_row(FILE *f, const rp_cell *c, const struct series *s, double pos, long rgb)
+/*
+ * A row "pos mean ci_low ci_high[ rgb]"; rgb < 0 leaves the colour column out. On a log axis
+ * an interval end below the axis (a Student-t interval of skewed data can reach below zero)
+ * is drawn to the axis floor, so the bar visibly runs off the bottom instead of vanishing.
+ */
+static void xchart_row(FILE *f, const rp_cell *c, const struct series *s, double pos, long rgb,
+                       double floor_v)
 {
     double mean = rp_metric_num(c, s->metric, "mean") * s->scale;
     double lo = rp_metric_num(c, s->metric, "ci_low") * s->scale;
     double hi = rp_metric_num(c, s->metric, "ci_high") * s->scale;
     if (isnan(lo) || isnan(hi))
         lo = hi = mean;
+    if (floor_v > 0 && lo < floor_v)
+        lo = floor_v;
     fprintf(f, "%.10g %.10g %.10g %.10g", pos, mean, lo, hi);
     if (rgb >= 0)
         fprintf(f, " %ld", rgb);
@@ -301,9 +308,28 @@ static bool has_ci(const rp_model *m, const struct series *s)
     return false;
 }
 
-/* Lines over x: one block per series x target. Returns the number of blocks. */
-static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *c)
+/*
+ * The x column of target t, nudged sideways (1.2% of the axis per target, around the true
+ * value) so the error bars of targets at one concurrency do not hide each other; the .dat
+ * keeps the exact values, the nudge is in the script's `using`.
+ */
+static void dodged_x(FILE *gf, const rp_model *m, size_t t, double lo, double hi)
 {
+    double k = 0.012 * ((double)t - (double)(m->ntargets - 1) / 2);
+    if (m->ntargets < 2 || !(hi > lo))
+        fputs("1", gf);
+    else if (lo > 0 && hi / lo >= 20)   /* the log x axis of x_axis() */
+        fprintf(gf, "($1*%.6g)", pow(hi / lo * 1.5625, k));
+    else
+        fprintf(gf, "($1%+.6g)", k * (hi - lo) * 1.08);
+}
+
+/* Lines over x: one block per series x target. Returns the number of blocks. */
+static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *c,
+                           double floor_v)
+{
+    double xlo, xhi;
+    distinct_x(m, &xlo, &xhi);
     size_t block = 0;
     const char *sep = "plot";
     for (size_t s = 0; s < x->ns; s++)
@@ -320,12 +346,14 @@ static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *
                     fprintf(c->df, "%s\n# %s mean ci_low ci_high\n",
                             x->s[s].suffix ? x->s[s].suffix : "", rp_axis_name(m));
                 }
-                xchart_row(c->df, cell, &x->s[s], cell->x, -1);
+                xchart_row(c->df, cell, &x->s[s], cell->x, -1, floor_v);
             }
             if (rows == 0)
                 continue;
-            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:3:4 with %s lw 2 pt 7 ps 0.8",
-                    sep, x->name, block++, has_ci(m, &x->s[s]) ? "yerrorlines" : "linespoints");
+            fprintf(c->gf, "%s '%s.dat' index %zu using ", sep, x->name, block++);
+            dodged_x(c->gf, m, t, xlo, xhi);
+            fprintf(c->gf, ":2:3:4 with %s lw 2 pt 7 ps 0.8",
+                    has_ci(m, &x->s[s]) ? "yerrorlines" : "linespoints");
             rp_gp_style_dt(c->gf, t, x->s[s].dt > 1 ? x->s[s].dt : 0);
             fputs(" title ", c->gf);
             rp_gp_quote_with(c->gf, m->targets[t], x->s[s].suffix, false);
@@ -339,7 +367,8 @@ static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *
  * Bars per target (a single x value): one block per series, rows = targets. On a log axis a
  * bar's length means nothing, so there the figures are dots (a dot plot) instead of bars.
  */
-static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c, bool logy)
+static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c, bool logy,
+                          double floor_v)
 {
     double w = 0.8 / (double)x->ns;
     fprintf(c->gf, "set boxwidth %.3f\nset key off\nset bmargin\nset xtics rotate by -30 left\n"
@@ -359,7 +388,8 @@ static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c
             if (isnan(cell->x) || isnan(rp_metric_num(cell, x->s[s].metric, "mean")))
                 continue;
             double pos = (double)cell->tindex + ((double)s - (double)(x->ns - 1) / 2) * w;
-            xchart_row(c->df, cell, &x->s[s], pos, strtol(rp_colour(cell->tindex) + 1, NULL, 16));
+            xchart_row(c->df, cell, &x->s[s], pos, strtol(rp_colour(cell->tindex) + 1, NULL, 16),
+                       floor_v);
         }
         if (logy)
             fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:5 with points pt %d ps 1.6 "
@@ -422,21 +452,32 @@ static bool target_has(const rp_model *m, const struct series *s, size_t t)
     return false;
 }
 
-/* The smallest and largest value a chart plots (means and interval ends, scaled). */
-static void value_range(const rp_model *m, const struct xchart *x, double *lo, double *hi)
+/*
+ * What decides a chart's value axis: the smallest and largest mean (*mlo, *mhi; *mlo <= 0 when
+ * some mean is), and the range to show: every mean and interval end that is positive, but
+ * not below a quarter of the smallest mean (*lo), up to the largest (*hi).
+ */
+static void value_range(const rp_model *m, const struct xchart *x, double *mlo, double *mhi,
+                        double *lo, double *hi)
 {
     static const char *const fields[] = {"mean", "ci_low", "ci_high"};
-    *lo = INFINITY;
-    *hi = -INFINITY;
+    *mlo = *lo = INFINITY;
+    *mhi = *hi = -INFINITY;
     for (size_t s = 0; s < x->ns; s++)
         for (size_t i = 0; i < m->ncells; i++)
             for (size_t k = 0; k < 3 && !isnan(m->cells[i].x); k++) {
                 double v = rp_metric_num(&m->cells[i], x->s[s].metric, fields[k]) * x->s[s].scale;
-                if (!isnan(v)) {
-                    *lo = fmin(*lo, v);
-                    *hi = fmax(*hi, v);
+                if (isnan(v))
+                    continue;
+                if (k == 0) {
+                    *mlo = fmin(*mlo, v);
+                    *mhi = fmax(*mhi, v);
                 }
+                if (v > 0)
+                    *lo = fmin(*lo, v);
+                *hi = fmax(*hi, v);
             }
+    *lo = fmax(*lo, *mlo / 4);
 }
 
 /*
@@ -476,18 +517,24 @@ static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
             entries += target_has(m, &x.s[s], t);
     if (entries > m->ntargets)
         rp_gp_key(c->gf, m, entries);   /* one entry per target and series */
-    double vlo, vhi;
-    value_range(m, &x, &vlo, &vhi);
-    bool logy = rp_gp_value_axis(c->gf, 'y', vlo, vhi);
+    double mlo, mhi, vlo, vhi, floor_v = 0;
+    value_range(m, &x, &mlo, &mhi, &vlo, &vhi);
+    bool logy = mlo > 0 && mhi / mlo > RP_LOG_SPAN;
+    if (logy) {
+        floor_v = vlo / 1.25;
+        rp_gp_log_axis(c->gf, 'y', floor_v, vhi * 1.25);
+    } else {
+        fputs("set yrange [0:*]\n", c->gf);
+    }
     fprintf(c->gf, "set ylabel \"%s%s\"\n", x.ylabel, logy ? ", log scale" : "");
     if (nx == 1) {
         fprintf(c->gf, "set xlabel \"target (%s)\"\n", rp_axis_value(b, sizeof b, m, lo));
-        xchart_bars(m, &x, c, logy);
+        xchart_bars(m, &x, c, logy, floor_v);
     } else {
         fprintf(c->gf, "set xlabel \"%s\"\n",
                 m->axis == RP_AXIS_RATE ? "offered rate (req/s)" : "concurrency (connections)");
         x_axis(c, m, nx, lo, hi);
-        xchart_lines(m, &x, c);
+        xchart_lines(m, &x, c, floor_v);
     }
     return rp_chart_close(c) < 0 ? -1 : 1;
 }

@@ -14,7 +14,7 @@ set ylabel "throughput (req/s), log scale"
 set xlabel "concurrency (connections)"
 set xrange [8.4:51.6]
 set xtics (10, 50)
-plot 'throughput.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#1f77b4" dt 1 title "nginx", \
-     'throughput.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#d62728" dt 1 title "fastapi-uvicorn", \
-     'throughput.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#2ca02c" dt 1 title "rigor-serve", \
-     'throughput.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#ff7f0e" dt 1 title "flask-gunicorn"
+plot 'throughput.dat' index 0 using ($1-0.7776):2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#1f77b4" dt 1 title "nginx", \
+     'throughput.dat' index 1 using ($1-0.2592):2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#d62728" dt 1 title "fastapi-uvicorn", \
+     'throughput.dat' index 2 using ($1+0.2592):2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#2ca02c" dt 1 title "rigor-serve", \
+     'throughput.dat' index 3 using ($1+0.7776):2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#ff7f0e" dt 1 title "flask-gunicorn"
