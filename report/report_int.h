@@ -96,8 +96,6 @@ bool rp_metric_primary(const char *metric);
 const char *rp_verdict_word(const rp_cmp *c);
 /* A ratio (or interval end) to three significant digits: "0.148", "44.2", "1.5e+07", "∞". */
 char *rp_fmt_ratio(char *buf, size_t len, double v);
-/* A confidence level as analyze writes it, without "%": "95", "99.81" (the miss rounded up). */
-char *rp_fmt_level(char *buf, size_t len, double level);
 /* report.md's Comparisons: every comparison once, primary metrics first, 9 columns at most */
 void rp_md_comparisons(FILE *f, const rp_model *m);
 

@@ -224,11 +224,11 @@ static void write_title(rp_chart *c, const rp_model *m, const struct row *rows, 
     if (!(lmin <= lmax))
         fputs(" . \"\\nsingle runs: no interval", c->gf);
     else if (lmax - lmin < 1e-9)
-        fprintf(c->gf, " . \"\\nbars: its %s%% CI, the level the verdict used",
-                rp_fmt_level(l1, sizeof l1, lmin));
+        fprintf(c->gf, " . \"\\nbars: its %s CI, the level the verdict used",
+                an_fmt_level(l1, sizeof l1, lmin));
     else
-        fprintf(c->gf, " . \"\\nbars: its CI at the level the verdict used (%s%% to %s%%)",
-                rp_fmt_level(l1, sizeof l1, lmin), rp_fmt_level(l2, sizeof l2, lmax));
+        fprintf(c->gf, " . \"\\nbars: its CI at the level the verdict used (%s to %s)",
+                an_fmt_level(l1, sizeof l1, lmin), an_fmt_level(l2, sizeof l2, lmax));
     fprintf(c->gf, "\\nshaded: the ±%g%% noise band; right: analyze's verdict\"\n", m->noise * 100);
 }
 

@@ -116,29 +116,6 @@ static char *fmt_points(char *buf, size_t len, double v, bool unit)
     return buf;
 }
 
-/*
- * rp_fmt_level: a confidence level as a percentage without the sign: "95", "99.81". The miss (1 - level)
- * is shown to two significant digits, rounded up, so 99.8148% reads 99.81 — never a claim of
- * more confidence than the interval has; the same rule as analyze's sentences.
- */
-char *rp_fmt_level(char *buf, size_t len, double level)
-{
-    double miss = 100.0 * (1.0 - level);
-    int d = 1 - (int)floor(log10(miss));
-    d = d < 0 ? 0 : d > 12 ? 12 : d;
-    double p = pow(10.0, d);
-    miss = ceil(miss * p - 1e-6) / p;
-    snprintf(buf, len, "%.*f", d, 100.0 - miss);
-    if (strchr(buf, '.') != NULL) {   /* 95.0 -> 95, 97.50 -> 97.5 */
-        size_t l = strlen(buf);
-        while (buf[l - 1] == '0')
-            buf[--l] = '\0';
-        if (buf[l - 1] == '.')
-            buf[--l] = '\0';
-    }
-    return buf;
-}
-
 /* The effect cell: "0.148×" or "+0.50 pp". */
 static void effect_cell(FILE *f, const rp_cmp *c)
 {
@@ -227,7 +204,7 @@ static void row(FILE *f, const rp_cmp *c, bool mixed, struct notes *ns)
     fprintf(f, " | %s | ", an_fmt_x(b, sizeof b, c->x));
     ratio_cell(f, c);
     if (mixed && !isnan(c->lo))
-        fprintf(f, " | %s%%", rp_fmt_level(b, sizeof b, c->level));
+        fprintf(f, " | %s", an_fmt_level(b, sizeof b, c->level));
     else if (mixed)
         fputs(" | –", f);
     fprintf(f, " | %s", rg_fmt_p(b, sizeof b, c->p_adj));
@@ -267,7 +244,7 @@ static size_t table(FILE *f, const rp_model *m, const rp_cmp *cs, size_t n, bool
     else if (isnan(level))
         fputs("Ratio |", f);
     else
-        fprintf(f, "Ratio [%s%% CI] |", rp_fmt_level(b, sizeof b, level));
+        fprintf(f, "Ratio [%s CI] |", an_fmt_level(b, sizeof b, level));
     fprintf(f, " p Holm | p Welch | p M–W |\n|:---|:---|:---|---:|---:|%s---:|---:|---:|\n",
             mixed ? "---:|" : "");
     struct notes ns = {{0}, 0};

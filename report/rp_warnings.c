@@ -4,14 +4,14 @@
  * Design: on a noisy machine analyze warns about the same thing in many cells ("runs drift",
  * "runs needed for a ±2% CI"), each message with its own figures. One bullet per warning made
  * a wall of near-identical lines, so the warnings of one kind become one line listing the
- * cells. Nothing is dropped: when the messages differ, their common words are written once as
- * a template with "…" where they differ, and each cell is followed by its own words for the
- * gaps, so every message can be read back whole:
- *   - **runs_needed**, 8 cells (“throughput varies by … (CV): … runs needed for a ±2% CI”):
+ * cells. Nothing is dropped: messages with the same number of words are compared word by word
+ * and written once as a template, "…" where they differ, each cell followed by its own words
+ * for the gaps, so every message can be read back whole:
+ *   - **runs_needed**, 8 cells: “throughput varies by … (CV): … runs needed for a ±2% CI”:
  *     nginx at 10 (13.2%, 169); nginx at 50 (14.6%, 207); ...
- * Messages with the same number of words are compared word by word (adjacent differing words
- * form one gap); otherwise the template is their common leading and trailing words.
- * A kind with a single warning keeps the plain form ("**nginx** at concurrency 10: message").
+ * Messages of one kind with other word counts form further templates on the same line; a
+ * message alone in its shape is written whole after its cell. A kind with a single warning
+ * keeps the plain form ("**nginx** at concurrency 10: message (kind)").
  * Kinds appear in order of first appearance, cells in analyze's order.
  * Expected load: up to a few hundred warnings; quadratic grouping is microseconds.
  */
@@ -101,73 +101,6 @@ static void differing_words(const json_t *ws, const size_t *idx, size_t n, bool 
     }
 }
 
-/* Whether every message has the same number of words (and fits), so words can be aligned. */
-static bool alignable(const json_t *ws, const size_t *idx, size_t n)
-{
-    struct words w0, w;
-    split_words(text(json_array_get(ws, idx[0]), "message"), &w0);
-    for (size_t i = 1; i < n && w0.whole; i++) {
-        split_words(text(json_array_get(ws, idx[i]), "message"), &w);
-        if (!w.whole || w.n != w0.n)
-            return false;
-    }
-    return w0.whole;
-}
-
-/* Whether every message fits in RP_MAX_WORDS words (else they are shown whole). */
-static bool all_whole(const json_t *ws, const size_t *idx, size_t n)
-{
-    struct words w;
-    for (size_t i = 0; i < n; i++) {
-        split_words(text(json_array_get(ws, idx[i]), "message"), &w);
-        if (!w.whole)
-            return false;
-    }
-    return true;
-}
-
-/* Leading and trailing words common to every message (P + S never exceeds the shortest). */
-static void common_words(const json_t *ws, const size_t *idx, size_t n, size_t *pre, size_t *suf)
-{
-    const char *first = text(json_array_get(ws, idx[0]), "message");
-    struct words w0, w;
-    split_words(first, &w0);
-    size_t p = w0.n, sf = w0.n, shortest = w0.n;
-    for (size_t i = 1; i < n; i++) {
-        const char *m = text(json_array_get(ws, idx[i]), "message");
-        split_words(m, &w);
-        size_t k = 0;
-        while (k < p && k < w.n && w.len[k] == w0.len[k] &&
-               memcmp(m + w.at[k], first + w0.at[k], w.len[k]) == 0)
-            k++;
-        p = k;
-        k = 0;
-        while (k < sf && k < w.n) {
-            size_t a = w.n - 1 - k, b = w0.n - 1 - k;
-            if (w.len[a] != w0.len[b] || memcmp(m + w.at[a], first + w0.at[b], w.len[a]) != 0)
-                break;
-            k++;
-        }
-        sf = k;
-        shortest = w.n < shortest ? w.n : shortest;
-    }
-    *pre = p;
-    *suf = p + sf > shortest ? shortest - p : sf;
-}
-
-/* Words [from, to) of message m, escaped, as they stand in it; "–" when there are none. */
-static void words_between(FILE *f, const char *m, size_t from, size_t to)
-{
-    struct words w;
-    split_words(m, &w);
-    if (to > w.n)
-        to = w.n;
-    if (from >= to)
-        fputs("–", f);
-    else
-        escaped_part(f, m, w.at[from], w.at[to - 1] + w.len[to - 1]);
-}
-
 /* The template: the common words, "…" for each run of differing ones. */
 static void word_template(FILE *f, const char *first, const struct words *w0, const bool *differ)
 {
@@ -205,66 +138,92 @@ static void word_gaps(FILE *f, const char *m, size_t nwords, const bool *differ)
     }
 }
 
+/* The word count of a message; 0 when it does not fit RP_MAX_WORDS (then shown whole). */
+static size_t shape(const json_t *w)
+{
+    struct words ws;
+    split_words(text(w, "message"), &ws);
+    return ws.whole ? ws.n : 0;
+}
+
+/*
+ * One group of a kind: the messages ws[idx[0..n)] (same word count, n >= 2) as a template and
+ * each cell's words for its gaps; a message alone (n == 1) or too long as "cell: message".
+ */
+static void group(FILE *f, const json_t *ws, const size_t *idx, size_t n)
+{
+    const char *first = text(json_array_get(ws, idx[0]), "message");
+    bool differ[RP_MAX_WORDS];
+    struct words w0;
+    if (n == 1 || shape(json_array_get(ws, idx[0])) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? "; " : "", f);
+            cell(f, json_array_get(ws, idx[i]));
+            fputs(": ", f);
+            rg_md_escape(f, text(json_array_get(ws, idx[i]), "message"));
+        }
+        return;
+    }
+    differing_words(ws, idx, n, differ, &w0);
+    bool gaps = false;   /* none: the same message, written once for all its cells */
+    for (size_t k = 0; k < w0.n; k++)
+        gaps = gaps || differ[k];
+    fputs("“", f);
+    word_template(f, first, &w0, differ);
+    fputs("”: ", f);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *w = json_array_get(ws, idx[i]);
+        fputs(i ? (gaps ? "; " : ", ") : "", f);
+        cell(f, w);
+        if (gaps) {
+            fputs(" (", f);
+            word_gaps(f, text(w, "message"), w0.n, differ);
+            fputc(')', f);
+        }
+    }
+}
+
 /* The line of a kind seen in several warnings (ws[idx[0..n)], n >= 2). */
 static void merged(FILE *f, const json_t *ws, const size_t *idx, size_t n, const char *kind)
 {
     const char *first = text(json_array_get(ws, idx[0]), "message");
-    bool same = true, aligned = false, whole = false, differ[RP_MAX_WORDS];
-    struct words w0;
+    bool same = true;
     for (size_t i = 1; i < n && same; i++)
         same = strcmp(first, text(json_array_get(ws, idx[i]), "message")) == 0;
     fputs("- **", f);
     rg_md_escape(f, *kind ? kind : "warning");
-    fprintf(f, "**, %zu cells", n);
-    size_t pre = 0, suf = 0;
-    if (same) {
-        fputs(": ", f);
+    fprintf(f, "**, %zu cells: ", n);
+    if (same) {   /* "only 1 run — a at 100, b at 100" */
         rg_md_escape(f, first);
         fputs(" — ", f);
-    } else if ((aligned = alignable(ws, idx, n))) {
-        differing_words(ws, idx, n, differ, &w0);
-        fputs(" (“", f);
-        word_template(f, first, &w0, differ);
-        fputs("”): ", f);
-    } else if (all_whole(ws, idx, n)) {
-        common_words(ws, idx, n, &pre, &suf);
-        split_words(first, &w0);
-        fputs(" (“", f);
-        if (pre > 0) {
-            words_between(f, first, 0, pre);
-            fputc(' ', f);
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? ", " : "", f);
+            cell(f, json_array_get(ws, idx[i]));
         }
-        fputs("…", f);
-        if (suf > 0) {
-            fputc(' ', f);
-            words_between(f, first, w0.n - suf, w0.n);
-        }
-        fputs("”): ", f);
-    } else {
-        fputs(": ", f);   /* messages too long to align: each in full */
-        whole = true;
+        fputc('\n', f);
+        return;
     }
-    for (size_t i = 0; i < n; i++) {
-        const json_t *w = json_array_get(ws, idx[i]);
-        const char *msg = text(w, "message");
-        fputs(i ? (same ? ", " : "; ") : "", f);
-        cell(f, w);
-        if (aligned) {
-            fputs(" (", f);
-            word_gaps(f, msg, w0.n, differ);
-            fputc(')', f);
-        } else if (whole) {
-            fputs(": ", f);
-            rg_md_escape(f, msg);
-        } else if (!same) {
-            struct words wm;
-            split_words(msg, &wm);
-            fputs(" (", f);
-            words_between(f, msg, pre, wm.n - suf);
-            fputc(')', f);
+    size_t *g = calloc(n, sizeof *g);
+    bool *done = calloc(n, sizeof *done);
+    for (size_t i = 0, groups = 0; g != NULL && done != NULL && i < n; i++) {
+        if (done[i])
+            continue;
+        size_t k = 0, sh = shape(json_array_get(ws, idx[i]));
+        for (size_t j = i; j < n; j++)   /* the messages of i's shape (each long one alone) */
+            if (!done[j] && sh != 0 && shape(json_array_get(ws, idx[j])) == sh) {
+                g[k++] = idx[j];
+                done[j] = true;
+            }
+        if (k == 0) {
+            g[k++] = idx[i];
+            done[i] = true;
         }
+        fputs(groups++ ? "; " : "", f);
+        group(f, ws, g, k);
     }
     fputc('\n', f);
+    free(g);
+    free(done);
 }
 
 static void single(FILE *f, const json_t *w)

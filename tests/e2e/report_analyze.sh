@@ -36,7 +36,7 @@ t_has "baseline: alpha is a row" "$T_DIR/b/report.md" "| alpha | **slower** | th
 t_run "confidence: --confidence 99% exits 0" 0 \
     "$RIGOR" report "$F/small.json" -o "$T_DIR/c" --no-charts --confidence 99%
 t_has "confidence: shown in the method" "$T_DIR/c/report.md" "Confidence level: 99%"
-t_has "confidence: in the comparison header" "$T_DIR/c/report.md" "Ratio [99% CI]"
+t_has "confidence: in the summary's intervals" "$T_DIR/c/report.md" "half-width of its 99% confidence interval"
 t_run "baseline no target has: exit 2" 2 \
     "$RIGOR" report "$F/small.json" -o "$T_DIR/x" --baseline nobody
 t_has "baseline no target has: message" "$T_ERR" "nobody"

@@ -177,7 +177,10 @@ static void test_warnings_merged(void)
         "{\"target\": \"a\", \"rate\": 100, \"kind\": \"single_run\", \"message\": \"only 1 run\"},"
         "{\"target\": \"b\", \"rate\": 100, \"kind\": \"single_run\", \"message\": \"only 1 run\"},"
         "{\"target\": \"c\", \"concurrency\": 1, \"kind\": \"odd\", \"message\": \"one two three\"},"
-        "{\"target\": \"d\", \"concurrency\": 1, \"kind\": \"odd\", \"message\": \"one two and three\"}]}");
+        "{\"target\": \"d\", \"concurrency\": 1, \"kind\": \"odd\", \"message\": \"one two and three\"},"
+        "{\"target\": \"x\", \"kind\": \"pp\", \"message\": \"rss is flat (at 4, 16)\"},"
+        "{\"target\": \"y\", \"kind\": \"pp\", \"message\": \"rss is flat (at 4)\"},"
+        "{\"target\": \"z\", \"kind\": \"pp\", \"message\": \"rss is flat (at 4, 16)\"}]}");
     json_t *ds = empty_dataset();
     rp_options opt;
     rp_model m;
@@ -185,11 +188,12 @@ static void test_warnings_merged(void)
     if (model(&m, &ds, an, &opt) == 0) {
         CAPTURE(md, rp_md_warnings(f, &m));
         CHECK_STR(md, "## Warnings\n\n"
-                      "- **runs\\_needed**, 2 cells (“cv … runs needed, have 5”): a at 10 (13.2%: 169);"
+                      "- **runs\\_needed**, 2 cells: “cv … runs needed, have 5”: a at 10 (13.2%: 169);"
                       " b at 50 (5.8%: 35)\n"
                       "- **a** at concurrency 10: run 2 drifts by 18% (drift)\n"
                       "- **single\\_run**, 2 cells: only 1 run — a at 100 req/s, b at 100 req/s\n"
-                      "- **odd**, 2 cells (“one two … three”): c at 1 (–); d at 1 (and)\n\n");
+                      "- **odd**, 2 cells: c at 1: one two three; d at 1: one two and three\n"
+                      "- **pp**, 3 cells: “rss is flat (at 4, 16)”: x, z; y: rss is flat (at 4)\n\n");
         free(md);
         rp_model_free(&m);
     }
