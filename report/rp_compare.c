@@ -12,8 +12,9 @@
  *
  * Every comparison appears once, in one of two tables: the primary metrics (throughput, p50,
  * p99), then the others. Nine columns at most, the verdict right after the target; the
- * baseline is named in the heading because one analysis has one baseline. Why a comparison
- * has no verdict (analyze's `note`) is a numbered note under its table, not a wide column.
+ * baseline is named in the heading because one analysis has one baseline. Analyze's `note` on
+ * a comparison (why it has no verdict, or what its verdict rests on: "no variance") is a
+ * numbered note under its table, not a wide column.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -54,15 +55,19 @@ static const char *str(const json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-/* The class of a verdict: untested when analyze could not test (no p, no interval) or says
- * why it gave no verdict (note); a word outside the known set counts as "~". */
+/*
+ * The class of a verdict: analyze's word when it is one of the known verdicts (even with a
+ * note: "no variance" and a verdict is an exact difference, 0% vs 100% errors); else
+ * untested when analyze could not test (no p, no interval) or says why not (a note); else
+ * "~" — a word outside the known set included.
+ */
 static enum rp_class classify(const rp_cmp *c)
 {
-    if ((c->note != NULL && *c->note) || (isnan(c->p_adj) && isnan(c->p_welch) && isnan(c->lo)))
-        return RP_UNTESTED;
     for (size_t i = 0; c->verdict != NULL && i < sizeof verdicts / sizeof verdicts[0]; i++)
         if (strcmp(c->verdict, verdicts[i].word) == 0)
             return verdicts[i].cls;
+    if ((c->note != NULL && *c->note) || (isnan(c->p_adj) && isnan(c->p_welch) && isnan(c->lo)))
+        return RP_UNTESTED;
     return RP_SAME;
 }
 
@@ -253,7 +258,7 @@ static size_t table(FILE *f, const rp_model *m, const rp_cmp *cs, size_t n, bool
             row(f, &cs[i], mixed, &ns);
     fputc('\n', f);
     for (size_t k = 0; k < ns.n; k++) {
-        fprintf(f, "%s%zu. ", k ? "" : "No verdict:\n\n", k + 1);
+        fprintf(f, "%s%zu. ", k ? "" : "Notes (analyze's):\n\n", k + 1);
         rg_md_escape(f, ns.text[k]);
         fputc('\n', f);
     }

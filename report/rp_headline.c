@@ -5,8 +5,10 @@
  * parts, each only when it has something to say:
  *   1. one sentence per proven difference on the primary metrics (throughput, p50, p99),
  *      largest effect first (|ln ratio|, so 0.1× and 10× weigh the same) — analyze's own
- *      `sentence`, never re-decided here. At most RP_HEADLINE_MAX, then a line counting the
- *      rest (every comparison is in the Comparisons tables);
+ *      `sentence`, never re-decided here. A proven difference in error rate comes before
+ *      them: a server that fails requests changes what its speed means. At most
+ *      RP_HEADLINE_MAX, then a line counting the rest (every comparison is in the
+ *      Comparisons tables);
  *   2. k6-style thresholds, when the plan recorded in a dataset (meta.plan.definition) had
  *      some: ✓ or ✗ per threshold with its worst cell, evaluated by analyze/threshold.c
  *      exactly as `rigor run` gated on them;
@@ -28,9 +30,17 @@ struct ranked {
     size_t order;
 };
 
+/* Is c an error-rate comparison? A proven one leads the headline. */
+static bool is_errors(const rp_cmp *c)
+{
+    return strcmp(c->metric, AN_ERROR_RATE) == 0;
+}
+
 static int by_effect(const void *pa, const void *pb)
 {
     const struct ranked *a = pa, *b = pb;
+    if (is_errors(a->c) != is_errors(b->c))
+        return is_errors(a->c) ? -1 : 1;
     double ea = fabs(log(a->c->value)), eb = fabs(log(b->c->value));
     if (isnan(ea) != isnan(eb))
         return isnan(ea) ? 1 : -1;
@@ -42,15 +52,16 @@ static int by_effect(const void *pa, const void *pb)
 /* The primary metrics that occur among cs, as words: "throughput, p50 and p99 latency". */
 static void metric_words(FILE *f, const rp_cmp *cs, size_t n)
 {
-    bool thr = false, p50 = false, p99 = false;
+    bool thr = false, p50 = false, p99 = false, err = false;
     for (size_t i = 0; i < n; i++) {
         thr = thr || strcmp(cs[i].metric, AN_THROUGHPUT) == 0;
         p50 = p50 || strcmp(cs[i].metric, AN_LATENCY_P50) == 0;
         p99 = p99 || strcmp(cs[i].metric, AN_LATENCY_P99) == 0;
+        err = err || is_errors(&cs[i]);
     }
     const char *lat = p50 && p99 ? "p50 and p99 latency" : p50 ? "p50 latency" : p99 ? "p99 latency" : "";
-    fprintf(f, "%s%s%s", thr ? "throughput" : "", thr && *lat ? (p50 && p99 ? ", " : " and ") : "",
-            lat);
+    fprintf(f, "%s%s%s%s", err ? (thr || *lat ? "error rate, " : "error rate") : "",
+            thr ? "throughput" : "", thr && *lat ? (p50 && p99 ? ", " : " and ") : "", lat);
 }
 
 static void baseline_words(FILE *f, const rp_model *m, const char *prefix)
@@ -160,7 +171,7 @@ static void not_proven(FILE *f, const rp_model *m, const rp_cmp *cs, size_t n)
             size_t all = 0, mine = 0;
             for (size_t j = 0; j < n && !earlier; j++)
                 if (strcmp(cs[j].target, t) == 0) {
-                    all += cs[j].cls != RP_UNTESTED;
+                    all += cs[j].cls != RP_UNTESTED && rp_metric_primary(cs[j].metric);
                     mine += cs[j].cls == RP_SAME;
                 }
             if (earlier || mine == 0)
@@ -196,7 +207,9 @@ void rp_md_headline(FILE *f, const rp_model *m)
         return;
     for (size_t i = 0; i < total; i++) {
         rp_cmp_read(m, json_array_get(arr, i), &cs[n]);
-        if (!rp_metric_primary(cs[n].metric) || cs[n].target == NULL ||
+        bool errors = cs[n].metric != NULL && is_errors(&cs[n]) &&
+                      (cs[n].cls == RP_BETTER || cs[n].cls == RP_WORSE);   /* proven only */
+        if ((!rp_metric_primary(cs[n].metric) && !errors) || cs[n].target == NULL ||
             (isnan(cs[n].value) && cs[n].cls == RP_UNTESTED))
             continue;
         tested += cs[n].cls != RP_UNTESTED;

@@ -64,7 +64,10 @@ static void test_cmp_read(void)
         "{\"target\": \"b\", \"metric\": \"latency_p99\", \"concurrency\": 10, \"ratio\": 1.1,"
         " \"verdict\": \"~\"},"
         "{\"target\": \"b\", \"metric\": \"latency_p50\", \"concurrency\": 10, \"ratio\": 1.1,"
-        " \"ratio_ci_low\": 0.9, \"ratio_ci_high\": 1.3, \"p_welch\": 0.3, \"verdict\": \"x\\\"; system(1)\"}]}");
+        " \"ratio_ci_low\": 0.9, \"ratio_ci_high\": 1.3, \"p_welch\": 0.3, \"verdict\": \"x\\\"; system(1)\"},"
+        "{\"target\": \"b\", \"metric\": \"error_rate\", \"concurrency\": 10, \"scale\": \"difference\","
+        " \"difference\": -1, \"difference_ci_low\": -1, \"difference_ci_high\": -1, \"p_welch\": 0,"
+        " \"note\": \"no variance\", \"verdict\": \"better\"}]}");
     json_t *ds = empty_dataset();
     rp_options opt;
     rp_model m;
@@ -90,6 +93,8 @@ static void test_cmp_read(void)
         rp_cmp_read(&m, json_array_get(cs, 4), &c);
         CHECK_INT(c.cls, RP_SAME);              /* an unknown word is no proven difference */
         CHECK_STR(rp_verdict_word(&c), "~");    /* ...and never reaches a chart as is */
+        rp_cmp_read(&m, json_array_get(cs, 5), &c);
+        CHECK_INT(c.cls, RP_BETTER);            /* a verdict with a note is still a verdict */
         CHECK(rp_metric_primary(AN_LATENCY_P50) && !rp_metric_primary(AN_LATENCY_P90));
         rp_model_free(&m);
     }
