@@ -14,10 +14,11 @@
  * planted in the report directory would be written through. So gnuplot never writes to the
  * final name: rigor makes a private directory (mkdtemp, mode 0700) inside the report
  * directory, runs `gnuplot -e "outfile='.rigor-render.XXXXXX/NAME.png'" NAME.gp` (each script
- * writes to `outfile` when it is defined), and renames the finished file over NAME.png —
- * rename replaces a symlink instead of following it, and leaves no half-drawn chart under
- * the final name. The file keeps the mode gnuplot created it with, i.e. the user's umask.
- * The private directory is removed at the end, failed or not.
+ * writes to `outfile` when it is defined), and renames the finished file over NAME.png, so
+ * no half-drawn chart ever has the final name. The rules are rg_write_atomic's (core/io.h):
+ * a symbolic link at NAME.png is refused and left alone (the chart fails with a message),
+ * a new chart gets the mode gnuplot created it with (the user's umask), an existing one keeps
+ * its mode. The private directory is removed at the end, failed or not.
  *
  * Expected load: about eight processes of ~50 ms each.
  */
@@ -121,12 +122,29 @@ static void job_stderr(struct job *j, char *buf, size_t len)
 }
 
 /* Move the finished chart from the private directory over DIR/NAME.EXT; 0 or -1 (errno). */
-static int publish(const char *dir, const char *tmp, const rp_chart *ch, const char *ext)
+/*
+ * Move the finished chart over DIR/NAME.EXT, with the rules of rg_write_atomic (core/io.h): a
+ * symbolic link or anything but a regular file there is refused and left alone (err set);
+ * an existing chart's mode is kept. 0, or -1 with err.
+ */
+static int publish(const char *dir, const char *tmp, const rp_chart *ch, const char *ext,
+                   char *err)
 {
     char from[4200], to[4200];
+    struct stat st;
     snprintf(from, sizeof from, "%s/%s/%s.%s", dir, tmp, ch->name, ext);
     snprintf(to, sizeof to, "%s/%s.%s", dir, ch->name, ext);
-    return rename(from, to);
+    bool existed = lstat(to, &st) == 0;
+    if (existed && S_ISLNK(st.st_mode))
+        return rg_err(err, "cannot write '%.300s': it is a symbolic link (rigor does not write "
+                      "through links; remove it)", to);
+    if (existed && !S_ISREG(st.st_mode))
+        return rg_err(err, "cannot write '%.300s': not a regular file", to);
+    if (existed)
+        chmod(from, st.st_mode & 07777);   /* best effort, like a rewritten dataset */
+    if (rename(from, to) != 0)
+        return rg_err(err, "cannot move the drawn chart to '%.300s': %s", to, strerror(errno));
+    return 0;
 }
 
 struct render {
@@ -161,12 +179,14 @@ static int poll_job(struct job *j, const rp_chart *ch, const struct render *rd, 
             rg_err_set(err, "gnuplot failed on %.31s.gp (%s): %.300s", ch->name, what,
                        msg[0] ? msg : "(no output)");
         (*failed)++;
-    } else if (publish(rd->dir, rd->tmp, ch, rd->ext) != 0) {
-        rg_warn("rigor report: %s.%s: %s", ch->name, rd->ext, strerror(errno));
-        if (*failed == 0)
-            rg_err_set(err, "cannot move the drawn %.31s.%s into place: %s", ch->name, rd->ext,
-                       strerror(errno));
-        (*failed)++;
+    } else {
+        char e[RG_ERRLEN];
+        if (publish(rd->dir, rd->tmp, ch, rd->ext, e) != 0) {
+            rg_warn("rigor report: %s", e);
+            if (*failed == 0)
+                rg_err_set(err, "%.400s", e);
+            (*failed)++;
+        }
     }
     fclose(j->errf);
     j->errf = NULL;

@@ -1,44 +1,71 @@
 #!/bin/sh
-# tests/e2e/report_files.sh — what `rigor report` does to the files around it: a symlink planted
-# in the output directory (box.png -> a victim, report.md -> another, a dangling one) is
-# replaced, never written through, also for the PNGs gnuplot draws; files get the user's umask;
-# gnuplot's private drawing directory is gone afterwards. And the time series of 1.5 s runs:
-# the half second at the end is plotted at its own rate, not as a drop to half.
+# tests/e2e/report_files.sh — what `rigor report` does to the files around it: a symbolic link
+# planted in the output directory (report.md or a script -> a victim, box.png -> a victim, a
+# dangling one) is refused and left alone — never written through, never followed to create
+# its target — as rg_write_atomic does for every file rigor writes (core/io.h), also for the
+# PNGs gnuplot draws; files get the user's umask; gnuplot's private drawing directory is gone
+# afterwards. And the time series of 1.5 s runs: the half second at the end is plotted at its
+# own rate, not as a drop to half.
 . tests/e2e/lib.sh
 F=tests/fixtures/report
 
-# symlinks: to existing files (must stay untouched) and dangling ones (must not be created)
-O="$T_DIR/sym"
-mkdir -p "$O"
-for f in box.png ratios.png report.md throughput.gp throughput.dat; do
-    echo "precious $f" >"$T_DIR/victim-$f"
-    ln -s "$T_DIR/victim-$f" "$O/$f"
-done
-ln -s "$T_DIR/created-through-spectrum" "$O/spectrum.png"
-ln -s "$T_DIR/created-through-latency" "$O/latency.gp"
-t_run "symlinks: report exits 0" 0 \
+# plant DIR NAME: NAME in DIR is a symlink to $T_DIR/victim-NAME, which holds "precious NAME"
+plant() {
+    mkdir -p "$1"
+    echo "precious $2" >"$T_DIR/victim-$2"
+    ln -s "$T_DIR/victim-$2" "$1/$2"
+}
+# intact NAME...: every victim still holds what it held
+intact() {
+    for f in "$@"; do
+        [ "$(cat "$T_DIR/victim-$f")" = "precious $f" ] || { echo "#   victim of $f changed"; return 1; }
+    done
+}
+
+# a link as report.md: refused before anything is written
+O="$T_DIR/md"
+plant "$O" report.md
+t_run "symlink report.md: exit 1" 1 \
     "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$O" -q
-same=1
-for f in box.png ratios.png report.md throughput.gp throughput.dat; do
-    [ "$(cat "$T_DIR/victim-$f")" = "precious $f" ] || { same=0; echo "#   victim of $f changed"; }
-done
-[ $same = 1 ] && t_ok "symlinks: no file written through a planted symlink" \
-    || t_fail "symlinks: no file written through a planted symlink"
-[ ! -e "$T_DIR/created-through-spectrum" ] && [ ! -e "$T_DIR/created-through-latency" ] \
-    && t_ok "symlinks: a dangling symlink is not followed to create its target" \
-    || t_fail "symlinks: a dangling symlink is not followed to create its target"
-ok=1
-for f in box.png ratios.png spectrum.png report.md throughput.gp latency.gp; do
-    { [ -f "$O/$f" ] && [ ! -L "$O/$f" ]; } || { ok=0; echo "#   $f is not a regular file"; }
-done
-[ $ok = 1 ] && t_ok "symlinks: replaced by the report's own regular files" \
-    || t_fail "symlinks: replaced by the report's own regular files"
-sig=$(head -c 4 "$O/box.png" | od -An -c | tr -d ' ')
-[ "$sig" = '211PNG' ] && t_ok "symlinks: box.png is the drawn chart" || t_fail "symlinks: box.png is the drawn chart" "$sig"
-n=$(ls -A "$O" | grep -c '^\.rigor-render\.')
-[ "$n" -eq 0 ] && t_ok "no private drawing directory left behind" || t_fail "no private drawing directory left" "$n"
+t_has "symlink report.md: the message says why" "$T_ERR" "it is a symbolic link"
+intact report.md && [ -L "$O/report.md" ] && t_ok "symlink report.md: not written through, left alone" \
+    || t_fail "symlink report.md: not written through, left alone"
+
+# a link as a script: refused
+O="$T_DIR/gp"
+plant "$O" throughput.gp
+t_run "symlink throughput.gp: exit 1" 1 \
+    "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$O" -q
+intact throughput.gp && t_ok "symlink throughput.gp: not written through" \
+    || t_fail "symlink throughput.gp: not written through"
+
+# links as charts: gnuplot draws elsewhere; the link is refused, the other charts published
+O="$T_DIR/png"
+plant "$O" box.png
+ln -s "$T_DIR/created-through-spectrum" "$O/spectrum.png"
+t_run "symlink box.png: exit 1 (a chart could not be placed)" 1 \
+    "$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$O" -q
+t_has "symlink box.png: the message names the link" "$T_ERR" "box.png': it is a symbolic link"
+intact box.png && t_ok "symlink box.png: gnuplot never wrote through it" \
+    || t_fail "symlink box.png: gnuplot never wrote through it"
+[ -L "$O/box.png" ] && t_ok "symlink box.png: left alone" || t_fail "symlink box.png: left alone"
+[ ! -e "$T_DIR/created-through-spectrum" ] \
+    && t_ok "symlink spectrum.png: a dangling link is not followed to create its target" \
+    || t_fail "symlink spectrum.png: a dangling link is not followed to create its target"
+sig=$(head -c 4 "$O/ratios.png" | od -An -c | tr -d ' ')
+[ "$sig" = '211PNG' ] && [ ! -L "$O/ratios.png" ] && t_ok "symlinks: the other charts are drawn" \
+    || t_fail "symlinks: the other charts are drawn" "$sig"
 n=$(ls -A "$O" | grep -c '^\.')
-[ "$n" -eq 0 ] && t_ok "no temporary file left behind" || t_fail "no temporary file left behind" "$(ls -A "$O")"
+[ "$n" -eq 0 ] && t_ok "no private drawing directory or temporary file left behind" \
+    || t_fail "no private drawing directory or temporary file left behind" "$(ls -A "$O")"
+
+# a rerun over an existing chart keeps its mode, as a rewritten dataset does
+O="$T_DIR/again"
+"$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$O" -q
+chmod 600 "$O/box.png"
+"$RIGOR" report "$F/small.json" --analysis "$F/small.analysis.json" -o "$O" -q
+t_eq() { [ "$2" = "$3" ] && t_ok "$1" || t_fail "$1" "got '$2', expected '$3'"; }
+t_eq "rerun: an existing chart keeps its mode (0600)" "$(stat -c %a "$O/box.png")" 600
 
 # umask: every file the report writes (Markdown, scripts, data, PNGs) and the directory
 for u in 027 022; do
