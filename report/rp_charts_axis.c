@@ -216,7 +216,8 @@ bool rp_gp_value_axis(FILE *gf, char axis, double lo, double hi)
         rp_gp_log_axis(gf, axis, lo / 1.25, hi * 1.25);
         return true;
     }
-    fprintf(gf, "set %crange [0:*]\n", axis);
+    /* unset what a log axis set before (the panels of a multiplot share their settings) */
+    fprintf(gf, "unset logscale %c\nset %ctics autofreq\nset %crange [0:*]\n", axis, axis, axis);
     return false;
 }
 
@@ -524,7 +525,7 @@ static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
         floor_v = vlo / 1.25;
         rp_gp_log_axis(c->gf, 'y', floor_v, vhi * 1.25);
     } else {
-        fputs("set yrange [0:*]\n", c->gf);
+        rp_gp_value_axis(c->gf, 'y', 0, 0);   /* linear from 0 */
     }
     fprintf(c->gf, "set ylabel \"%s%s\"\n", x.ylabel, logy ? ", log scale" : "");
     if (nx == 1) {

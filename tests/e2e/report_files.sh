@@ -102,4 +102,21 @@ t_has "short runs: the chart says the median and band" "$T_DIR/short/timeseries.
 t_has "short runs: the band is drawn" "$T_DIR/short/timeseries.gp" "with filledcurves"
 sig=$(head -c 4 "$T_DIR/short/timeseries.png" | od -An -c | tr -d ' ')
 [ "$sig" = '211PNG' ] && t_ok "short runs: timeseries.png drawn" || t_fail "short runs: timeseries.png drawn" "$sig"
+# two panels with different axes: throughput over 10x apart (log), p99 alike (linear) — the
+# second panel must not inherit the first one's log axis (gnuplot refuses [0:*] on it)
+python3 - "$F/short.json" "$T_DIR/short-wide.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["runs"]:
+    if r["target"] == "steady-2x":
+        r["timeseries"]["requests"] = [x * 20 for x in r["timeseries"]["requests"]]
+        r["requests"] *= 20
+        r["throughput_rps"] *= 20
+json.dump(d, open(sys.argv[2], "w"))
+PY
+t_run "two panels, log then linear: report exits 0" 0 "$RIGOR" report "$T_DIR/short-wide.json" -o "$T_DIR/wide" -q
+t_has "two panels: the throughput panel is logarithmic" "$T_DIR/wide/timeseries.gp" "set logscale y"
+t_has "two panels: the p99 panel is linear again" "$T_DIR/wide/timeseries.gp" "unset logscale y"
+sig=$(head -c 4 "$T_DIR/wide/timeseries.png" 2>/dev/null | od -An -c | tr -d ' ')
+[ "$sig" = '211PNG' ] && t_ok "two panels: timeseries.png drawn" || t_fail "two panels: timeseries.png drawn" "$sig"
 t_done
