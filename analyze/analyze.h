@@ -132,4 +132,45 @@ void an_options_init(an_options *opt);
  */
 json_t *an_analyze(json_t *const *datasets, size_t n, const an_options *opt, char *err);
 
+/*
+ * Thresholds (analyze/threshold.c): "METRIC OP LIMIT" such as "p99 < 200ms" or "errors < 1%",
+ * checked against a metric's across-run mean per cell. `rigor run` gates on them (exit 3) and
+ * `rigor report` shows them from the plan recorded in a dataset; docs/plan-format.md lists the
+ * metric aliases and units.
+ */
+enum an_op { AN_OP_LT, AN_OP_LE, AN_OP_GT, AN_OP_GE };
+
+typedef struct an_threshold {
+    char *text;          /* as written, e.g. "p99 < 200ms" */
+    char *metric;        /* analyze metric name, e.g. "latency_p99" */
+    enum an_op op;
+    double limit;        /* in the metric's unit (us, fraction, req/s, %, KiB) */
+} an_threshold;
+
+/* Parse one expression. 0 with *out filled (caller frees with an_threshold_clear), or -1
+ * with err (RG_ERRLEN) such as "unknown metric 'p98' in 'p98 < 1ms' (known: ...)". */
+int an_threshold_parse(const char *text, an_threshold *out, char *err);
+void an_threshold_clear(an_threshold *t);
+/* True when value satisfies the threshold (a NaN value never does). */
+bool an_threshold_ok(const an_threshold *t, double value);
+/* A value of the threshold's metric written for people ("200us", "1.00%", "5.00k req/s"). */
+char *an_threshold_fmt_value(const an_threshold *t, double value, char *buf, size_t len);
+/* The operator as text ("<", "<=", ">", ">="). */
+const char *an_op_str(enum an_op op);
+
+typedef struct an_threshold_result {
+    size_t cells;            /* groups the threshold applies to */
+    size_t violations;       /* of those, the ones whose mean fails it (or has none) */
+    const json_t *worst;     /* the group furthest on the wrong side (borrowed); NULL if none */
+    double worst_value;      /* its mean; NAN when it has none (no data is the worst) */
+} an_threshold_result;
+
+/*
+ * Check t on the groups of analyze's document (target NULL = every target), filling *res.
+ * Returns the number of failures: violating cells, or 1 when no cell applies (a gate must
+ * not pass for lack of data).
+ */
+size_t an_threshold_check(const an_threshold *t, const char *target, const json_t *analysis,
+                          an_threshold_result *res);
+
 #endif

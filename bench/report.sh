@@ -68,6 +68,7 @@ cat >"$dir/parts.c" <<'C'
 #include <stdio.h>
 #include <stdlib.h>
 #include "analyze/analyze.h"
+#include "core/clock.h"
 #include "core/dataset.h"
 #include "core/io.h"
 #include "core/units.h"
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
     }
     for (int k = 0; k < 3; k++)
         qsort(t[k], 5, sizeof t[k][0], cmp);
-    printf("  load + validate (core): %.0f ms; analyze: %.0f ms; rp_write (report.md, 8 charts' "
+    printf("  load + validate (core): %.0f ms; analyze: %.0f ms; rp_write (report.md, 9 charts' "
            ".dat/.gp, no gnuplot): %.0f ms\n", t[0][2], t[1][2], t[2][2]);
     return 0;
 }

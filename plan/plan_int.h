@@ -6,8 +6,8 @@
  *   plan_parse.c   strict JSON -> pl_plan, every error "FILE: key.path: problem"
  *   plan_order.c   the sequence of steps (target x cell x run) in the chosen order; the
  *                  interleaved order is a seeded, documented shuffle (SplitMix64 + Fisher-Yates)
- *   plan_thresh.c  threshold expressions ("p99 < 200ms") parsed and checked against analyze's
- *                  document
+ *   plan_thresh.c  the threshold gate: a plan's thresholds (parsed by analyze/threshold.c)
+ *                  checked against analyze's document
  *   plan_http.c    a tiny blocking HTTP GET used as readiness probe (URLs: lg_url_parse)
  *   plan_proc.c    target processes: /bin/sh -c in its own process group, readiness polling,
  *                  TERM then KILL, output captured to a temp file to quote on failure
@@ -28,33 +28,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
+#include "analyze/analyze.h"
 #include "loadgen/loadgen.h"
 
 /* ---- thresholds (plan_thresh.c) ---- */
 
-enum pl_op { PL_OP_LT, PL_OP_LE, PL_OP_GT, PL_OP_GE };
-
-typedef struct pl_threshold {
-    char *text;          /* as written, e.g. "p99 < 200ms" */
-    char *metric;        /* analyze metric name, e.g. "latency_p99" */
-    enum pl_op op;
-    double limit;        /* in the metric's unit (us, fraction, req/s, %, kB) */
-} pl_threshold;
-
-/*
- * Parse one threshold expression "METRIC OP VALUE" (docs/plan-format.md lists the metrics and
- * units). 0 on success with *out filled (caller frees with pl_threshold_clear), or -1 with err
- * (RG_ERRLEN) such as "unknown metric 'p98'".
- */
-int pl_threshold_parse(const char *text, pl_threshold *out, char *err);
-void pl_threshold_clear(pl_threshold *t);
-/* True when value satisfies the threshold (a NaN value never does). */
-bool pl_threshold_ok(const pl_threshold *t, double value);
-/* A value of the threshold's metric written for people ("200us", "1.00%", "5.00k req/s"). */
-char *pl_threshold_fmt_value(const pl_threshold *t, double value, char *buf, size_t len);
-/* The operator as text ("<", "<=", ">", ">="). */
-const char *pl_op_str(enum pl_op op);
-
+/* Threshold expressions are parsed and evaluated by analyze (an_threshold_*, analyze.h), where
+ * `rigor report` reads them too; plan/ keeps the gate: which thresholds apply, what is printed. */
 struct pl_plan;
 /*
  * Check a plan's thresholds against analyze's document (analyze/analyze.h): each global
@@ -103,7 +83,7 @@ typedef struct pl_target {
     size_t nheaders;
     char *body;                /* NULL = none */
     size_t body_len;
-    pl_threshold *thresholds;  /* this target's own thresholds */
+    an_threshold *thresholds;  /* this target's own thresholds */
     size_t nthresholds;
     pl_generator gen;          /* the target's, else the plan's; command NULL = rigor's own */
 } pl_target;
@@ -126,7 +106,7 @@ typedef struct pl_plan {
     char *baseline;            /* analysis baseline; NULL = first target */
     pl_target *targets;
     size_t ntargets;
-    pl_threshold *thresholds;  /* global thresholds */
+    an_threshold *thresholds;  /* global thresholds */
     size_t nthresholds;
     json_t *json;              /* the plan as read, for meta.plan.definition */
 } pl_plan;

@@ -213,7 +213,7 @@ static int parse_cells(pctx *c, const json_t *root, pl_plan *p)
 }
 
 /* A list of threshold strings into *out / *n. */
-static int parse_thresholds(pctx *c, const json_t *v, const char *path, pl_threshold **out,
+static int parse_thresholds(pctx *c, const json_t *v, const char *path, an_threshold **out,
                             size_t *n)
 {
     char e[RG_ERRLEN], key[300];
@@ -232,7 +232,7 @@ static int parse_thresholds(pctx *c, const json_t *v, const char *path, pl_thres
         snprintf(key, sizeof key, "%s[%zu]", path, i);
         if (!json_is_string(x))
             return perr(c, key, "expected a string, got %s", type_name(x));
-        if (pl_threshold_parse(json_string_value(x), &(*out)[i], e) != 0)
+        if (an_threshold_parse(json_string_value(x), &(*out)[i], e) != 0)
             return perr(c, key, "%s", e);
         (*n)++;
     }
@@ -708,10 +708,10 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
-static void free_thresholds(pl_threshold *t, size_t n)
+static void free_thresholds(an_threshold *t, size_t n)
 {
     for (size_t i = 0; t && i < n; i++)
-        pl_threshold_clear(&t[i]);
+        an_threshold_clear(&t[i]);
     free(t);
 }
 

@@ -24,20 +24,24 @@
 static const char usage[] =
     "usage: rigor report DATASET... -o DIR [options]\n"
     "\n"
-    "Write DIR/report.md (tables) and charts (NAME.png with NAME.gp and NAME.dat beside it)\n"
-    "from stored datasets. Every interval and verdict is rigor analyze's; report.md is\n"
-    "byte-identical for the same datasets and options.\n"
+    "Write DIR/report.md and charts (NAME.png with NAME.gp and NAME.dat beside it) from\n"
+    "stored datasets. report.md opens with the answer: the proven differences in throughput,\n"
+    "p50 and p99 (largest first), the plan's thresholds (✓/✗), what was not proven,\n"
+    "and ratios.png (every comparison with its interval); then tables of 9 columns at most.\n"
+    "Every interval and verdict is rigor analyze's; report.md is byte-identical for the same\n"
+    "datasets and options. Nothing is written through a symlink in DIR; files get the umask.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR         directory to write (created if missing; required)\n"
     "  -t, --title TEXT         report title (default: the first dataset's meta.title)\n"
     "  -b, --baseline TARGET    target the others are compared with (default: the first)\n"
     "      --confidence LEVEL   confidence level, e.g. 0.99 or 99% (default 95%)\n"
-    "      --noise FRACTION     analyze's noise band, e.g. 1% (default 1%)\n"
+    "      --noise FRACTION     analyze's noise band, e.g. 1% (default 1%; shaded in\n"
+    "                           ratios.png)\n"
     "      --include-incomplete count runs cut short by an interrupt\n"
     "      --analysis FILE      use this `rigor analyze --json` document instead of analysing\n"
-    "  -c, --concurrency N      cell for the percentile spectrum, time series (default: the\n"
-    "                           largest concurrency every target has)\n"
+    "  -c, --concurrency N      cell for the percentile spectrum and time series (default:\n"
+    "                           the largest concurrency every target has)\n"
     "      --rate R             the same for open-loop (rate) datasets\n"
     "  -f, --format png|svg     chart format (default png)\n"
     "      --size WxH           chart size in pixels (default 960x600)\n"
@@ -49,7 +53,13 @@ static const char usage[] =
     "\n"
     "gnuplot is found on PATH or as $GNUPLOT (Debian: apt-get install gnuplot-nox). Without\n"
     "it report.md and the .gp/.dat files are still written and the exit status is 1.\n"
-    "Exit status: 0 ok, 1 charts not drawn or I/O error, 2 usage or input error.\n";
+    "Exit status: 0 ok, 1 charts not drawn or I/O error, 2 usage or input error.\n"
+    "\n"
+    "examples:\n"
+    "  rigor report results.json -o report/                     # report.md + PNG charts\n"
+    "  rigor report results.json -o report/ --baseline nginx    # compare with nginx\n"
+    "  rigor report a.json b.json -o report/ --format svg -c 100\n"
+    "  rigor report results.json -o report/ --no-charts          # no gnuplot needed\n";
 
 enum { O_CONF = 256, O_NOISE, O_INCOMPLETE, O_ANALYSIS, O_RATE, O_SIZE, O_NOCHARTS, O_NORENDER };
 
@@ -98,6 +108,7 @@ static int parse_value(int c, const char *v, struct args *a)
         if (rg_parse_percent(v, &d, err) != 0 || !(d >= 0 && d < 1))
             return rg_usage_error("report", "invalid noise band '%s' (e.g. 1%%)", v);
         a->an.noise = d;
+        a->rp.noise = d;
         return 0;
     case 'c':
         if (rg_parse_count(v, &u, err) != 0 || u == 0)

@@ -24,9 +24,11 @@ typedef struct rp_options {
     int no_render;            /* 1 = write each chart's .dat and .gp but do not run gnuplot */
     int include_incomplete;   /* 1 = count runs with complete=false (as analyze was told) */
     int width, height;        /* chart size in pixels; 0 = 960 x 600 */
+    double noise;             /* analyze's noise band, shaded in the ratio chart; default 1%
+                                 (the analysis document's "noise" wins when it has one) */
 } rp_options;
 
-/* Zero the options and set the defaults (format "png"). */
+/* Zero the options and set the defaults (format "png", noise 1%). */
 void rp_options_init(rp_options *opt);
 
 /*

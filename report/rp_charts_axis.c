@@ -1,6 +1,7 @@
 /*
- * report/rp_charts_axis.c — chart planning, the gnuplot text helpers, and the charts drawn over
- * the x axis (concurrency or rate): throughput, latency p50/p99, error rate, server CPU, RSS.
+ * report/rp_charts_axis.c — chart planning, the gnuplot text helpers (quoting, preamble, value
+ * axes), and the charts drawn over the x axis (concurrency or rate): throughput, latency
+ * p50/p99 and error rate. The server charts are clustered per cell (rp_charts_server.c).
  *
  * Design: each chart is a NAME.dat (numbers only; labels appear there only inside `#`
  * comments, which gnuplot never reads) and a NAME.gp script whose one data-dependent text —
@@ -14,7 +15,12 @@
  * (tests/e2e/report_hostile.sh).
  *
  * With a single x value (a published table at one concurrency, say) a line over x would be
- * a row of lone points, so those charts become bars per target instead.
+ * a row of lone points, so those charts become bars per target instead (dots on a log axis,
+ * where a bar's length means nothing). The value axis is logarithmic when the plotted figures
+ * span more than RP_LOG_SPAN (10) times — Flask's 2.7k req/s next to nginx's 137k, p50 of
+ * 70 µs next to p99 of 25 ms — with 1-2-5 tics labelled in plain numbers; linear from 0
+ * otherwise. Each script draws to `outfile` when rigor defines it (rp_gnuplot.c renders into
+ * a private directory and renames), else to NAME.png, so a user can rerun it in place.
  * Colours follow the target order (rp_model.targets), the same in every chart.
  */
 #include <math.h>
@@ -49,18 +55,10 @@ void rp_gp_style_dt(FILE *f, size_t tindex, int dt)
             dt > 0 ? (size_t)dt : tindex / NPALETTE + 1);
 }
 
-/* tic: the string is a tic label, which gnuplot uses as a printf format: '%' is doubled. */
-static void quote(FILE *f, const char *label, bool tic)
+/* The bytes of s[0..n) inside a gnuplot string: octal escapes for all but [A-Za-z0-9 ,.()_=+:/-]. */
+static void quote_bytes(FILE *f, const unsigned char *p, size_t n, bool tic)
 {
-    const unsigned char *p = (const unsigned char *)(label ? label : "");
-    size_t len = strlen((const char *)p), cut = len;
-    if (len > RP_GP_LABEL_MAX) {   /* cut at a character boundary, not inside UTF-8 */
-        cut = RP_GP_LABEL_MAX;
-        while (cut > 0 && (p[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    fputc('"', f);
-    for (size_t i = 0; i < cut; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned char ch = p[i];
         if (ch < 0x20 || ch == 0x7f)
             fputc(' ', f);   /* a newline in a legend entry helps nobody */
@@ -68,23 +66,44 @@ static void quote(FILE *f, const char *label, bool tic)
                  strchr(" ,.()_=+:/-", ch) != NULL)
             fputc(ch, f);
         else if (ch == '%' && tic)
-            fputs("\\045\\045", f);
+            fputs("\\045\\045", f);   /* tic labels are formats: a literal % is %% */
         else
             fprintf(f, "\\%03o", ch);
     }
+}
+
+/*
+ * label + suffix as one quoted string; label is cut (with …, at a UTF-8 character boundary)
+ * so that the whole stays within RP_GP_LABEL_MAX bytes and the suffix (" p99", the metric of
+ * a row) is never what gets cut. tic: a tic label, where gnuplot reads '%' as a format.
+ */
+void rp_gp_quote_with(FILE *f, const char *label, const char *suffix, bool tic)
+{
+    const unsigned char *p = (const unsigned char *)(label ? label : "");
+    const unsigned char *sx = (const unsigned char *)(suffix ? suffix : "");
+    size_t slen = strlen((const char *)sx), room = RP_GP_LABEL_MAX > slen + 8 ? RP_GP_LABEL_MAX - slen : 8;
+    size_t len = strlen((const char *)p), cut = len;
+    if (len > room) {
+        cut = room;
+        while (cut > 0 && (p[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    fputc('"', f);
+    quote_bytes(f, p, cut, tic);
     if (cut < len)
         fputs("\\342\\200\\246", f);   /* U+2026 HORIZONTAL ELLIPSIS */
+    quote_bytes(f, sx, slen, tic);
     fputc('"', f);
 }
 
 void rp_gp_quote(FILE *f, const char *label)
 {
-    quote(f, label, false);
+    rp_gp_quote_with(f, label, NULL, false);
 }
 
 void rp_gp_quote_tic(FILE *f, const char *label)
 {
-    quote(f, label, true);
+    rp_gp_quote_with(f, label, NULL, true);
 }
 
 /* A label in a data file comment: control characters out, so the comment stays one line. */
@@ -96,6 +115,12 @@ static void dat_comment_label(FILE *f, const char *label)
 
 int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_model *m)
 {
+    return rp_chart_open_h(c, name, caption, m, 0);
+}
+
+int rp_chart_open_h(rp_chart *c, const char *name, const char *caption, const rp_model *m,
+                    int height)
+{
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", name);
     snprintf(c->caption, sizeof c->caption, "%s", caption);
@@ -106,7 +131,8 @@ int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_m
         return -1;
     }
     bool svg = m->opt->format && strcmp(m->opt->format, "svg") == 0;
-    int w = m->opt->width > 0 ? m->opt->width : 960, h = m->opt->height > 0 ? m->opt->height : 600;
+    int w = m->opt->width > 0 ? m->opt->width : 960;
+    int h = height > 0 ? height : m->opt->height > 0 ? m->opt->height : 600;
     fprintf(c->df, "# %s.dat — data of %s.gp (written by rigor report)\n", name, name);
     fprintf(c->gf, "# %s.gp — %s (written by rigor report; redraw: gnuplot %s.gp)\n"
                    "# Target names are octal-escaped strings: labels are data, never code.\n",
@@ -115,12 +141,84 @@ int rp_chart_open(rp_chart *c, const char *name, const char *caption, const rp_m
         fprintf(c->gf, "set terminal svg noenhanced size %d,%d dynamic font \"sans,11\"\n", w, h);
     else
         fprintf(c->gf, "set terminal pngcairo noenhanced size %d,%d font \"sans,10\"\n", w, h);
+    /* rigor report defines outfile (a private directory it renames from: rp_gnuplot.c) */
+    fprintf(c->gf, "if (!exists(\"outfile\")) outfile = '%s.%s'\nset output outfile\n"
+                   "set grid\nset datafile missing 'NaN'\n", name, svg ? "svg" : "png");
+    rp_gp_key(c->gf, m, m->ntargets);
+    return 0;
+}
+
+void rp_gp_key(FILE *gf, const rp_model *m, size_t entries)
+{
     size_t longest = 0;
     for (size_t t = 0; t < m->ntargets; t++)
         longest = strlen(m->targets[t]) > longest ? strlen(m->targets[t]) : longest;
-    fprintf(c->gf, "set output '%s.%s'\nset grid\nset key %s\nset datafile missing 'NaN'\n",
-            name, svg ? "svg" : "png", longest > 20 ? "below" : "outside right top");
-    return 0;
+    if (longest <= 20) {
+        fputs("set key outside right top\n", gf);
+        return;
+    }
+    /* long names: under the plot, two to a row, in a bottom margin sized for them — gnuplot's
+     * own `set key below` can overlap the x axis label */
+    fprintf(gf, "set key bmargin center horizontal maxcols 2\nset bmargin %zu\n",
+            (entries + 1) / 2 + 4);
+}
+
+/* How many of the tics m x 10^k (m in steps[0..n)) fall within [a, b]. */
+static size_t count_tics(const double *steps, size_t n, double a, double b)
+{
+    size_t k = 0;
+    for (int e = (int)floor(log10(a)) - 1; e <= (int)ceil(log10(b)); e++)
+        for (size_t i = 0; i < n; i++) {
+            double v = steps[i] * pow(10, e);
+            k += v >= a * (1 - 1e-9) && v <= b * (1 + 1e-9);
+        }
+    return k;
+}
+
+/*
+ * Tics for a log axis over [a, b]: the coarsest of 1, 1-2-5, 1-1.5-2-3-5-7 and a fine
+ * sequence per decade that gives at least three, labelled "0.05", "200", "20k" — gnuplot's
+ * own log tics label only the decades, which leaves a narrow range (0.8 to 1.3) unlabelled.
+ */
+static void log_tics(FILE *gf, char axis, double a, double b)
+{
+    static const double s1[] = {1}, s2[] = {1, 2, 5}, s3[] = {1, 1.5, 2, 3, 5, 7},
+                        s4[] = {1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2, 2.5, 3, 4, 5, 6, 7, 8, 9};
+    static const struct { const double *v; size_t n; } sets[] = {{s1, 1}, {s2, 3}, {s3, 6}, {s4, 17}};
+    size_t pick = 0, k = 0;
+    while (pick + 1 < 4 && count_tics(sets[pick].v, sets[pick].n, a, b) < (pick == 0 ? 4 : 3))
+        pick++;
+    fprintf(gf, "set %ctics (", axis);
+    for (int e = (int)floor(log10(a)) - 1; e <= (int)ceil(log10(b)); e++)
+        for (size_t i = 0; i < sets[pick].n; i++) {
+            double v = sets[pick].v[i] * pow(10, e);
+            if (v < a * (1 - 1e-9) || v > b * (1 + 1e-9))
+                continue;
+            if (v >= 1e7)
+                fprintf(gf, "%s\"%gM\" %.10g", k++ ? ", " : "", v / 1e6, v);
+            else if (v >= 1e4)
+                fprintf(gf, "%s\"%gk\" %.10g", k++ ? ", " : "", v / 1e3, v);
+            else
+                fprintf(gf, "%s\"%g\" %.10g", k++ ? ", " : "", v, v);
+        }
+    fputs(")\n", gf);
+}
+
+void rp_gp_log_axis(FILE *gf, char axis, double a, double b)
+{
+    fprintf(gf, "set logscale %c\nset %crange [%.6g:%.6g]\n", axis, axis, a, b);
+    log_tics(gf, axis, a, b);
+}
+
+bool rp_gp_value_axis(FILE *gf, char axis, double lo, double hi)
+{
+    if (lo > 0 && isfinite(hi) && hi / lo > RP_LOG_SPAN) {
+        rp_gp_log_axis(gf, axis, lo / 1.25, hi * 1.25);
+        return true;
+    }
+    /* unset what a log axis set before (the panels of a multiplot share their settings) */
+    fprintf(gf, "unset logscale %c\nset %ctics autofreq\nset %crange [0:*]\n", axis, axis, axis);
+    return false;
 }
 
 int rp_chart_close(rp_chart *c)
@@ -182,14 +280,21 @@ static size_t distinct_x(const rp_model *m, double *lo, double *hi)
     return n;
 }
 
-/* A row "pos mean ci_low ci_high[ rgb]"; rgb < 0 leaves the colour column out. */
-static void xchart_row(FILE *f, const rp_cell *c, const struct series *s, double pos, long rgb)
+/*
+ * A row "pos mean ci_low ci_high[ rgb]"; rgb < 0 leaves the colour column out. On a log axis
+ * an interval end below the axis (a Student-t interval of skewed data can reach below zero)
+ * is drawn to the axis floor, so the bar visibly runs off the bottom instead of vanishing.
+ */
+static void xchart_row(FILE *f, const rp_cell *c, const struct series *s, double pos, long rgb,
+                       double floor_v)
 {
     double mean = rp_metric_num(c, s->metric, "mean") * s->scale;
     double lo = rp_metric_num(c, s->metric, "ci_low") * s->scale;
     double hi = rp_metric_num(c, s->metric, "ci_high") * s->scale;
     if (isnan(lo) || isnan(hi))
         lo = hi = mean;
+    if (floor_v > 0 && lo < floor_v)
+        lo = floor_v;
     fprintf(f, "%.10g %.10g %.10g %.10g", pos, mean, lo, hi);
     if (rgb >= 0)
         fprintf(f, " %ld", rgb);
@@ -204,9 +309,28 @@ static bool has_ci(const rp_model *m, const struct series *s)
     return false;
 }
 
-/* Lines over x: one block per series x target. Returns the number of blocks. */
-static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *c)
+/*
+ * The x column of target t, nudged sideways (1.2% of the axis per target, around the true
+ * value) so the error bars of targets at one concurrency do not hide each other; the .dat
+ * keeps the exact values, the nudge is in the script's `using`.
+ */
+static void dodged_x(FILE *gf, const rp_model *m, size_t t, double lo, double hi)
 {
+    double k = 0.012 * ((double)t - (double)(m->ntargets - 1) / 2);
+    if (m->ntargets < 2 || !(hi > lo))
+        fputs("1", gf);
+    else if (lo > 0 && hi / lo >= 20)   /* the log x axis of x_axis() */
+        fprintf(gf, "($1*%.6g)", pow(hi / lo * 1.5625, k));
+    else
+        fprintf(gf, "($1%+.6g)", k * (hi - lo) * 1.08);
+}
+
+/* Lines over x: one block per series x target. Returns the number of blocks. */
+static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *c,
+                           double floor_v)
+{
+    double xlo, xhi;
+    distinct_x(m, &xlo, &xhi);
     size_t block = 0;
     const char *sep = "plot";
     for (size_t s = 0; s < x->ns; s++)
@@ -223,29 +347,33 @@ static size_t xchart_lines(const rp_model *m, const struct xchart *x, rp_chart *
                     fprintf(c->df, "%s\n# %s mean ci_low ci_high\n",
                             x->s[s].suffix ? x->s[s].suffix : "", rp_axis_name(m));
                 }
-                xchart_row(c->df, cell, &x->s[s], cell->x, -1);
+                xchart_row(c->df, cell, &x->s[s], cell->x, -1, floor_v);
             }
             if (rows == 0)
                 continue;
-            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:3:4 with %s lw 2 pt 7 ps 0.8",
-                    sep, x->name, block++, has_ci(m, &x->s[s]) ? "yerrorlines" : "linespoints");
+            fprintf(c->gf, "%s '%s.dat' index %zu using ", sep, x->name, block++);
+            dodged_x(c->gf, m, t, xlo, xhi);
+            fprintf(c->gf, ":2:3:4 with %s lw 2 pt 7 ps 0.8",
+                    has_ci(m, &x->s[s]) ? "yerrorlines" : "linespoints");
             rp_gp_style_dt(c->gf, t, x->s[s].dt > 1 ? x->s[s].dt : 0);
             fputs(" title ", c->gf);
-            char label[1024];
-            snprintf(label, sizeof label, "%s%s", m->targets[t], x->s[s].suffix ? x->s[s].suffix : "");
-            rp_gp_quote(c->gf, label);
+            rp_gp_quote_with(c->gf, m->targets[t], x->s[s].suffix, false);
             sep = ", \\\n    ";
         }
     fputc('\n', c->gf);
     return block;
 }
 
-/* Bars per target (a single x value): one block per series, rows = targets. */
-static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c)
+/*
+ * Bars per target (a single x value): one block per series, rows = targets. On a log axis a
+ * bar's length means nothing, so there the figures are dots (a dot plot) instead of bars.
+ */
+static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c, bool logy,
+                          double floor_v)
 {
     double w = 0.8 / (double)x->ns;
-    fprintf(c->gf, "set boxwidth %.3f\nset key off\nset xtics rotate by -30 left\n"
-                   "set xrange [-0.6:%zu.6]\nset yrange [0:*]\nset xtics (",
+    fprintf(c->gf, "set boxwidth %.3f\nset key off\nset bmargin\nset xtics rotate by -30 left\n"
+                   "set xrange [-0.6:%zu.6]\nset xtics (",
             w * 0.9, m->ntargets ? m->ntargets - 1 : 0);
     for (size_t t = 0; t < m->ntargets; t++) {
         fputs(t ? ", " : "", c->gf);
@@ -261,11 +389,17 @@ static size_t xchart_bars(const rp_model *m, const struct xchart *x, rp_chart *c
             if (isnan(cell->x) || isnan(rp_metric_num(cell, x->s[s].metric, "mean")))
                 continue;
             double pos = (double)cell->tindex + ((double)s - (double)(x->ns - 1) / 2) * w;
-            xchart_row(c->df, cell, &x->s[s], pos, strtol(rp_colour(cell->tindex) + 1, NULL, 16));
+            xchart_row(c->df, cell, &x->s[s], pos, strtol(rp_colour(cell->tindex) + 1, NULL, 16),
+                       floor_v);
         }
-        fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:5 with boxes fs solid %s border -1 "
-                       "lc rgb variable notitle", s ? "," : "", x->name, s,
-                s == 0 && x->ns > 1 ? "0.3" : "0.7");
+        if (logy)
+            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:5 with points pt %d ps 1.6 "
+                           "lc rgb variable notitle", s ? "," : "", x->name, s,
+                    s == 0 && x->ns > 1 ? 6 : 7);
+        else
+            fprintf(c->gf, "%s '%s.dat' index %zu using 1:2:5 with boxes fs solid %s border -1 "
+                           "lc rgb variable notitle", s ? "," : "", x->name, s,
+                    s == 0 && x->ns > 1 ? "0.3" : "0.7");
         if (has_ci(m, &x->s[s]))   /* single runs: no interval, no bar */
             fprintf(c->gf, ", '' index %zu using 1:2:3:4 with yerrorbars lc rgb \"black\" pt 0 "
                            "notitle", s);
@@ -309,9 +443,49 @@ static void x_axis(rp_chart *c, const rp_model *m, size_t nx, double lo, double 
     fputs(")\n", c->gf);
 }
 
+/* Whether target t has a figure of series s on the axis. */
+static bool target_has(const rp_model *m, const struct series *s, size_t t)
+{
+    for (size_t i = 0; i < m->ncells; i++)
+        if (m->cells[i].tindex == t && !isnan(m->cells[i].x) &&
+            !isnan(rp_metric_num(&m->cells[i], s->metric, "mean")))
+            return true;
+    return false;
+}
+
+/*
+ * What decides a chart's value axis: the smallest and largest mean (*mlo, *mhi; *mlo <= 0 when
+ * some mean is), and the range to show: every mean and interval end that is positive, but
+ * not below a quarter of the smallest mean (*lo), up to the largest (*hi).
+ */
+static void value_range(const rp_model *m, const struct xchart *x, double *mlo, double *mhi,
+                        double *lo, double *hi)
+{
+    static const char *const fields[] = {"mean", "ci_low", "ci_high"};
+    *mlo = *lo = INFINITY;
+    *mhi = *hi = -INFINITY;
+    for (size_t s = 0; s < x->ns; s++)
+        for (size_t i = 0; i < m->ncells; i++)
+            for (size_t k = 0; k < 3 && !isnan(m->cells[i].x); k++) {
+                double v = rp_metric_num(&m->cells[i], x->s[s].metric, fields[k]) * x->s[s].scale;
+                if (isnan(v))
+                    continue;
+                if (k == 0) {
+                    *mlo = fmin(*mlo, v);
+                    *mhi = fmax(*mhi, v);
+                }
+                if (v > 0)
+                    *lo = fmin(*lo, v);
+                *hi = fmax(*hi, v);
+            }
+    *lo = fmax(*lo, *mlo / 4);
+}
+
 /*
  * 1 when the chart was made, 0 when no cell has its data, -1 on error. Series without data
- * are dropped (a published table with p50 only gets a p50 chart).
+ * are dropped (a published table with p50 only gets a p50 chart). The value axis is
+ * logarithmic when the figures span more than RP_LOG_SPAN times (Flask's 2.7k req/s next to
+ * nginx's 137k, latencies from 70 µs to 25 ms), so every target's line can be read.
  */
 static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
 {
@@ -335,18 +509,33 @@ static int xchart(const rp_model *m, const struct xchart *spec, rp_chart *c)
         ci = ci || has_ci(m, &x.s[s]);
     if (ci)
         fprintf(c->gf, "set title \"%s (mean of runs, %g%% CI error bars)\"\n", title,
-                rg_json_num(m->an, "confidence", 0.95) * 100);
+                m->confidence * 100);
     else
         fprintf(c->gf, "set title \"%s (single runs: no interval)\"\n", title);
-    fprintf(c->gf, "set ylabel \"%s\"\n", x.ylabel);
+    size_t entries = 0;
+    for (size_t s = 0; s < x.ns && x.ns > 1; s++)
+        for (size_t t = 0; t < m->ntargets; t++)
+            entries += target_has(m, &x.s[s], t);
+    if (entries > m->ntargets)
+        rp_gp_key(c->gf, m, entries);   /* one entry per target and series */
+    double mlo, mhi, vlo, vhi, floor_v = 0;
+    value_range(m, &x, &mlo, &mhi, &vlo, &vhi);
+    bool logy = mlo > 0 && mhi / mlo > RP_LOG_SPAN;
+    if (logy) {
+        floor_v = vlo / 1.25;
+        rp_gp_log_axis(c->gf, 'y', floor_v, vhi * 1.25);
+    } else {
+        rp_gp_value_axis(c->gf, 'y', 0, 0);   /* linear from 0 */
+    }
+    fprintf(c->gf, "set ylabel \"%s%s\"\n", x.ylabel, logy ? ", log scale" : "");
     if (nx == 1) {
         fprintf(c->gf, "set xlabel \"target (%s)\"\n", rp_axis_value(b, sizeof b, m, lo));
-        xchart_bars(m, &x, c);
+        xchart_bars(m, &x, c, logy, floor_v);
     } else {
-        fprintf(c->gf, "set xlabel \"%s\"\nset yrange [0:*]\n",
+        fprintf(c->gf, "set xlabel \"%s\"\n",
                 m->axis == RP_AXIS_RATE ? "offered rate (req/s)" : "concurrency (connections)");
         x_axis(c, m, nx, lo, hi);
-        xchart_lines(m, &x, c);
+        xchart_lines(m, &x, c, floor_v);
     }
     return rp_chart_close(c) < 0 ? -1 : 1;
 }
@@ -361,10 +550,6 @@ static const struct xchart xcharts[] = {
      3},
     {"errors", "Error rate", NULL, NULL, "error rate (% of responses)",
      {{"Error rate", AN_ERROR_RATE, 100, NULL, 1, 0}}, 1},
-    {"server_cpu", "Server CPU", NULL, NULL, "server CPU (% of one core)",
-     {{"Server CPU, mean over each run", AN_SERVER_CPU, 1, NULL, 1, 0}}, 1},
-    {"server_rss", "Server memory", NULL, NULL, "server RSS, peak (MiB)",
-     {{"Server resident memory, peak of each run", AN_SERVER_RSS, 1.0 / 1024, NULL, 1, 0}}, 1},
 };
 #define NXCHARTS (sizeof xcharts / sizeof xcharts[0])
 
@@ -378,9 +563,27 @@ static bool any_errors(const rp_model *m)
     return false;
 }
 
+/* One planned chart: the ratio chart first (it follows the headline), then the others in the
+ * order report.md links them. */
+static int plan_one(const rp_model *m, size_t i, rp_chart *c, char *err)
+{
+    if (i == 0)
+        return rp_chart_ratios(m, c, err);
+    if (i <= NXCHARTS)
+        return strcmp(xcharts[i - 1].name, "errors") == 0 && !any_errors(m)
+                   ? 0 : xchart(m, &xcharts[i - 1], c);
+    switch (i - NXCHARTS) {
+    case 1: return rp_chart_server(m, c, AN_SERVER_CPU, err);
+    case 2: return rp_chart_server(m, c, AN_SERVER_RSS, err);
+    case 3: return rp_chart_box(m, c, err);
+    case 4: return rp_chart_spectrum(m, c, err);
+    default: return rp_chart_timeseries(m, c, err);
+    }
+}
+
 int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err)
 {
-    size_t cap = NXCHARTS + 3;
+    size_t cap = 1 + NXCHARTS + 5;
     rp_chart *ch = calloc(cap, sizeof *ch);
     *out = NULL;
     *n = 0;
@@ -388,16 +591,7 @@ int rp_charts_plan(const rp_model *m, rp_chart **out, size_t *n, char *err)
         goto oom;
     size_t k = 0;
     for (size_t i = 0; i < cap; i++) {
-        int rc;
-        if (i < NXCHARTS)
-            rc = strcmp(xcharts[i].name, "errors") == 0 && !any_errors(m)
-                     ? 0 : xchart(m, &xcharts[i], &ch[k]);
-        else if (i == NXCHARTS)
-            rc = rp_chart_box(m, &ch[k], err);
-        else if (i == NXCHARTS + 1)
-            rc = rp_chart_spectrum(m, &ch[k], err);
-        else
-            rc = rp_chart_timeseries(m, &ch[k], err);
+        int rc = plan_one(m, i, &ch[k], err);
         if (rc < 0) {
             rp_charts_free(ch, k + 1);
             if (err[0] == '\0')

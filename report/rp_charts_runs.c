@@ -1,8 +1,10 @@
 /*
  * report/rp_charts_runs.c — the charts drawn from the runs themselves rather than from analyze's
  * summaries: the box plot of per-run throughput (quartiles by GSL), and, at the focus cell
- * (rp_model.focus), the latency percentile spectrum from merged histograms. The per-second
- * time series is in rp_timeseries.c.
+ * (rp_model.focus), the latency percentile spectrum from merged histograms; and the layout
+ * of clustered charts (one cluster per concurrency, one slot per target) that the box plot
+ * shares with the server charts (rp_charts_server.c). The per-second time series is in
+ * rp_timeseries.c. Both value axes turn logarithmic past RP_LOG_SPAN (rp_gp_value_axis).
  *
  * Design: same rules as rp_charts_axis.c — numbers in NAME.dat, labels only as rp_gp_quote'd
  * strings in NAME.gp. The spectrum follows HdrHistogram's plots: x is 1/(1-p) on a log axis
@@ -26,8 +28,7 @@
 #include "report/report_int.h"
 
 
-/* Sorted distinct x values of the model's cells (caller frees); n set. */
-static double *sorted_x(const rp_model *m, size_t *n)
+double *rp_sorted_x(const rp_model *m, size_t *n)
 {
     double *xs = calloc(m->ncells ? m->ncells : 1, sizeof *xs);
     *n = 0;
@@ -59,18 +60,17 @@ static bool any_replicated_throughput(const rp_model *m)
     return false;
 }
 
-/* xtics: the x values at group centres, or the target names when there is a single x. */
-static void box_xtics(const rp_model *m, rp_chart *c, const double *xs, size_t nx)
+void rp_cluster_xtics(const rp_model *m, rp_chart *c, const double *xs, size_t nx)
 {
     char b[48];
-    fputs("set xtics (", c->gf);
+    fputs("set grid noxtics ytics\nset xtics scale 0 (", c->gf);   /* no line through a cluster */
     if (nx == 1) {
         for (size_t t = 0; t < m->ntargets; t++) {
             fputs(t ? ", " : "", c->gf);
             rp_gp_quote_tic(c->gf, m->targets[t]);
             fprintf(c->gf, " %zu", t);
         }
-        fprintf(c->gf, ")\nset xtics rotate by -30 left\nset key off\nset xrange [-0.6:%zu.6]\n",
+        fprintf(c->gf, ")\nset xtics rotate by -30 left\nset key off\nset bmargin\nset xrange [-0.6:%zu.6]\n",
                 m->ntargets - 1);
         fprintf(c->gf, "set xlabel \"target (%s)\"\n", rp_axis_value(b, sizeof b, m, xs[0]));
         return;
@@ -80,6 +80,11 @@ static void box_xtics(const rp_model *m, rp_chart *c, const double *xs, size_t n
                 (double)g * (double)(m->ntargets + 1) + (double)(m->ntargets + 1) / 2);
     fprintf(c->gf, ")\nset xrange [0:%zu]\nset xlabel \"%s\"\n", nx * (m->ntargets + 1),
             m->axis == RP_AXIS_RATE ? "offered rate (req/s)" : "concurrency (connections)");
+}
+
+double rp_cluster_pos(const rp_model *m, size_t g, size_t nx, size_t tindex)
+{
+    return nx == 1 ? (double)tindex : (double)g * (double)(m->ntargets + 1) + (double)tindex + 1;
 }
 
 /* Per-run throughput of a cell, sorted ascending (caller frees); *n set. */
@@ -143,20 +148,38 @@ static int box_cell(const rp_model *m, rp_chart *c, const rp_cell *cell, double 
     return 2;
 }
 
+/* The smallest and largest per-run throughput of the cells on the axis. */
+static void run_range(const rp_model *m, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < m->ncells; i++)
+        for (size_t r = 0; r < m->cells[i].nruns && !isnan(m->cells[i].x); r++) {
+            double v = rg_json_num(m->cells[i].runs[r], "throughput_rps", NAN);
+            if (!isnan(v)) {
+                *lo = fmin(*lo, v);
+                *hi = fmax(*hi, v);
+            }
+        }
+}
+
 int rp_chart_box(const rp_model *m, rp_chart *c, char *err)
 {
     (void)err;
     if (!any_replicated_throughput(m))
         return 0;
     size_t nx;
-    double *xs = sorted_x(m, &nx);
+    double *xs = rp_sorted_x(m, &nx);
     bool *titled = calloc(m->ntargets ? m->ntargets : 1, sizeof *titled);
     if (xs == NULL || titled == NULL || rp_chart_open(c, "box", "Per-run throughput (box plot)", m) < 0)
         goto fail;
-    fputs("set title \"Throughput of each run: box = quartiles, line = median, whiskers = "
-          "min and max, dots = runs\"\nset ylabel \"throughput (req/s)\"\n"
-          "set style fill solid 0.3 border\nset boxwidth 0.7\n", c->gf);
-    box_xtics(m, c, xs, nx);
+    double lo, hi;
+    run_range(m, &lo, &hi);
+    bool logy = rp_gp_value_axis(c->gf, 'y', lo, hi);
+    fprintf(c->gf, "set title \"Throughput of each run: box = quartiles, line = median, whiskers = "
+                   "min and max, dots = runs\"\nset ylabel \"throughput (req/s%s)\"\n"
+                   "set style fill solid 0.3 border\nset boxwidth 0.7\n", logy ? ", log scale" : "");
+    rp_cluster_xtics(m, c, xs, nx);
     if (nx == 1)
         memset(titled, 1, m->ntargets * sizeof *titled);   /* names are on the x axis */
     size_t block = 0;
@@ -166,8 +189,7 @@ int rp_chart_box(const rp_model *m, rp_chart *c, char *err)
             const rp_cell *cell = &m->cells[i];
             if (cell->x != xs[g])
                 continue;
-            double pos = nx == 1 ? (double)cell->tindex
-                                 : (double)g * (double)(m->ntargets + 1) + (double)cell->tindex + 1;
+            double pos = rp_cluster_pos(m, g, nx, cell->tindex);
             int k = box_cell(m, c, cell, pos, block, titled, &sep);
             if (k < 0)
                 goto fail;
@@ -220,22 +242,25 @@ static const rp_cell *focus_cell(const rp_model *m, size_t t)
     return NULL;
 }
 
-static void spectrum_block(FILE *f, const rg_hist *h, double *xmax)
+/* One target's spectrum; *xmax and the latency range [*ylo, *yhi] (ms) grow to cover it. */
+static void spectrum_block(FILE *f, const rg_hist *h, double *xmax, double *ylo, double *yhi)
 {
     double count = (double)rg_hist_count(h);
     for (int k = 0;; k++) {
         double inv = pow(10, k / 20.0);
         if (inv > count)
             break;
-        double p = 1 - 1 / inv;
-        fprintf(f, "%.6g %.6g %.8g\n", inv, (double)rg_hist_percentile(h, p * 100) / 1000, p * 100);
+        double p = 1 - 1 / inv, v = (double)rg_hist_percentile(h, p * 100) / 1000;
+        fprintf(f, "%.6g %.6g %.8g\n", inv, v, p * 100);
         *xmax = fmax(*xmax, inv);
+        *ylo = fmin(*ylo, v);
     }
     fprintf(f, "%.6g %.6g 100\n", count, (double)rg_hist_max(h) / 1000);
     *xmax = fmax(*xmax, count);
+    *yhi = fmax(*yhi, (double)rg_hist_max(h) / 1000);
 }
 
-static void spectrum_axes(rp_chart *c, const rp_model *m, double xmax)
+static void spectrum_axes(rp_chart *c, const rp_model *m, double xmax, double ylo, double yhi)
 {
     static const char *const tics[] = {"0%%", "90%%", "99%%", "99.9%%", "99.99%%", "99.999%%",
                                        "99.9999%%", "99.99999%%"};  /* tic labels are formats */
@@ -245,9 +270,10 @@ static void spectrum_axes(rp_chart *c, const rp_model *m, double xmax)
         decades = 7;
     fprintf(c->gf, "set title \"Latency by percentile at %s (all runs merged)\"\n",
             rp_axis_value(b, sizeof b, m, m->focus));
+    bool logy = rp_gp_value_axis(c->gf, 'y', ylo, yhi);
     fprintf(c->gf, "set logscale x\nset xrange [1:%g]\nset xlabel \"percentile\"\n"
-                   "set ylabel \"latency (ms)\"\nset yrange [0:*]\nset key top left inside\n"
-                   "set xtics (", pow(10, decades));
+                   "set ylabel \"latency (ms%s)\"\n"
+                   "set xtics (", pow(10, decades), logy ? ", log scale" : "");
     for (int d = 0; d <= decades; d++)
         fprintf(c->gf, "%s\"%s\" %g", d ? ", " : "", tics[d], pow(10, d));
     fputs(")\n", c->gf);
@@ -271,17 +297,17 @@ int rp_chart_spectrum(const rp_model *m, rp_chart *c, char *err)
     if (any && rp_chart_open(c, "spectrum", "Latency percentile spectrum", m) < 0)
         rc = -1;
     if (any && rc == 0) {
-        double xmax = 10;
+        double xmax = 10, ylo = INFINITY, yhi = -INFINITY;
         size_t block = 0;
         for (size_t t = 0; t < m->ntargets; t++) {
             if (hs[t] == NULL)
                 continue;
             fprintf(c->df, "%s# block %zu: target %zu; 1/(1-p) latency_ms percentile\n",
                     block ? "\n\n" : "", block, t);
-            spectrum_block(c->df, hs[t], &xmax);
+            spectrum_block(c->df, hs[t], &xmax, &ylo, &yhi);
             block++;
         }
-        spectrum_axes(c, m, xmax);
+        spectrum_axes(c, m, xmax, ylo, yhi);
         block = 0;
         for (size_t t = 0; t < m->ntargets; t++) {
             if (hs[t] == NULL)

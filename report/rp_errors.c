@@ -7,7 +7,8 @@
  * failures, whose kind was not published, are "unclassified"). So the columns are the six
  * known kinds that occur, in that order, then every other kind in order of first appearance;
  * a kind that is zero everywhere gets no column. The table is left out when no run has an
- * error.
+ * error. It keeps to RP_MD_MAX_COLS columns: when there are more kinds than fit, the last
+ * column lists the remaining kinds of each cell with their counts ("unclassified: 3").
  */
 #include <math.h>
 #include <stdlib.h>
@@ -109,18 +110,45 @@ static bool cell_status(FILE *f, const rp_cell *c)
     return n > 0;
 }
 
+/* Kinds with a column of their own; the rest (from index `cols`) share the last one. */
+static size_t kind_columns(const struct kinds *k, bool status)
+{
+    size_t room = RP_MD_MAX_COLS - 2 - (status ? 1 : 0);
+    return k->n <= room ? k->n : room - 1;
+}
+
 static void head(FILE *f, const rp_model *m, const struct kinds *k, bool status)
 {
+    size_t cols = kind_columns(k, status);
     fprintf(f, "## Errors\n\n| Target | %s |", m->axis == RP_AXIS_RATE ? "Rate (req/s)" : "Concurrency");
-    for (size_t i = 0; i < k->n; i++) {
+    for (size_t i = 0; i < cols; i++) {
         fputc(' ', f);
         rg_md_escape(f, strcmp(k->name[i], "status") == 0 ? "HTTP 4xx/5xx" : k->name[i]);
         fputs(" |", f);
     }
+    if (cols < k->n)
+        fputs(" Other kinds |", f);
     fputs(status ? " Status codes |\n|:---|---:|" : "\n|:---|---:|", f);
-    for (size_t i = 0; i < k->n; i++)
+    for (size_t i = 0; i < cols; i++)
         fputs("---:|", f);
+    fputs(cols < k->n ? ":---|" : "", f);
     fputs(status ? ":---|\n" : "\n", f);
+}
+
+/* The kinds without a column of their own, "name: n · name: n", or "–". */
+static void other_kinds(FILE *f, const rp_cell *c, const struct kinds *k, size_t from)
+{
+    char b[48];
+    size_t shown = 0;
+    for (size_t j = from; j < k->n; j++) {
+        double v = cell_kind(c, k->name[j]);
+        if (isnan(v) || v == 0)
+            continue;
+        fputs(shown++ ? " · " : "", f);
+        rg_md_escape(f, k->name[j]);
+        fprintf(f, ": %s", an_fmt_x(b, sizeof b, v));
+    }
+    fputs(shown ? "" : "–", f);
 }
 
 void rp_md_errors(FILE *f, const rp_model *m)
@@ -139,8 +167,14 @@ void rp_md_errors(FILE *f, const rp_model *m)
         fputs("| ", f);
         rg_md_escape(f, c->target);
         fprintf(f, " | %s |", an_fmt_x(b, sizeof b, c->x));
-        for (size_t j = 0; j < k.n; j++)
+        size_t cols = kind_columns(&k, status);
+        for (size_t j = 0; j < cols; j++)
             fprintf(f, " %s |", an_fmt_x(b, sizeof b, cell_kind(c, k.name[j])));
+        if (cols < k.n) {
+            fputc(' ', f);
+            other_kinds(f, c, &k, cols);
+            fputs(" |", f);
+        }
         if (status) {
             fputc(' ', f);
             if (!cell_status(f, c))

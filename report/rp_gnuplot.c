@@ -10,6 +10,16 @@
  * have other children, such as target servers. A process still running after
  * RP_GNUPLOT_TIMEOUT_S is killed (SIGKILL, its PID only) and reported.
  *
+ * gnuplot opens its output with fopen, which follows a symlink: a `box.png -> /tmp/victim`
+ * planted in the report directory would be written through. So gnuplot never writes to the
+ * final name: rigor makes a private directory (mkdtemp, mode 0700) inside the report
+ * directory, runs `gnuplot -e "outfile='.rigor-render.XXXXXX/NAME.png'" NAME.gp` (each script
+ * writes to `outfile` when it is defined), and renames the finished file over NAME.png, so
+ * no half-drawn chart ever has the final name. The rules are rg_write_atomic's (core/io.h):
+ * a symbolic link at NAME.png is refused and left alone (the chart fails with a message),
+ * a new chart gets the mode gnuplot created it with (the user's umask), an existing one keeps
+ * its mode. The private directory is removed at the end, failed or not.
+ *
  * Expected load: about eight processes of ~50 ms each.
  */
 #include <errno.h>
@@ -70,7 +80,8 @@ static int find_gnuplot(char *out, size_t len)
     return -1;
 }
 
-static int start_job(struct job *j, const char *prog, const char *dir, const char *script)
+static int start_job(struct job *j, const char *prog, const char *dir, const char *script,
+                     const char *outfile)
 {
     j->errf = tmpfile();
     if (j->errf == NULL)
@@ -86,7 +97,7 @@ static int start_job(struct job *j, const char *prog, const char *dir, const cha
         if (null < 0 || chdir(dir) != 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
             dup2(fileno(j->errf), 2) < 0)
             _exit(126);
-        execl(prog, prog, script, (char *)NULL);
+        execl(prog, prog, "-e", outfile, script, (char *)NULL);
         dprintf(2, "cannot run %s: %s\n", prog, strerror(errno));
         _exit(127);
     }
@@ -110,8 +121,39 @@ static void job_stderr(struct job *j, char *buf, size_t len)
         buf[--l] = '\0';
 }
 
+/* Move the finished chart from the private directory over DIR/NAME.EXT; 0 or -1 (errno). */
+/*
+ * Move the finished chart over DIR/NAME.EXT, with the rules of rg_write_atomic (core/io.h): a
+ * symbolic link or anything but a regular file there is refused and left alone (err set);
+ * an existing chart's mode is kept. 0, or -1 with err.
+ */
+static int publish(const char *dir, const char *tmp, const rp_chart *ch, const char *ext,
+                   char *err)
+{
+    char from[4200], to[4200];
+    struct stat st;
+    snprintf(from, sizeof from, "%s/%s/%s.%s", dir, tmp, ch->name, ext);
+    snprintf(to, sizeof to, "%s/%s.%s", dir, ch->name, ext);
+    bool existed = lstat(to, &st) == 0;
+    if (existed && S_ISLNK(st.st_mode))
+        return rg_err(err, "cannot write '%.300s': it is a symbolic link (rigor does not write "
+                      "through links; remove it)", to);
+    if (existed && !S_ISREG(st.st_mode))
+        return rg_err(err, "cannot write '%.300s': not a regular file", to);
+    if (existed)
+        chmod(from, st.st_mode & 07777);   /* best effort, like a rewritten dataset */
+    if (rename(from, to) != 0)
+        return rg_err(err, "cannot move the drawn chart to '%.300s': %s", to, strerror(errno));
+    return 0;
+}
+
+struct render {
+    const char *dir, *tmp, *ext;
+};
+
 /* 1 when the job finished (ok or not; *failed set), 0 while it runs. */
-static int poll_job(struct job *j, const rp_chart *ch, int *failed, char *err)
+static int poll_job(struct job *j, const rp_chart *ch, const struct render *rd, int *failed,
+                    char *err)
 {
     int status;
     pid_t r = waitpid(j->pid, &status, WNOHANG);
@@ -137,6 +179,14 @@ static int poll_job(struct job *j, const rp_chart *ch, int *failed, char *err)
             rg_err_set(err, "gnuplot failed on %.31s.gp (%s): %.300s", ch->name, what,
                        msg[0] ? msg : "(no output)");
         (*failed)++;
+    } else {
+        char e[RG_ERRLEN];
+        if (publish(rd->dir, rd->tmp, ch, rd->ext, e) != 0) {
+            rg_warn("rigor report: %s", e);
+            if (*failed == 0)
+                rg_err_set(err, "%.400s", e);
+            (*failed)++;
+        }
     }
     fclose(j->errf);
     j->errf = NULL;
@@ -144,9 +194,57 @@ static int poll_job(struct job *j, const rp_chart *ch, int *failed, char *err)
     return 1;
 }
 
-int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, int jobs, char *err)
+/* Remove the private directory and whatever a failed gnuplot left in it. */
+static void remove_private(const char *dir, const char *tmp, const rp_chart *charts, size_t n,
+                           const char *ext)
 {
-    char prog[4096];
+    char path[4200];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s/%s.%s", dir, tmp, charts[i].name, ext);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, tmp);
+    if (rmdir(path) != 0)
+        rg_warn("rigor report: cannot remove %s: %s", path, strerror(errno));
+}
+
+/* Run the charts' scripts, at most jobs at a time; returns the number that failed. */
+static int run_all(const char *prog, const struct render *rd, const rp_chart *charts, size_t n,
+                   int jobs, struct job *run, char *err)
+{
+    size_t next = 0, done = 0;
+    int failed = 0;
+    while (done < n) {
+        int active = 0;
+        for (int s = 0; s < jobs; s++) {
+            if (run[s].pid == 0 && next < n) {
+                char script[48], outfile[160];
+                snprintf(script, sizeof script, "%s.gp", charts[next].name);
+                snprintf(outfile, sizeof outfile, "outfile='%s/%s.%s'", rd->tmp,
+                         charts[next].name, rd->ext);
+                run[s].chart = next++;
+                if (start_job(&run[s], prog, rd->dir, script, outfile) < 0) {
+                    rg_err_set(err, "cannot start gnuplot: %s", strerror(errno));
+                    failed++;
+                    done++;
+                    continue;
+                }
+            }
+            if (run[s].pid > 0) {
+                active++;
+                done += (size_t)poll_job(&run[s], &charts[run[s].chart], rd, &failed, err);
+            }
+        }
+        if (active > 0 && done < n)
+            nanosleep(&(struct timespec){0, 5000000}, NULL);
+    }
+    return failed;
+}
+
+int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, int jobs, const char *ext,
+                   char *err)
+{
+    char prog[4096], tmp[4200];
     if (n == 0)
         return 0;
     if (find_gnuplot(prog, sizeof prog) < 0) {
@@ -157,33 +255,20 @@ int rp_gnuplot_run(const char *dir, const rp_chart *charts, size_t n, int jobs, 
     }
     if (jobs <= 0)
         jobs = 2;
-    struct job *run = calloc((size_t)jobs, sizeof *run);
-    if (run == NULL)
-        return rg_err(err, "out of memory");
-    size_t next = 0, done = 0;
-    int failed = 0;
-    while (done < n) {
-        int active = 0;
-        for (int s = 0; s < jobs; s++) {
-            if (run[s].pid == 0 && next < n) {
-                char script[48];
-                snprintf(script, sizeof script, "%s.gp", charts[next].name);
-                run[s].chart = next++;
-                if (start_job(&run[s], prog, dir, script) < 0) {
-                    rg_err_set(err, "cannot start gnuplot: %s", strerror(errno));
-                    failed++;
-                    done++;
-                    continue;
-                }
-            }
-            if (run[s].pid > 0) {
-                active++;
-                done += (size_t)poll_job(&run[s], &charts[run[s].chart], &failed, err);
-            }
-        }
-        if (active > 0 && done < n)
-            nanosleep(&(struct timespec){0, 5000000}, NULL);
+    snprintf(tmp, sizeof tmp, "%s/.rigor-render.XXXXXX", dir);
+    if (mkdtemp(tmp) == NULL) {
+        rg_err_set(err, "cannot create a directory in '%.300s' to draw the charts in: %s", dir,
+                   strerror(errno));
+        return RG_EXIT_FAIL;
     }
+    struct render rd = {dir, strrchr(tmp, '/') + 1, ext};
+    struct job *run = calloc((size_t)jobs, sizeof *run);
+    if (run == NULL) {
+        remove_private(dir, rd.tmp, charts, 0, ext);
+        return rg_err(err, "out of memory");
+    }
+    int failed = run_all(prog, &rd, charts, n, jobs, run, err);
     free(run);
+    remove_private(dir, rd.tmp, charts, n, ext);
     return failed ? RG_EXIT_FAIL : 0;
 }

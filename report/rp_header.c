@@ -1,6 +1,6 @@
 /*
- * report/rp_header.c — report.md's header (title, date, datasets, host, provenance, method)
- * and its closing note.
+ * report/rp_header.c — report.md's title, its method and datasets section (date, datasets,
+ * host, provenance, load, runs, order, windows, confidence) and its closing note.
  *
  * Design: meta objects are shown as they are stored: the keys the dataset format defines
  * (title, created, tool, host, provenance) are looked up by name, and nested objects are
@@ -169,10 +169,11 @@ static void method(FILE *f, const rp_model *m)
         range_line(f, "Warm-up per run (excluded)", lo, hi, " s");
     else
         fputs("- Warm-up: not recorded in the datasets\n", f);
-    fprintf(f, "- Confidence level: %g%%\n\n", rg_json_num(m->an, "confidence", 0.95) * 100);
+    fprintf(f, "- Confidence level: %g%%; noise band ±%g%% (a smaller difference is never a "
+               "verdict)\n\n", m->confidence * 100, m->noise * 100);
 }
 
-void rp_md_header(FILE *f, const rp_model *m)
+void rp_md_title(FILE *f, const rp_model *m)
 {
     const char *title = m->opt->title;
     if (title == NULL && m->nds > 0)
@@ -180,17 +181,21 @@ void rp_md_header(FILE *f, const rp_model *m)
     fputs("# ", f);
     rg_md_escape(f, title && *title ? title : "Benchmark report");
     fputs("\n\n", f);
+}
+
+void rp_md_method(FILE *f, const rp_model *m)
+{
+    method(f, m);
+    fputs("## Datasets\n\n", f);
     const char *date = newest_created(m);
     if (date != NULL) {
         fputs("Date: ", f);
         rg_md_escape(f, date);
         fputs(" (newest dataset)\n\n", f);
     }
-    fputs("## Datasets\n\n", f);
     for (size_t d = 0; d < m->nds; d++)
         dataset_item(f, m, d);
     fputc('\n', f);
-    method(f, m);
 }
 
 void rp_md_footer(FILE *f, const rp_model *m)

@@ -39,6 +39,18 @@ char *rp_axis_value(char *buf, size_t len, const rp_model *m, double x)
     return buf;
 }
 
+char *rp_where(char *buf, size_t len, double conc, double rate)
+{
+    char v[48];
+    if (!isnan(conc))
+        snprintf(buf, len, " at %s connection%s", an_fmt_x(v, sizeof v, conc), conc == 1 ? "" : "s");
+    else if (!isnan(rate))
+        snprintf(buf, len, " at %s req/s", an_fmt_x(v, sizeof v, rate));
+    else
+        snprintf(buf, len, "%s", "");
+    return buf;
+}
+
 const json_t *rp_metric(const rp_cell *c, const char *name)
 {
     const json_t *j = json_object_get(json_object_get(c->group, "metrics"), name);
@@ -159,6 +171,25 @@ static int build_cells(rp_model *m, const json_t *groups, char *err)
     return 0;
 }
 
+/*
+ * The analysis settings the report shows: confidence level, noise band and baseline, from the
+ * document when it has them (a saved analysis may have been made with other options).
+ */
+static void read_settings(rp_model *m)
+{
+    m->confidence = rg_json_num(m->an, "confidence", 0.95);
+    if (!(m->confidence > 0 && m->confidence < 1))
+        m->confidence = 0.95;
+    double opt_noise = m->opt->noise >= 0 && m->opt->noise < 1 ? m->opt->noise : 0.01;
+    m->noise = rg_json_num(m->an, "noise", opt_noise);
+    if (!(m->noise >= 0 && m->noise < 1))
+        m->noise = opt_noise;
+    m->baseline = json_string_value(json_object_get(m->an, "baseline"));
+    const json_t *cs = json_object_get(m->an, "comparisons");
+    for (size_t i = 0; m->baseline == NULL && i < json_array_size(cs); i++)
+        m->baseline = json_string_value(json_object_get(json_array_get(cs, i), "baseline"));
+}
+
 int rp_model_build(rp_model *m, json_t *const *ds, size_t n, const json_t *an,
                    const rp_options *opt, char *err)
 {
@@ -182,6 +213,7 @@ int rp_model_build(rp_model *m, json_t *const *ds, size_t n, const json_t *an,
         rp_model_free(m);
         return -1;
     }
+    read_settings(m);
     return 0;
 }
 

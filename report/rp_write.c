@@ -24,6 +24,7 @@ void rp_options_init(rp_options *opt)
 {
     memset(opt, 0, sizeof *opt);
     opt->format = "png";
+    opt->noise = 0.01;   /* analyze's default (an_options_init) */
 }
 
 static int write_file(const char *dir, const char *name, const char *ext, const char *text,
@@ -69,7 +70,9 @@ int rp_write(json_t *const *datasets, size_t n, const json_t *analysis, const rp
         if (write_file(opt->dir, charts[i].name, ".dat", charts[i].dat, err) < 0 ||
             write_file(opt->dir, charts[i].name, ".gp", charts[i].gp, err) < 0)
             goto out;
-    rc = opt->no_render ? 0 : rp_gnuplot_run(opt->dir, charts, nch, opt->jobs, err);
+    rc = opt->no_render ? 0 : rp_gnuplot_run(opt->dir, charts, nch, opt->jobs,
+                                             opt->format && strcmp(opt->format, "svg") == 0
+                                                 ? "svg" : "png", err);
 out:
     free(md);
     rp_charts_free(charts, nch);

@@ -11,7 +11,7 @@ F=tests/fixtures/report
 
 t_run "analyze: report exits 0" 0 "$RIGOR" report "$F/small.json" -o "$T_DIR/a1" --no-charts
 t_has "analyze: CI in the summary" "$T_DIR/a1/report.md" "±"
-t_has "analyze: a verdict" "$T_DIR/a1/report.md" "| faster |"
+t_has "analyze: a verdict" "$T_DIR/a1/report.md" "| beta | **faster** | throughput |"
 t_has "analyze: the sentence form" "$T_DIR/a1/report.md" "beta is 2.01×"
 t_run "analyze: second run exits 0" 0 "$RIGOR" report "$F/small.json" -o "$T_DIR/a2" --no-charts
 cmp -s "$T_DIR/a1/report.md" "$T_DIR/a2/report.md" && t_ok "analyze: byte-identical rerun" \
@@ -31,11 +31,12 @@ fi
 # options reach analyze
 t_run "baseline: --baseline beta exits 0" 0 \
     "$RIGOR" report "$F/small.json" -o "$T_DIR/b" --no-charts --baseline beta
-t_has "baseline: alpha compared with beta" "$T_DIR/b/report.md" "| alpha | beta |"
+t_has "baseline: compared with beta" "$T_DIR/b/report.md" "## Comparisons with beta"
+t_has "baseline: alpha is a row" "$T_DIR/b/report.md" "| alpha | **slower** | throughput | 10 |"
 t_run "confidence: --confidence 99% exits 0" 0 \
     "$RIGOR" report "$F/small.json" -o "$T_DIR/c" --no-charts --confidence 99%
 t_has "confidence: shown in the method" "$T_DIR/c/report.md" "Confidence level: 99%"
-t_has "confidence: in the comparison header" "$T_DIR/c/report.md" "Ratio [99% CI]"
+t_has "confidence: in the summary's intervals" "$T_DIR/c/report.md" "half-width of its 99% confidence interval"
 t_run "baseline no target has: exit 2" 2 \
     "$RIGOR" report "$F/small.json" -o "$T_DIR/x" --baseline nobody
 t_has "baseline no target has: message" "$T_ERR" "nobody"
@@ -44,14 +45,34 @@ t_has "baseline no target has: message" "$T_ERR" "nobody"
 t_run "two datasets: exit 0" 0 "$RIGOR" report "$F/small.json" "$F/partial.json" -o "$T_DIR/two" --no-charts
 t_has "two datasets: both listed" "$T_DIR/two/report.md" "- partial.json (3 runs)"
 
-# every stored dataset loads, analyses and reports; the converted published ones show their source
+# every stored dataset loads, analyses and reports, in tables that fit (9 columns at most);
+# the converted published ones show their source
 for d in datasets/*.json; do
     n=$(basename "$d" .json)
     t_run "datasets/$n: report exits 0" 0 "$RIGOR" report "$d" -o "$T_DIR/d-$n" --no-charts
+    python3 tests/fixtures/report/check_tables.py "$T_DIR/d-$n/report.md" \
+        && t_ok "datasets/$n: every table at most 9 columns" || t_fail "datasets/$n: every table at most 9 columns"
     grep -q '"source": "published"' "$d" || continue
     t_has "datasets/$n: provenance in the header" "$T_DIR/d-$n/report.md" "source: published"
     t_has "datasets/$n: the source rows reprinted" "$T_DIR/d-$n/report.md" "## As published"
 done
+# the published examples (docs/examples, rebuilt by `make examples`) fit a page too
+python3 tests/fixtures/report/check_tables.py docs/examples/*/report.md \
+    && t_ok "docs/examples: every table at most 9 columns (rebuilt with make examples)" \
+    || t_fail "docs/examples: every table at most 9 columns (rebuilt with make examples)"
+# the README quotes the real loopback comparison's headline as its report has it now
+python3 - docs/examples/loopback-comparison/report.md README.md <<'PY' \
+    && t_ok "README: the loopback comparison's headline is the report's" \
+    || t_fail "README: the loopback comparison's headline is the report's (rebuild docs/examples, copy it)"
+import sys
+md = open(sys.argv[1], encoding="utf-8").read().split("\n")
+readme = open(sys.argv[2], encoding="utf-8").read()
+end = next(i for i, l in enumerate(md) if l.startswith("!["))
+missing = [l for l in md[2:end] if l and "> " + l not in readme]
+for l in missing:
+    print("#   not in README:", l[:100])
+sys.exit(1 if missing else 0)
+PY
 t_has "autocannon: a published column with no v1 field is reprinted" \
     "$T_DIR/d-autocannon-python-vs-js/report.md" "| Min Req/Sec |"
 # ...and the converter reproduces them byte for byte from the seeds, when the seeds are here

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_order(p);
     for (size_t i = 0; i < p->nthresholds; i++)
-        pl_threshold_fmt_value(&p->thresholds[i], p->thresholds[i].limit, buf, sizeof buf);
+        an_threshold_fmt_value(&p->thresholds[i], p->thresholds[i].limit, buf, sizeof buf);
     pl_plan_free(p);
     return 0;
 }

@@ -1,23 +1,27 @@
 # throughput.gp — Throughput vs concurrency (written by rigor report; redraw: gnuplot throughput.gp)
 # Target names are octal-escaped strings: labels are data, never code.
 set terminal pngcairo noenhanced size 960,600 font "sans,10"
-set output 'throughput.png'
+if (!exists("outfile")) outfile = 'throughput.png'
+set output outfile
 set grid
-set key below
 set datafile missing 'NaN'
+set key bmargin center horizontal maxcols 2
+set bmargin 9
 set title "Throughput (single runs: no interval)"
-set ylabel "throughput (req/s)"
+set logscale y
+set yrange [340:11810]
+set ytics ("500" 500, "1000" 1000, "2000" 2000, "5000" 5000, "10k" 10000)
+set ylabel "throughput (req/s), log scale"
 set xlabel "concurrency (connections)"
-set yrange [0:*]
 set logscale x
 set xrange [8:625]
 set xtics (10, 100, 500)
-plot 'throughput.dat' index 0 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#1f77b4" dt 1 title "Django (sync, logs)", \
-     'throughput.dat' index 1 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#d62728" dt 1 title "Fastapi (sync, logs)", \
-     'throughput.dat' index 2 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#2ca02c" dt 1 title "Fastapi (async, logs)", \
-     'throughput.dat' index 3 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#ff7f0e" dt 1 title "Express (sync, logs)", \
-     'throughput.dat' index 4 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#9467bd" dt 1 title "Express (async, logs)", \
-     'throughput.dat' index 5 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#8c564b" dt 1 title "Fastify (sync, logs)", \
-     'throughput.dat' index 6 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#e377c2" dt 1 title "Fastify (async, logs)", \
-     'throughput.dat' index 7 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#17becf" dt 1 title "Express (async, no logs)", \
-     'throughput.dat' index 8 using 1:2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#7f7f7f" dt 1 title "Fastify (async, no logs)"
+plot 'throughput.dat' index 0 using ($1*0.811234):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#1f77b4" dt 1 title "Django (sync, logs)", \
+     'throughput.dat' index 1 using ($1*0.85479):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#d62728" dt 1 title "Fastapi (sync, logs)", \
+     'throughput.dat' index 2 using ($1*0.900685):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#2ca02c" dt 1 title "Fastapi (async, logs)", \
+     'throughput.dat' index 3 using ($1*0.949044):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#ff7f0e" dt 1 title "Express (sync, logs)", \
+     'throughput.dat' index 4 using ($1*1):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#9467bd" dt 1 title "Express (async, logs)", \
+     'throughput.dat' index 5 using ($1*1.05369):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#8c564b" dt 1 title "Fastify (sync, logs)", \
+     'throughput.dat' index 6 using ($1*1.11027):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#e377c2" dt 1 title "Fastify (async, logs)", \
+     'throughput.dat' index 7 using ($1*1.16988):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#17becf" dt 1 title "Express (async, no logs)", \
+     'throughput.dat' index 8 using ($1*1.23269):2:3:4 with linespoints lw 2 pt 7 ps 0.8 lc rgb "#7f7f7f" dt 1 title "Fastify (async, no logs)"

@@ -1,17 +1,31 @@
-# server_cpu.gp — Server CPU vs concurrency (written by rigor report; redraw: gnuplot server_cpu.gp)
+# server_cpu.gp — Server CPU per cell (written by rigor report; redraw: gnuplot server_cpu.gp)
 # Target names are octal-escaped strings: labels are data, never code.
 set terminal pngcairo noenhanced size 960,600 font "sans,10"
-set output 'server_cpu.png'
+if (!exists("outfile")) outfile = 'server_cpu.png'
+set output outfile
 set grid
-set key outside right top
 set datafile missing 'NaN'
-set title "Server CPU, mean over each run (mean of runs, 95% CI error bars)"
-set ylabel "server CPU (% of one core)"
-set xlabel "concurrency (connections)"
+set key outside right top
 set yrange [0:*]
-set xrange [8.4:51.6]
-set xtics (10, 50)
-plot 'server_cpu.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#1f77b4" dt 1 title "nginx", \
-     'server_cpu.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#d62728" dt 1 title "fastapi-uvicorn", \
-     'server_cpu.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#2ca02c" dt 1 title "rigor-serve", \
-     'server_cpu.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb "#ff7f0e" dt 1 title "flask-gunicorn"
+set title "Server CPU, mean over each run: each run (open dots) and the mean of runs with its 95% CI (diamond)"
+set ylabel "server CPU (% of one core)"
+set grid noxtics ytics
+set xtics scale 0 ("10" 2.5, "50" 7.5)
+set xrange [0:10]
+set xlabel "concurrency (connections)"
+plot 'server_cpu.dat' index 1 using 1:2 with points pt 6 ps 0.7 lc rgb "#1f77b4" dt 1 notitle, \
+    '' index 0 using 1:2:3:4 with yerrorbars pt 13 ps 1.6 lw 2 lc rgb "#1f77b4" dt 1 title "nginx", \
+     'server_cpu.dat' index 3 using 1:2 with points pt 6 ps 0.7 lc rgb "#d62728" dt 1 notitle, \
+    '' index 2 using 1:2:3:4 with yerrorbars pt 13 ps 1.6 lw 2 lc rgb "#d62728" dt 1 title "fastapi-uvicorn", \
+     'server_cpu.dat' index 5 using 1:2 with points pt 6 ps 0.7 lc rgb "#2ca02c" dt 1 notitle, \
+    '' index 4 using 1:2:3:4 with yerrorbars pt 13 ps 1.6 lw 2 lc rgb "#2ca02c" dt 1 title "rigor-serve", \
+     'server_cpu.dat' index 7 using 1:2 with points pt 6 ps 0.7 lc rgb "#ff7f0e" dt 1 notitle, \
+    '' index 6 using 1:2:3:4 with yerrorbars pt 13 ps 1.6 lw 2 lc rgb "#ff7f0e" dt 1 title "flask-gunicorn", \
+     'server_cpu.dat' index 9 using 1:2 with points pt 6 ps 0.7 lc rgb "#1f77b4" dt 1 notitle, \
+    '' index 8 using 1:2:3:4 with yerrorbars pt 13 ps 1.6 lw 2 lc rgb "#1f77b4" dt 1 notitle, \
+     'server_cpu.dat' index 11 using 1:2 with points pt 6 ps 0.7 lc rgb "#d62728" dt 1 notitle, \
+    '' index 10 using 1:2:3:4 with yerrorbars pt 13 ps 1.6 lw 2 lc rgb "#d62728" dt 1 notitle, \
+     'server_cpu.dat' index 13 using 1:2 with points pt 6 ps 0.7 lc rgb "#2ca02c" dt 1 notitle, \
+    '' index 12 using 1:2:3:4 with yerrorbars pt 13 ps 1.6 lw 2 lc rgb "#2ca02c" dt 1 notitle, \
+     'server_cpu.dat' index 15 using 1:2 with points pt 6 ps 0.7 lc rgb "#ff7f0e" dt 1 notitle, \
+    '' index 14 using 1:2:3:4 with yerrorbars pt 13 ps 1.6 lw 2 lc rgb "#ff7f0e" dt 1 notitle

@@ -1,6 +1,8 @@
 /*
- * tests/unit/plan/test_plan_thresh.c — threshold expressions: parsing, comparison, and the check
- * against an analysis document built by hand (values chosen on both sides of each limit).
+ * tests/unit/plan/test_plan_thresh.c — the threshold gate of `rigor run`: a plan's global and
+ * per-target thresholds checked against an analysis document built by hand (values chosen on
+ * both sides of each limit), with the summary lines it prints. The expressions themselves are
+ * tested in tests/unit/analyze/test_threshold.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,85 +12,6 @@
 #include "tests/unit/unit.h"
 
 static char err[RG_ERRLEN];
-
-static void parses(const char *text, const char *metric, enum pl_op op, double limit)
-{
-    pl_threshold t;
-    int rc = pl_threshold_parse(text, &t, err);
-    CHECK_MSG(rc == 0, "'%s': %s", text, err);
-    if (rc != 0)
-        return;
-    CHECK_STR(t.metric, metric);
-    CHECK_STR(t.text, text);
-    CHECK_INT(t.op, op);
-    CHECK_MSG(fabs(t.limit - limit) <= 1e-9 * fabs(limit), "'%s': limit %.17g, expected %.17g",
-              text, t.limit, limit);
-    pl_threshold_clear(&t);
-}
-
-static void fails(const char *text, const char *want)
-{
-    pl_threshold t;
-    CHECK_MSG(pl_threshold_parse(text, &t, err) != 0, "accepted '%s'", text);
-    CHECK_MSG(strstr(err, want) != NULL, "'%s': message \"%s\" lacks \"%s\"", text, err, want);
-}
-
-static void test_parse(void)
-{
-    parses("p99 < 200ms", "latency_p99", PL_OP_LT, 200000);
-    parses("p50<=1.5ms", "latency_p50", PL_OP_LE, 1500);
-    parses("  p99.9 <  1s ", "latency_p999", PL_OP_LT, 1e6);
-    parses("latency_p90 < 500us", "latency_p90", PL_OP_LT, 500);
-    parses("mean < 2 ms", "latency_mean", PL_OP_LT, 2000);
-    parses("errors < 1%", "error_rate", PL_OP_LT, 0.01);
-    parses("error_rate <= 0.005", "error_rate", PL_OP_LE, 0.005);
-    parses("throughput_rps > 1000", "throughput_rps", PL_OP_GT, 1000);
-    parses("rps >= 10k", "throughput_rps", PL_OP_GE, 10000);
-    parses("throughput > 2.5e3", "throughput_rps", PL_OP_GT, 2500);
-    parses("cpu < 150%", "server_cpu_pct", PL_OP_LT, 150);
-    parses("server_cpu_pct < 80", "server_cpu_pct", PL_OP_LT, 80);
-    parses("rss < 100MiB", "server_rss_kb", PL_OP_LT, 102400);
-    parses("server_rss_kb < 2048", "server_rss_kb", PL_OP_LT, 2048);
-    parses("wire_p99 < 1ms", "wire_latency_p99", PL_OP_LT, 1000);
-}
-
-static void test_parse_errors(void)
-{
-    fails("p98 < 1ms", "unknown metric 'p98'");
-    fails("p99 < 200", "needs a unit");
-    fails("p99 200ms", "expected METRIC < VALUE");
-    fails("p99 = 200ms", "expected METRIC < VALUE");
-    fails("p99 <", "no value after the operator");
-    fails("< 200ms", "expected METRIC");
-    fails("", "expected METRIC");
-    fails("p99 < 10x", "bad limit");
-    fails("errors < lots", "bad limit");
-    fails("rps > -5", "bad limit");
-    fails("cpu < inf", "bad limit");
-}
-
-static void test_ok(void)
-{
-    pl_threshold t;
-    CHECK(pl_threshold_parse("p99 < 1ms", &t, err) == 0);
-    CHECK(pl_threshold_ok(&t, 999.9));
-    CHECK(!pl_threshold_ok(&t, 1000));      /* strict */
-    CHECK(!pl_threshold_ok(&t, NAN));
-    t.op = PL_OP_LE;
-    CHECK(pl_threshold_ok(&t, 1000));
-    t.op = PL_OP_GT;
-    CHECK(!pl_threshold_ok(&t, 1000));
-    CHECK(pl_threshold_ok(&t, 1000.1));
-    t.op = PL_OP_GE;
-    CHECK(pl_threshold_ok(&t, 1000));
-    CHECK(!pl_threshold_ok(&t, NAN));
-    char buf[64];
-    CHECK_STR(pl_threshold_fmt_value(&t, t.limit, buf, sizeof buf), "1.00ms");
-    pl_threshold_clear(&t);
-    CHECK(pl_threshold_parse("errors < 1%", &t, err) == 0);
-    CHECK_STR(pl_threshold_fmt_value(&t, 0.025, buf, sizeof buf), "2.50%");
-    pl_threshold_clear(&t);
-}
 
 /* Analysis with groups a@10 (p99 800us, rps 5000), a@100 (p99 1.5ms), b@10 (no cpu). */
 static json_t *analysis(void)
@@ -162,9 +85,6 @@ static void test_check(void)
 
 int main(void)
 {
-    RUN(test_parse);
-    RUN(test_parse_errors);
-    RUN(test_ok);
     RUN(test_check);
     return unit_done();
 }

@@ -1,0 +1,26 @@
+# ratios.gp — Ratio to the baseline of every comparison, with its interval (written by rigor report; redraw: gnuplot ratios.gp)
+# Target names are octal-escaped strings: labels are data, never code.
+set terminal pngcairo noenhanced size 960,604 font "sans,10"
+if (!exists("outfile")) outfile = 'ratios.png'
+set output outfile
+set grid
+set datafile missing 'NaN'
+set key outside right top
+set title "Ratio of each comparison to " . "Flask" . "\nsingle runs: no interval\nshaded: the ±1% noise band; right: analyze's verdict"
+set logscale x
+set xrange [0.397436:3.57143]
+set xtics ("0.5" 0.5, "1" 1, "2" 2)
+set xlabel "ratio target / baseline (log scale; 1 = the same)"
+set yrange [0.3:17.5]
+set y2range [0.3:17.5]
+set grid noytics xtics
+set key bmargin center vertical Left reverse
+set bmargin 5
+set tics scale 0.5
+set object 1 rect from 0.99, graph 0 to 1.01, graph 1 behind fc rgb "#fff3c4" fs solid 1.0 noborder
+set arrow 1000 from 1, graph 0 to 1, graph 1 nohead lc rgb "#444444" lw 1.5 front
+set ytics nomirror ("aiohttp  throughput" 16, "aiohttp  p50" 15, "Bottle  throughput" 14, "Bottle  p50" 13, "Japronto  throughput" 12, "Japronto  p50" 11, "Pyramid  throughput" 10, "Pyramid  p50" 9, "Sanic  throughput" 8, "Sanic  p50" 7, "Starlette  throughput" 6, "Starlette  p50" 5, "Tornado  throughput" 4, "Tornado  p50" 3, "Django+Gunicorn  throughput" 2, "Django+Gunicorn  p50" 1)
+set y2tics nomirror ("untested 1.18\303\227" 16, "untested 0.525\303\227" 15, "untested 0.832\303\227" 14, "untested 1.00\303\227" 13, "untested 1.18\303\227" 12, "untested 0.517\303\227" 11, "untested 0.778\303\227" 10, "untested 1.00\303\227" 9, "untested 1.17\303\227" 8, "untested 1.00\303\227" 7, "untested 1.17\303\227" 6, "untested 1.00\303\227" 5, "untested 1.18\303\227" 4, "untested 0.525\303\227" 3, "untested 2.75\303\227" 2, "untested 1.27\303\227" 1)
+set label 1 "at 10000 connections" at graph 0.01, first 17 left front
+set arrow 1 from graph 0, first 17.5 to graph 1, first 17.5 nohead lc rgb "#bbbbbb" back
+plot 'ratios.dat' index 0 using 2:1 with points pt 6 ps 1.1 lc rgb "#999999" title "not tested (single runs): point estimate"
