@@ -17,7 +17,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
-PKGS    := libpcap gsl jansson
+PKGS    := libpcap gsl jansson openssl
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -28,8 +28,8 @@ static const char usage[] =
     "usage: rigor serve [options]\n"
     "\n"
     "The reference HTTP/1.1 target: epoll, keep-alive, pipelining-safe, with knobs for the\n"
-    "response, its service time and faults. Runs until SIGINT or SIGTERM, then prints\n"
-    "'served N requests' on stderr.\n"
+    "response, its service time and faults; HTTPS with --tls-cert and --tls-key. Runs until\n"
+    "SIGINT or SIGTERM, then prints 'served N requests' on stderr.\n"
     "\n"
     "options:\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080); IPv6 as [::1]:8080;\n"
@@ -41,11 +41,19 @@ static const char usage[] =
     "                       a duration (10ms), exp:MEAN (exponential) or uniform:A:B\n"
     "  --fault KIND         close | reset | garbage | stall instead of a response\n"
     "  --fault-rate P       probability of the fault per request, 0..1 or 'N%' (default 1)\n"
+    "  --tls-cert FILE      serve HTTPS (TLS 1.2/1.3, ALPN http/1.1, session tickets) with\n"
+    "                       this PEM certificate chain (server certificate first)...\n"
+    "  --tls-key FILE       ...and this PEM private key (both are needed)\n"
     "  --stats-file FILE    at exit write {\"requests\", \"responses\", \"connections\", ...}\n"
     "  -q, --quiet          no startup line\n"
     "  -h, --help           this help\n"
     "\n"
-    "example: rigor serve --listen 127.0.0.1:8080 --delay exp:2ms --threads 2\n";
+    "examples:\n"
+    "  rigor serve --listen 127.0.0.1:8080 --delay exp:2ms --threads 2\n"
+    "  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \\\n"
+    "      -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \\\n"
+    "      -keyout key.pem -out cert.pem\n"
+    "  rigor serve --listen 127.0.0.1:8443 --tls-cert cert.pem --tls-key key.pem\n";
 
 static const char *const fault_names[SV_NFAULT] = {"none", "close", "reset", "garbage",
                                                       "stall"};
@@ -137,6 +145,9 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
     json_object_set_new(o, "responses", json_integer((json_int_t)st->responses));
     json_object_set_new(o, "connections", json_integer((json_int_t)st->connections));
     json_object_set_new(o, "bad_requests", json_integer((json_int_t)st->bad_requests));
+    json_object_set_new(o, "tls_handshakes", json_integer((json_int_t)st->tls_handshakes));
+    json_object_set_new(o, "tls_resumed", json_integer((json_int_t)st->tls_resumed));
+    json_object_set_new(o, "tls_failures", json_integer((json_int_t)st->tls_failures));
     for (int k = 1; k < SV_NFAULT; k++)
         json_object_set_new(f, fault_names[k], json_integer((json_int_t)st->faults[k]));
     json_object_set_new(o, "faults", f);
@@ -150,7 +161,7 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
 }
 
 enum { OPT_LISTEN = 256, OPT_THREADS, OPT_BODY, OPT_STATUS, OPT_DELAY, OPT_FAULT, OPT_RATE,
-       OPT_STATS };
+       OPT_STATS, OPT_CERT, OPT_KEY };
 
 static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, char *err)
 {
@@ -189,6 +200,12 @@ static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, c
     case OPT_STATS:
         *stats = arg;
         return 0;
+    case OPT_CERT:
+        o->tls_cert = arg;
+        return 0;
+    case OPT_KEY:
+        o->tls_key = arg;
+        return 0;
     }
     return -1;
 }
@@ -221,8 +238,9 @@ static int serve_until_signal(const sv_opts *o, const char *stats, bool quiet)
     if (s == NULL)
         return rg_fail(RG_EXIT_FAIL, "serve", "%s", err);
     if (!quiet)
-        fprintf(stderr, "rigor serve: listening on port %u (%d thread%s)\n",
-                (unsigned)sv_port(s), o->threads, o->threads == 1 ? "" : "s");
+        fprintf(stderr, "rigor serve: listening on port %u (%d thread%s%s)\n",
+                (unsigned)sv_port(s), o->threads, o->threads == 1 ? "" : "s",
+                o->tls_cert ? ", https" : "");
     int sig = 0;
     sigwait(&set, &sig);
     sv_stats st;
@@ -231,6 +249,10 @@ static int serve_until_signal(const sv_opts *o, const char *stats, bool quiet)
             "%llu bad requests)\n", (unsigned long long)st.requests,
             (unsigned long long)st.responses, (unsigned long long)st.connections,
             (unsigned long long)st.bad_requests);
+    if (o->tls_cert != NULL)
+        fprintf(stderr, "rigor serve: %llu TLS handshakes (%llu resumed), %llu TLS failures\n",
+                (unsigned long long)st.tls_handshakes, (unsigned long long)st.tls_resumed,
+                (unsigned long long)st.tls_failures);
     if (stats != NULL && write_stats(stats, &st, err) < 0)
         return rg_fail(RG_EXIT_FAIL, "serve", "%s", err);
     return RG_EXIT_OK;
@@ -247,6 +269,8 @@ int cmd_serve(int argc, char **argv)
         {"fault", required_argument, NULL, OPT_FAULT},
         {"fault-rate", required_argument, NULL, OPT_RATE},
         {"stats-file", required_argument, NULL, OPT_STATS},
+        {"tls-cert", required_argument, NULL, OPT_CERT},
+        {"tls-key", required_argument, NULL, OPT_KEY},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -274,5 +298,9 @@ int cmd_serve(int argc, char **argv)
     }
     if (optind < argc)
         return rg_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if ((o.tls_cert == NULL) != (o.tls_key == NULL))
+        return rg_usage_error("serve", "--tls-cert and --tls-key go together");
+    if (o.tls_cert != NULL && sv_tls_check(o.tls_cert, o.tls_key, err) < 0)
+        return rg_usage_error("serve", "%s", err);
     return serve_until_signal(&o, stats, quiet);
 }

@@ -5,8 +5,8 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 
-BUILD_PKGS="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev gnuplot-nox"
-TEST_PKGS="nginx-light tcpdump curl apache2-utils python3 iproute2 procps"
+BUILD_PKGS="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev libssl-dev gnuplot-nox"
+TEST_PKGS="nginx-light tcpdump curl apache2-utils python3 iproute2 procps openssl"
 BENCH_PKGS="wrk hey nghttp2-client tshark ministat python3-scipy nodejs npm time"
 
 want="$BUILD_PKGS $TEST_PKGS"
