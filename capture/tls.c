@@ -210,17 +210,18 @@ static void app_record(cap_engine *e, cap_flow *f, int d, uint32_t len, uint64_t
                        uint64_t t_last)
 {
     cap_tls *t = f->tls;
+    int tls13 = t->sh_seen && t->sh.version == 0x0304;
     if (len <= REC_CONTROL_MAX)
         return;                            /* an alert or a key update */
     if (d == 0) {
-        if (t->sh_seen && t->sh.version == 0x0304 && !t->client_fin) {
+        if (tls13 && !t->client_fin) {
             t->client_fin = 1;             /* TLS 1.3: the client's Finished */
             return;
         }
         if (t->t_client_data == 0) {
             t->t_client_data = t_first;
-            if (t->t_hello != 0)
-                count_handshake(e, f);
+            if (t->t_hello != 0 && t->sh_seen)
+                count_handshake(e, f);     /* else when the ServerHello comes (0-RTT) */
         }
         if (t->turn != TURN_CLIENT) {
             emit_tx(e, f);
@@ -231,6 +232,8 @@ static void app_record(cap_engine *e, cap_flow *f, int d, uint32_t len, uint64_t
         t->turn = TURN_CLIENT;
         return;
     }
+    if (tls13 && !t->client_fin)
+        return;                            /* TLS 1.3: the server's encrypted handshake */
     if (t->t_client_data != 0 && t->t_server_data == 0)
         t->t_server_data = t_first;
     if (t->tx_open) {
@@ -267,6 +270,8 @@ static void hello(cap_flow *f, int d, const cap_buf *msg)
         }
         t->sh = h;
         t->sh_seen = 1;
+        if (t->t_client_data != 0 && t->t_hello != 0 && !t->counted)
+            count_handshake(f->eng, f);    /* 0-RTT: the data came before this hello */
     }
 }
 
@@ -381,7 +386,9 @@ void cap_app_close(cap_engine *e, cap_flow *f)
     }
     cap_tls *t = f->tls;
     emit_tx(e, f);
-    if (t->t_hello != 0 && !t->counted && f->ep != NULL)
+    if (t->t_hello != 0 && !t->counted && t->t_client_data != 0)
+        count_handshake(e, f);             /* data, but no ServerHello seen (a gap) */
+    else if (t->t_hello != 0 && !t->counted && f->ep != NULL)
         f->ep->tls_incomplete++;           /* a handshake never followed by data */
     for (int d = 0; d < 2; d++) {
         free(t->d[d].hs);

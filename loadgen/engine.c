@@ -165,8 +165,8 @@ static void sweep(lg_worker *w, uint64_t now)
     uint64_t limit = w->sh->timeout_ns;
     for (size_t i = 0; i < w->nconns; i++) {
         lg_conn *c = &w->conns[i];
-        if (c->fd < 0 || now - c->sent < limit)
-            continue;
+        if (c->fd < 0 || now < c->sent || now - c->sent < limit)
+            continue;   /* (a connect started after `now` was read has sent > now) */
         if (c->state == LG_C_WRITING || c->state == LG_C_READING)
             lg_conn_fail(c, LG_ERR_TIMEOUT, now);
         else if (c->state == LG_C_CONNECTING)

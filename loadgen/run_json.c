@@ -274,7 +274,10 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
         rg_warn("load: %llu TLS error%s with %s; the first: %s%s",
                 (unsigned long long)tot.err[LG_ERR_TLS], tot.err[LG_ERR_TLS] == 1 ? "" : "s",
                 r->url.hostport, tf->tls_err,
-                strncmp(tf->tls_err, "certificate", 11) == 0
+                strstr(tf->tls_err, "mismatch") != NULL
+                    ? " (the URL's host must be a name the certificate gives; -k skips "
+                      "verification)"
+                : strncmp(tf->tls_err, "certificate", 11) == 0
                     ? " (--cacert FILE trusts the server's CA; -k skips verification)" : "");
     return run;
 }

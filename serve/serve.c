@@ -243,6 +243,8 @@ static int flush(sv_conn *c)
     }
     c->out_off = c->out_len = 0;
     if (c->closing && c->pend_n == 0) {   /* delayed responses still to come go first */
+        if (c->ssl != NULL)
+            sv_tls_close_notify(c->ssl);
         conn_free(c);
         return -1;
     }

@@ -9,8 +9,9 @@
  * the client offers it, stateless session tickets (TLS 1.2 and 1.3) for resumption, the
  * built-in session cache for TLS 1.2 session IDs. read-ahead saves a read() per record;
  * serve.c asks sv_tls_pending() before it goes back to epoll. An EOF without close_notify
- * ends the stream like a FIN (clients close keep-alive connections that way), and nothing is
- * sent at close.
+ * ends the stream like a FIN (clients close keep-alive connections that way). The server
+ * sends close_notify when it closes a connection on purpose (Connection: close, the close
+ * fault), and nothing when the client went away or the connection failed.
  *
  * Expected load: an SSL_read and an SSL_write per request batch, a handshake per connection.
  */
@@ -150,6 +151,16 @@ ssize_t sv_tls_write(struct ssl_st *ssl, const void *buf, size_t n)
         return -1;
     }
     return rc;
+}
+
+void sv_tls_close_notify(struct ssl_st *ssl)
+{
+    if (!SSL_is_init_finished(ssl))
+        return;
+    SSL_set_quiet_shutdown(ssl, 0);
+    SSL_shutdown(ssl);             /* writes the alert; does not wait for the client's */
+    SSL_set_quiet_shutdown(ssl, 1);
+    ERR_clear_error();
 }
 
 bool sv_tls_pending(const struct ssl_st *ssl)

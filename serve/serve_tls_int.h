@@ -29,6 +29,10 @@ void sv_tls_free(struct ssl_st *ssl);            /* accepts NULL; sends nothing 
 ssize_t sv_tls_read(struct ssl_st *ssl, void *buf, size_t n, bool *want_out);
 ssize_t sv_tls_write(struct ssl_st *ssl, const void *buf, size_t n);
 
+/* Send close_notify (RFC 8446 §6.1) before the server closes a connection it chose to close;
+ * best effort, never blocks. */
+void sv_tls_close_notify(struct ssl_st *ssl);
+
 /* True when OpenSSL holds bytes already read from the socket (epoll will not say so). */
 bool sv_tls_pending(const struct ssl_st *ssl);
 
