@@ -1,0 +1,212 @@
+#!/bin/sh
+# bench/https.sh — `rigor load https://` against `wrk https://`, side by side.
+#
+#   sh bench/https.sh              (from the repository root, after `make`)
+#
+# Target: nginx, one worker, no access log, a 12-byte `return 200`, TLS with an EC P-256
+# certificate from tools/tls-selfsigned.sh, on two ports: one that resumes sessions (tickets
+# and a session cache: nginx's usual setup) and one that cannot (tickets and cache off).
+# Scenarios, all -t1 -c50, in alternating rounds (the order of the tools rotates every round):
+#   keepalive     the connections are made once: the cost of TLS records
+#   close         a new connection per request (rigor --no-keepalive, wrk -H 'Connection:
+#                 close'), the server resumes sessions: abbreviated handshakes
+#   close-full    the same against the port that cannot resume: a full handshake per request
+# Tools: rigor (certificate verified with --cacert, its default), rigor -k (no verification,
+# as wrk), wrk. Per tool: requests/s, the load generator's CPU time (user+sys) per 100k
+# requests, and the ratios to wrk; medians over ROUNDS rounds. The server's handshakes are
+# checked from rigor's runs (tls.resumed) so "resumed" means what it says.
+# With RIGOR_BASE=PATH (a rigor built before the TLS work) it also compares plain
+# `http://` runs of RIGOR_BASE and this rigor with wrk against the same nginx (the hot path
+# must not get slower).
+# The tables are printed and written into the "HTTPS" section of docs/benchmarks.md.
+# Environment: ROUNDS (5), DURATION (4), NO_DOCS=1 to leave docs alone.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+RIGOR=${RIGOR:-$top/rigor}
+ROUNDS=${ROUNDS:-5}
+DUR=${DURATION:-4}
+BASE=${RIGOR_BASE:-}
+W=$(mktemp -d "${TMPDIR:-/tmp}/rigor-bench-https.XXXXXX")
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null; done
+    for p in $PIDS; do wait "$p" 2>/dev/null; done
+    rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ -x "$RIGOR" ] || { echo "bench: build rigor first (make)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "bench: wrk is needed (sh tools/deps.sh --bench)" >&2; exit 1; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "bench: nginx is needed" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_port() {
+    python3 -c 'import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)' "$1"
+}
+
+# --- the target ------------------------------------------------------------------------
+sh "$top/tools/tls-selfsigned.sh" "$W" server 2
+P_RES=$(free_port)
+P_FULL=$(free_port)
+while [ "$P_FULL" = "$P_RES" ]; do P_FULL=$(free_port); done
+P_HTTP=$(free_port)
+mkdir -p "$W/ng"
+cat > "$W/ng/nginx.conf" <<EOF
+worker_processes 1;
+error_log $W/ng/error.log;
+events { worker_connections 20000; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    client_body_temp_path $W/ng; proxy_temp_path $W/ng; fastcgi_temp_path $W/ng;
+    uwsgi_temp_path $W/ng; scgi_temp_path $W/ng;
+    ssl_certificate $W/server.pem;
+    ssl_certificate_key $W/server.key;
+    server { listen 127.0.0.1:$P_RES ssl; ssl_session_cache shared:S:10m; ssl_session_tickets on;
+             location / { default_type text/plain; return 200 "hello world\n"; } }
+    server { listen 127.0.0.1:$P_FULL ssl; ssl_session_cache off; ssl_session_tickets off;
+             location / { default_type text/plain; return 200 "hello world\n"; } }
+    server { listen 127.0.0.1:$P_HTTP;
+             location / { default_type text/plain; return 200 "hello world\n"; } }
+}
+EOF
+"$NGINX" -p "$W/ng" -c "$W/ng/nginx.conf" -g "daemon off; pid $W/ng/nginx.pid;" &
+PIDS="$PIDS $!"
+wait_port "$P_RES" && wait_port "$P_FULL" && wait_port "$P_HTTP" ||
+    { echo "bench: nginx did not start" >&2; cat "$W/ng/error.log" >&2; exit 1; }
+
+# --- one measurement: prints "requests rps cpu_s resumed" -------------------------------
+timed() {  # out cmd...
+    out=$1; shift
+    /usr/bin/time -f '%U %S' -o "$W/time" "$@" >"$out" 2>&1
+    awk '{print $1 + $2}' "$W/time" | tail -1
+}
+rigor_line() {  # dataset cpu
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][-1]
+print(r["requests"], r["throughput_rps"], sys.argv[2], r.get("tls", {}).get("resumed", "-"))
+PY
+}
+run_tool() {  # tool scenario
+    case $2 in
+    keepalive) url="https://localhost:$P_RES/"; ka=""; wh="" ;;
+    close) url="https://localhost:$P_RES/"; ka="--no-keepalive"; wh="Connection: close" ;;
+    close-full) url="https://localhost:$P_FULL/"; ka="--no-keepalive"; wh="Connection: close" ;;
+    http) url="http://127.0.0.1:$P_HTTP/"; ka=""; wh="" ;;
+    esac
+    o="$W/out"
+    rm -f "$W/r.json"
+    case $1 in
+    rigor|rigor-k|base)
+        bin=$RIGOR; tls="--cacert $W/server.pem"
+        [ "$1" = rigor-k ] && tls="-k"
+        [ "$1" = base ] && bin=$BASE
+        [ "$2" = http ] && tls=""
+        cpu=$(timed "$o" "$bin" load "$url" -t 1 -c 50 -d "${DUR}s" $ka $tls -q -o "$W/r.json")
+        rigor_line "$W/r.json" "$cpu" ;;
+    wrk)
+        if [ -n "$wh" ]; then cpu=$(timed "$o" wrk -t1 -c50 -d"${DUR}s" -H "$wh" "$url")
+        else cpu=$(timed "$o" wrk -t1 -c50 -d"${DUR}s" "$url"); fi
+        n=$(awk '/requests in/ {print $1}' "$o"); rps=$(awk '/Requests\/sec/ {print $2}' "$o")
+        echo "${n:-0} ${rps:-0} $cpu -" ;;
+    esac
+}
+
+SCEN="keepalive close close-full"
+[ -n "$BASE" ] && SCEN="$SCEN http"
+echo "bench: $ROUNDS rounds of ${DUR}s per tool and scenario ($SCEN)" >&2
+: > "$W/rows.tsv"
+r=1
+while [ $r -le "$ROUNDS" ]; do
+    for s in $SCEN; do
+        tools="rigor rigor-k wrk"
+        [ "$s" = http ] && tools="rigor base wrk"
+        order=$(echo $tools | awk -v r=$r '{n = NF; for (i = 0; i < n; i++) printf "%s ", $(((i + r - 1) % n) + 1)}')
+        for tool in $order; do
+            line=$(run_tool "$tool" "$s")
+            echo "$s $tool $r $line" >> "$W/rows.tsv"
+            echo "bench: round $r $s $tool: $line" >&2
+        done
+    done
+    r=$((r + 1))
+done
+
+python3 - "$W/rows.tsv" "$ROUNDS" "$DUR" "$top/docs/benchmarks.md" "${NO_DOCS:-0}" <<'PY'
+import statistics, subprocess, sys
+rows_file, rounds, dur, docs, nodocs = sys.argv[1:6]
+rows = {}
+for line in open(rows_file):
+    f = line.split()
+    if len(f) < 7:
+        continue
+    s, tool, _, n, rps, cpu, res = f[:7]
+    try:
+        rows.setdefault((s, tool), []).append((float(n), float(rps), float(cpu), res))
+    except ValueError:
+        pass
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+def cpu100k(r):
+    return r[2] / r[0] * 1e5 if r[0] else None
+cpu_model = subprocess.run("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2", shell=True,
+                           capture_output=True, text=True).stdout.strip()
+out = [f"Measured by `sh bench/https.sh` ({rounds} alternating rounds of {dur} s per tool and "
+       f"scenario, medians; -t1 -c50; {cpu_model}, 2 cores shared by client and server). "
+       "CPU is the load generator's user+sys time per 100k completed requests. nginx 1.22, one "
+       "worker, `return 200` of 12 bytes, no access log, EC P-256 certificate, TLS 1.3 "
+       "(TLS_AES_256_GCM_SHA384), OpenSSL 3.0 on both sides.\n"]
+titles = {"keepalive": "Keep-alive (connections made once: the cost of TLS records)",
+          "close": "A new connection per request, sessions resumed (abbreviated handshakes)",
+          "close-full": "A new connection per request, nginx without tickets or session cache (full handshakes)",
+          "http": "Plain `http://` against the same nginx: this rigor and the one before the TLS work"}
+for s in ("keepalive", "close", "close-full", "http"):
+    base = rows.get((s, "wrk"))
+    if not base:
+        continue
+    b_rps = med([r[1] for r in base])
+    b_cpu = med([cpu100k(r) for r in base])
+    out.append(f"\n**{titles[s]}**\n")
+    out.append("| tool | req/s | × wrk | CPU s / 100k req | × wrk | resumed handshakes |")
+    out.append("|---|---:|---:|---:|---:|---:|")
+    names = {"rigor": "rigor load (verified, `--cacert`)", "rigor-k": "rigor load -k",
+             "wrk": "wrk", "base": "rigor load before the TLS work"}
+    if s == "http":
+        names["rigor"] = "rigor load (this branch)"
+    for tool in ("rigor", "rigor-k", "base", "wrk"):
+        rs = rows.get((s, tool))
+        if not rs:
+            continue
+        rps = med([r[1] for r in rs]); cpu = med([cpu100k(r) for r in rs])
+        res = [r for r in rs if r[3] != "-"]
+        rr = "–" if not res or s == "http" else f"{med([float(r[3]) / r[0] for r in res if r[0]]) * 100:.1f}%"
+        out.append(f"| {names[tool]} | {rps:,.0f} | {rps / b_rps:.2f} | {cpu:.3f} | {cpu / b_cpu:.2f} | {rr} |")
+text = "\n".join(out) + "\n"
+print(text)
+if nodocs != "1":
+    d = open(docs).read()
+    head = "## HTTPS (bench/https.sh)\n"
+    if head not in d:
+        i = d.index("## Capture (bench/capture.sh)")
+        d = d[:i] + head + "\n" + d[i:]
+    i = d.index(head) + len(head)
+    j = d.find("\n## ", i)
+    j = len(d) if j < 0 else j + 1
+    # keep the hand-written notes that follow the measured tables (marked by "<!-- notes -->")
+    k = d.find("<!-- notes -->", i)
+    keep = d[k:j] if 0 <= k < j else ""
+    d = d[:i] + "\n" + text + ("\n" + keep if keep else "\n") + d[j:]
+    open(docs, "w").write(d)
+PY
