@@ -18,6 +18,13 @@
 # With RIGOR_BASE=PATH (a rigor built before the TLS work) it also compares plain
 # `http://` runs of RIGOR_BASE and this rigor with wrk against the same nginx (the hot path
 # must not get slower).
+# Counts (when strace, and for RIGOR_BASE valgrind, are installed): timings on a shared VM swing
+# by ±30%, so the work is also counted: system calls per request (strace -c -f) for every tool,
+# and for the plain-http before/after user-space instructions per request (valgrind's
+# callgrind, total Ir), each as the difference between a long and a short run divided by the
+# difference in requests, so start-up (loading OpenSSL, the first handshakes) cancels out.
+# (Instructions are not compared with wrk: under valgrind wrk completes too few requests in a
+# timed run for the difference to mean anything.)
 # The tables are printed and written into the "HTTPS" section of docs/benchmarks.md.
 # Environment: ROUNDS (5), DURATION (4), NO_DOCS=1 to leave docs alone.
 set -u
@@ -73,6 +80,7 @@ http {
     uwsgi_temp_path $W/ng; scgi_temp_path $W/ng;
     ssl_certificate $W/server.pem;
     ssl_certificate_key $W/server.key;
+    ssl_protocols TLSv1.2 TLSv1.3;   # nginx 1.22's default lacks TLSv1.3
     server { listen 127.0.0.1:$P_RES ssl; ssl_session_cache shared:S:10m; ssl_session_tickets on;
              location / { default_type text/plain; return 200 "hello world\n"; } }
     server { listen 127.0.0.1:$P_FULL ssl; ssl_session_cache off; ssl_session_tickets off;
@@ -86,7 +94,7 @@ PIDS="$PIDS $!"
 wait_port "$P_RES" && wait_port "$P_FULL" && wait_port "$P_HTTP" ||
     { echo "bench: nginx did not start" >&2; cat "$W/ng/error.log" >&2; exit 1; }
 
-# --- one measurement: prints "requests rps cpu_s resumed" -------------------------------
+# --- one measurement: prints "requests rps cpu_s resumed/handshakes" ----------------------
 timed() {  # out cmd...
     out=$1; shift
     /usr/bin/time -f '%U %S' -o "$W/time" "$@" >"$out" 2>&1
@@ -96,7 +104,10 @@ rigor_line() {  # dataset cpu
     python3 - "$1" "$2" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][-1]
-print(r["requests"], r["throughput_rps"], sys.argv[2], r.get("tls", {}).get("resumed", "-"))
+t = r.get("tls_handshakes")
+print(r["requests"], r["throughput_rps"], sys.argv[2],
+      "%.4f" % (r["tls"]["resumed"] / t) if t else "-",
+      ",".join(sorted(r["tls"]["versions"])) + "/" + (r["tls"]["cipher"] or "") if t else "-")
 PY
 }
 run_tool() {  # tool scenario
@@ -120,7 +131,7 @@ run_tool() {  # tool scenario
         if [ -n "$wh" ]; then cpu=$(timed "$o" wrk -t1 -c50 -d"${DUR}s" -H "$wh" "$url")
         else cpu=$(timed "$o" wrk -t1 -c50 -d"${DUR}s" "$url"); fi
         n=$(awk '/requests in/ {print $1}' "$o"); rps=$(awk '/Requests\/sec/ {print $2}' "$o")
-        echo "${n:-0} ${rps:-0} $cpu -" ;;
+        echo "${n:-0} ${rps:-0} $cpu - -" ;;
     esac
 }
 
@@ -143,19 +154,77 @@ while [ $r -le "$ROUNDS" ]; do
     r=$((r + 1))
 done
 
-python3 - "$W/rows.tsv" "$ROUNDS" "$DUR" "$top/docs/benchmarks.md" "${NO_DOCS:-0}" <<'PY'
+# --- counts: instructions and system calls per request -------------------------------------
+count_run() {  # how(ir|sys) tool scenario size(short|long) -> "requests count"
+    how=$1 tool=$2 s=$3 secs=2 n=5000
+    [ "$4" = long ] && secs=6 n=25000
+    case $s in
+    keepalive) url="https://localhost:$P_RES/"; ka=""; wh="" ;;
+    close) url="https://localhost:$P_RES/"; ka="--no-keepalive"; wh="Connection: close" ;;
+    close-full) url="https://localhost:$P_FULL/"; ka="--no-keepalive"; wh="Connection: close" ;;
+    http) url="http://127.0.0.1:$P_HTTP/"; ka=""; wh="" ;;
+    esac
+    if [ "$how" = ir ]; then pre="valgrind --tool=callgrind --callgrind-out-file=/dev/null"
+    else pre="strace -f -c -o $W/strace.out"; fi
+    rm -f "$W/c.json"
+    case $tool in
+    rigor|rigor-k|base)
+        bin=$RIGOR; tls="--cacert $W/server.pem"
+        [ "$tool" = rigor-k ] && tls="-k"
+        [ "$tool" = base ] && bin=$BASE
+        [ "$s" = http ] && tls=""
+        len="-d ${secs}s"
+        [ "$how" = ir ] && len="-n $n"   # instructions: exactly n requests each time
+        $pre "$bin" load "$url" -t 1 -c 50 $len $ka $tls -q -o "$W/c.json" >"$W/c.out" 2>&1
+        n=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["runs"][-1]["requests"])' "$W/c.json") ;;
+    wrk)
+        if [ -n "$wh" ]; then $pre wrk -t1 -c50 -d"${secs}s" -H "$wh" "$url" >"$W/c.out" 2>&1
+        else $pre wrk -t1 -c50 -d"${secs}s" "$url" >"$W/c.out" 2>&1; fi
+        n=$(awk '/requests in/ {print $1}' "$W/c.out") ;;
+    esac
+    if [ "$how" = ir ]; then c=$(awk '/Collected/ {gsub(",", "", $4); print $4}' "$W/c.out")
+    else c=$(awk '$NF == "total" {print $4}' "$W/strace.out"); fi
+    echo "${n:-0} ${c:-0}"
+}
+: > "$W/counts.tsv"
+if command -v strace >/dev/null && [ "${NO_COUNTS:-0}" != 1 ]; then
+    for s in $SCEN; do
+        tools="rigor rigor-k wrk"
+        [ "$s" = http ] && tools="rigor base wrk"
+        for tool in $tools; do
+            hows=sys
+            [ "$s" = http ] && [ "$tool" != wrk ] && command -v valgrind >/dev/null && hows="ir sys"
+            for how in $hows; do
+                a=$(count_run $how $tool $s short); b=$(count_run $how $tool $s long)
+                echo "$s $tool $how $a $b" >> "$W/counts.tsv"
+                echo "bench: counts $s $tool $how: $a / $b" >&2
+            done
+        done
+    done
+fi
+
+python3 - "$W/rows.tsv" "$ROUNDS" "$DUR" "$top/docs/benchmarks.md" "${NO_DOCS:-0}" "$W/counts.tsv" <<'PY'
 import statistics, subprocess, sys
-rows_file, rounds, dur, docs, nodocs = sys.argv[1:6]
+rows_file, rounds, dur, docs, nodocs, counts_file = sys.argv[1:7]
+counts = {}
+for line in open(counts_file):
+    f = line.split()
+    if len(f) == 7:
+        s, tool, how, n1, c1, n2, c2 = f[0], f[1], f[2], *map(float, f[3:7])
+        counts[(s, tool, how)] = (c2 - c1) / (n2 - n1) if n2 > n1 else None
 rows = {}
+negotiated = set()
 for line in open(rows_file):
     f = line.split()
-    if len(f) < 7:
+    if len(f) < 8:
         continue
-    s, tool, _, n, rps, cpu, res = f[:7]
+    s, tool, _, n, rps, cpu, res, neg = f[:8]
     try:
         rows.setdefault((s, tool), []).append((float(n), float(rps), float(cpu), res))
     except ValueError:
         pass
+    if neg != "-":
+        negotiated.add(neg.replace("/", " "))
 def med(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -166,8 +235,8 @@ cpu_model = subprocess.run("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2", 
 out = [f"Measured by `sh bench/https.sh` ({rounds} alternating rounds of {dur} s per tool and "
        f"scenario, medians; -t1 -c50; {cpu_model}, 2 cores shared by client and server). "
        "CPU is the load generator's user+sys time per 100k completed requests. nginx 1.22, one "
-       "worker, `return 200` of 12 bytes, no access log, EC P-256 certificate, TLS 1.3 "
-       "(TLS_AES_256_GCM_SHA384), OpenSSL 3.0 on both sides.\n"]
+       "worker, `return 200` of 12 bytes, no access log, EC P-256 certificate; negotiated: "
+       f"{', '.join(sorted(negotiated)) or '?'}; OpenSSL 3.0 on both sides.\n"]
 titles = {"keepalive": "Keep-alive (connections made once: the cost of TLS records)",
           "close": "A new connection per request, sessions resumed (abbreviated handshakes)",
           "close-full": "A new connection per request, nginx without tickets or session cache (full handshakes)",
@@ -179,8 +248,18 @@ for s in ("keepalive", "close", "close-full", "http"):
     b_rps = med([r[1] for r in base])
     b_cpu = med([cpu100k(r) for r in base])
     out.append(f"\n**{titles[s]}**\n")
-    out.append("| tool | req/s | × wrk | CPU s / 100k req | × wrk | resumed handshakes |")
-    out.append("|---|---:|---:|---:|---:|---:|")
+    has_sys = any(k[0] == s and k[2] == "sys" for k in counts)
+    has_ir = any(k[0] == s and k[2] == "ir" for k in counts)
+    head = "| tool | req/s | × wrk | CPU s / 100k req | × wrk |"
+    rule = "|---|---:|---:|---:|---:|"
+    if s != "http":
+        head, rule = head + " resumed handshakes |", rule + "---:|"
+    if has_sys:
+        head, rule = head + " system calls / req |", rule + "---:|"
+    if has_ir:
+        head, rule = head + " user instructions / req |", rule + "---:|"
+    out.append(head)
+    out.append(rule)
     names = {"rigor": "rigor load (verified, `--cacert`)", "rigor-k": "rigor load -k",
              "wrk": "wrk", "base": "rigor load before the TLS work"}
     if s == "http":
@@ -191,8 +270,17 @@ for s in ("keepalive", "close", "close-full", "http"):
             continue
         rps = med([r[1] for r in rs]); cpu = med([cpu100k(r) for r in rs])
         res = [r for r in rs if r[3] != "-"]
-        rr = "–" if not res or s == "http" else f"{med([float(r[3]) / r[0] for r in res if r[0]]) * 100:.1f}%"
-        out.append(f"| {names[tool]} | {rps:,.0f} | {rps / b_rps:.2f} | {cpu:.3f} | {cpu / b_cpu:.2f} | {rr} |")
+        rr = "–" if not res or s == "http" else f"{med([float(r[3]) for r in res]) * 100:.1f}%"
+        line = f"| {names[tool]} | {rps:,.0f} | {rps / b_rps:.2f} | {cpu:.3f} | {cpu / b_cpu:.2f} |"
+        if s != "http":
+            line += f" {rr} |"
+        if has_sys:
+            sc = counts.get((s, tool, "sys"))
+            line += f" {sc:.2f} |" if sc else " – |"
+        if has_ir:
+            ir = counts.get((s, tool, "ir"))
+            line += f" {ir:,.0f} |" if ir else " – |"
+        out.append(line)
 text = "\n".join(out) + "\n"
 print(text)
 if nodocs != "1":
