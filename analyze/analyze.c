@@ -1,11 +1,13 @@
 /*
- * analyze/analyze.c — an_analyze(): runs grouped into cells, per-metric summaries, warnings
- * about thin evidence; comparisons are in comparisons.c.
+ * analyze/analyze.c — an_analyze(): runs grouped into cells, per-metric values and
+ * summaries; warnings are in warnings.c, comparisons in comparisons.c.
  *
  * Design: the datasets stay jansson documents (core/dataset.h); a cell borrows pointers to
  * its runs and copies out one array of doubles per metric — a run lacking a metric simply
  * contributes nothing to it, so summary-only (published) runs work. The unit of replication
- * is the run: every figure here is computed across runs, never across requests.
+ * is the run: every figure here is computed across runs, never across requests — except
+ * for a server figure that does not vary between the runs of one server process (the RSS
+ * maximum, typically): it is one observation per process (docs/methodology.md §1).
  * Load: 1,000 runs × 15 metrics in a few milliseconds (linear scans; cells found by search).
  */
 #include <math.h>
@@ -17,11 +19,6 @@
 #include "core/err.h"
 #include "core/units.h"
 #include "analyze/analyze_int.h"
-
-/* Relative drift of per-second throughput within a run above which we warn. */
-#define AN_DRIFT_WARN 0.05
-/* Mean error rate of a cell above which its latency figures are called questionable. */
-#define AN_ERROR_WARN 0.01
 
 const an_metric_def an_metrics[] = {
     {AN_THROUGHPUT, "throughput_rps", AN_HIGHER_BETTER, AN_UNIT_RPS, "throughput"},
@@ -58,6 +55,7 @@ void an_options_init(an_options *opt)
     opt->seed = 1;
     opt->include_incomplete = false;
     opt->target_ci = 0.02;
+    opt->ratio_means = false;
 }
 
 json_t *an_json_num(double v)
@@ -99,15 +97,20 @@ void an_warn(json_t *warnings, const an_cell *c, const char *kind, const char *f
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     json_t *w = json_object();
-    if (c)
+    if (c) {
         an_json_cell_keys(w, c);
+    } else {
+        json_object_set_new(w, "target", json_null());
+        json_object_set_new(w, "concurrency", json_null());
+        json_object_set_new(w, "rate", json_null());
+    }
     json_object_set_new(w, "kind", json_string(kind));
     json_object_set_new(w, "message", json_string(msg));
     json_array_append_new(warnings, w);
 }
 
 /* The number at a dotted path, or NAN when absent, null or not a number. */
-static double path_num(const json_t *obj, const char *path)
+double an_path_num(const json_t *obj, const char *path)
 {
     char key[64];
     while (obj && json_is_object(obj)) {
@@ -125,26 +128,40 @@ static double path_num(const json_t *obj, const char *path)
     return NAN;
 }
 
-/* errors / (requests + errors); errors is an object of counts by kind (or a plain count). */
+/*
+ * Failed responses over attempted requests. `requests` counts every response received,
+ * error statuses included (docs/dataset-format.md), so an `errors.status` is already in it —
+ * and so is `unclassified` (published failures of unknown kind, e.g. Locust's, whose total
+ * includes them). The other kinds (connect, read, write, timeout, protocol) got no response
+ * and are added. A server answering 503 to everything is at 1.0. `errors` may also be a
+ * plain count (no kind): then it is taken as failures outside `requests`.
+ */
 static double error_rate(const json_t *run)
 {
-    double req = path_num(run, "requests"), err = 0.0;
+    double req = an_path_num(run, "requests"), err = 0.0, inside = 0.0;
     const json_t *e = json_object_get(run, "errors"), *v;
     const char *k;
     if (json_is_number(e))
         err = json_number_value(e);
     else if (json_is_object(e)) {
-        json_object_foreach((json_t *)e, k, v)
-            if (json_is_number(v))
-                err += json_number_value(v);
+        json_object_foreach((json_t *)e, k, v) {
+            if (!json_is_number(v))
+                continue;
+            err += json_number_value(v);
+            if (strcmp(k, "status") == 0 || strcmp(k, "unclassified") == 0)
+                inside += json_number_value(v);
+        }
     } else
         return NAN;
-    return req + err > 0.0 ? err / (req + err) : NAN;
+    if (!isfinite(req))
+        return NAN;
+    double attempted = fmax(req + err - inside, err);  /* inconsistent counts: at most 1 */
+    return attempted > 0.0 ? err / attempted : NAN;
 }
 
 static double metric_value(const json_t *run, size_t m)
 {
-    double v = an_metrics[m].path ? path_num(run, an_metrics[m].path) : error_rate(run);
+    double v = an_metrics[m].path ? an_path_num(run, an_metrics[m].path) : error_rate(run);
     return isfinite(v) ? v : NAN;
 }
 
@@ -230,7 +247,7 @@ static int collect(an_ctx *x, json_t *const *ds, size_t n, const an_options *opt
             const char *t = json_string_value(json_object_get(run, "target"));
             if (!t)
                 return rg_err(err, "dataset %zu: runs[%zu] has no target", d + 1, i);
-            an_cell *c = find_cell(x, t, path_num(run, "concurrency"), path_num(run, "rate"));
+            an_cell *c = find_cell(x, t, an_path_num(run, "concurrency"), an_path_num(run, "rate"));
             if (!c)
                 return rg_err(err, "out of memory");
             if (json_is_false(json_object_get(run, "complete")) && !opt->include_incomplete)
@@ -258,29 +275,105 @@ static int cell_cmp(const void *pa, const void *pb)
     return 0;
 }
 
+/* The server process a run was measured on: server.pid, or -1 when not recorded. */
+static double run_pid(const json_t *run)
+{
+    double pid = an_path_num(run, "server.pid");
+    return isfinite(pid) && pid > 0.0 ? pid : -1.0;
+}
+
+/*
+ * True when metric m (a server figure) does not vary between the runs of one server process:
+ * every run has a pid, some process has two or more runs, and within each process all the
+ * values are equal. Such a figure (the RSS maximum of a warmed-up server, typically) is a
+ * property of the process, so the runs of one process are one observation, not several.
+ * Only server.* figures are tested: a latency or an error rate that repeats exactly (0
+ * errors in every run) is a real repeated measurement.
+ */
+static bool constant_per_process(const an_cell *c, size_t m, const double *pid)
+{
+    const double *v = c->vals[m];
+    size_t n = c->nv[m];
+    bool repeated = false;
+    if (an_metrics[m].path == NULL || strncmp(an_metrics[m].path, "server.", 7) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (pid[i] < 0.0)
+            return false;
+        for (size_t j = 0; j < i; j++) {
+            if (pid[j] != pid[i])
+                continue;
+            if (v[j] != v[i])
+                return false;
+            repeated = true;
+        }
+    }
+    return repeated;
+}
+
+/* Keep the first observation of each process (all of its runs hold the same value). */
+static void collapse_per_process(an_cell *c, size_t m, const double *pid)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->nv[m]; i++) {
+        size_t j = 0;
+        while (j < i && pid[j] != pid[i])
+            j++;
+        if (j < i)
+            continue;  /* a process already kept */
+        c->vals[m][k] = c->vals[m][i];
+        c->vrun[m][k++] = c->vrun[m][i];
+    }
+    c->nv[m] = k;
+    c->per_process[m] = true;
+}
+
+/* The values of metric m over the cell's runs (per process when constant within one). */
+static int metric_values(an_cell *c, size_t m, double *pid)
+{
+    size_t cap = c->nruns ? c->nruns : 1;
+    if (!(c->vals[m] = malloc(cap * sizeof(double))) ||
+        !(c->vrun[m] = malloc(cap * sizeof(size_t))))
+        return -1;
+    for (size_t i = 0; i < c->nruns; i++) {
+        double v = metric_value(c->runs[i], m);
+        if (isnan(v))
+            continue;
+        pid[c->nv[m]] = run_pid(c->runs[i]);
+        c->vrun[m][c->nv[m]] = i;
+        c->vals[m][c->nv[m]++] = v;
+    }
+    c->nrv[m] = c->nv[m];
+    if (constant_per_process(c, m, pid))
+        collapse_per_process(c, m, pid);
+    return 0;
+}
+
 /* Values of every metric over the cell's runs, and their summaries. */
 static int cell_compute(an_cell *c, double conf)
 {
     c->vals = calloc(an_nmetrics, sizeof *c->vals);
+    c->vrun = calloc(an_nmetrics, sizeof *c->vrun);
     c->nv = calloc(an_nmetrics, sizeof *c->nv);
+    c->nrv = calloc(an_nmetrics, sizeof *c->nrv);
+    c->per_process = calloc(an_nmetrics, sizeof *c->per_process);
     c->sum = calloc(an_nmetrics, sizeof *c->sum);
-    if (!c->vals || !c->nv || !c->sum)
-        return -1;
+    double *pid = malloc((c->nruns ? c->nruns : 1) * sizeof *pid);
+    int rc = -1;
+    if (!c->vals || !c->vrun || !c->nv || !c->nrv || !c->per_process || !c->sum || !pid)
+        goto out;
     for (size_t m = 0; m < an_nmetrics; m++) {
-        if (!(c->vals[m] = malloc((c->nruns ? c->nruns : 1) * sizeof(double))))
-            return -1;
-        for (size_t i = 0; i < c->nruns; i++) {
-            double v = metric_value(c->runs[i], m);
-            if (!isnan(v))
-                c->vals[m][c->nv[m]++] = v;
-        }
-        if (an_summarize(c->vals[m], c->nv[m], conf, &c->sum[m], NULL) < 0)
-            return -1;
+        if (metric_values(c, m, pid) < 0 ||
+            an_summarize(c->vals[m], c->nv[m], conf, &c->sum[m], NULL) < 0)
+            goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    free(pid);
+    return rc;
 }
 
-/* The run numbers ("run" key) of the outliers among the runs that have metric m. */
+/* The run numbers ("run" key) of the outliers among the observations of metric m. */
 static json_t *outliers_json(const an_cell *c, size_t m)
 {
     json_t *arr = json_array();
@@ -289,14 +382,13 @@ static json_t *outliers_json(const an_cell *c, size_t m)
         free(flags);
         return arr;
     }
-    for (size_t i = 0, k = 0; i < c->nruns && k < c->nv[m]; i++) {
-        if (isnan(metric_value(c->runs[i], m)))
+    for (size_t k = 0; k < c->nv[m]; k++) {
+        if (!flags[k])
             continue;
-        if (flags[k++]) {
-            double r = path_num(c->runs[i], "run");
-            json_array_append_new(arr, isfinite(r) ? json_integer((json_int_t)r)
-                                                   : json_integer((json_int_t)i + 1));
-        }
+        size_t i = c->vrun[m][k];
+        double r = an_path_num(c->runs[i], "run");
+        json_array_append_new(arr, isfinite(r) ? json_integer((json_int_t)r)
+                                               : json_integer((json_int_t)i + 1));
     }
     free(flags);
     return arr;
@@ -323,71 +415,10 @@ static json_t *metric_json(const an_cell *c, size_t m, const an_options *opt)
     json_object_set_new(o, "outliers", outliers_json(c, m));
     long need = isfinite(s->cv) ? an_runs_needed(s->cv, opt->target_ci, opt->confidence) : -1;
     json_object_set_new(o, "runs_needed", need >= 0 ? json_integer(need) : json_null());
+    /* n counts observations: processes when the figure is constant within each process */
+    json_object_set_new(o, "n_runs", json_integer((json_int_t)c->nrv[m]));
+    json_object_set_new(o, "per_process", json_boolean(c->per_process[m]));
     return o;
-}
-
-/* Worst within-run drift of per-second throughput (timeseries.requests) over the cell. */
-static void warn_drift(const an_cell *c, json_t *warnings)
-{
-    double worst = 0.0, worst_run = 0.0;
-    size_t drifting = 0, k_worst = 0;
-    for (size_t i = 0; i < c->nruns; i++) {
-        const json_t *ts = json_object_get(json_object_get(c->runs[i], "timeseries"), "requests");
-        size_t k = json_array_size(ts), ok = 1;
-        /* whole seconds only: a trailing partial second (rigor load writes one) is not a
-         * slowdown */
-        double dur = path_num(c->runs[i], "duration_s");
-        if (isfinite(dur) && dur >= 0.0 && (double)k > floor(dur))
-            k = (size_t)floor(dur);
-        double *y = malloc((k ? k : 1) * sizeof *y);
-        if (!y)
-            return;
-        for (size_t j = 0; j < k; j++) {
-            y[j] = json_number_value(json_array_get(ts, j));
-            ok &= json_is_number(json_array_get(ts, j)) && isfinite(y[j]);
-        }
-        double d = ok ? an_drift(y, k) : NAN;
-        free(y);
-        if (isfinite(d) && d > AN_DRIFT_WARN) {
-            drifting++;
-            if (d > worst) {
-                worst = d;
-                k_worst = k;
-                worst_run = path_num(c->runs[i], "run");
-            }
-        }
-    }
-    if (drifting)
-        an_warn(warnings, c, "drift",
-                "%zu of %zu runs drift: run %.15g's throughput changes by %.1f%% over its %zu s "
-                "(least-squares slope; steady state not reached?)",
-                drifting, c->nruns, worst_run, 100.0 * worst, k_worst);
-}
-
-static void cell_warnings(const an_cell *c, const an_options *opt, json_t *warnings)
-{
-    if (c->skipped)
-        an_warn(warnings, c, "incomplete", "%zu incomplete run%s skipped (use "
-                "--include-incomplete to count them)", c->skipped, c->skipped == 1 ? "" : "s");
-    if (c->nruns == 0) {
-        an_warn(warnings, c, "no_runs", "no complete runs: nothing to analyze");
-        return;
-    }
-    if (c->nruns == 1)
-        an_warn(warnings, c, "single_run", "only 1 run: no confidence intervals or tests");
-    /* closed loop: throughput is the result; open loop: the rate is fixed, latency is */
-    size_t m = isfinite(c->rate) && !isfinite(c->conc) ? 4 : 0;
-    const an_summary *s = &c->sum[m];
-    long need = isfinite(s->cv) ? an_runs_needed(s->cv, opt->target_ci, opt->confidence) : -1;
-    if (need > 0 && (size_t)need > s->n)
-        an_warn(warnings, c, "runs_needed", "%s varies by %.1f%% (CV): %ld runs needed for a "
-                "±%g%% CI of the mean at %g%% confidence, have %zu", an_metrics[m].label,
-                100.0 * s->cv, need, 100.0 * opt->target_ci, 100.0 * opt->confidence, s->n);
-    const an_summary *e = &c->sum[6];
-    if (e->n && e->mean > AN_ERROR_WARN)
-        an_warn(warnings, c, "error_rate", "mean error rate %.2f%% (above %g%%): latency "
-                "figures describe a failing server", 100.0 * e->mean, 100.0 * AN_ERROR_WARN);
-    warn_drift(c, warnings);
 }
 
 static json_t *group_json(const an_cell *c, const an_options *opt)
@@ -409,8 +440,13 @@ static void ctx_free(an_ctx *x)
         an_cell *c = &x->cells[i];
         for (size_t m = 0; c->vals && m < an_nmetrics; m++)
             free(c->vals[m]);
+        for (size_t m = 0; c->vrun && m < an_nmetrics; m++)
+            free(c->vrun[m]);
         free(c->vals);
+        free(c->vrun);
         free(c->nv);
+        free(c->nrv);
+        free(c->per_process);
         free(c->sum);
         free(c->runs);
     }
@@ -458,7 +494,7 @@ static const char *pick_baseline(const an_ctx *x, const an_options *opt, char *e
 json_t *an_analyze(json_t *const *datasets, size_t n, const an_options *opt, char *err)
 {
     an_ctx x = {0};
-    json_t *doc = NULL, *groups, *cmp, *warnings;
+    json_t *doc = NULL, *groups, *warnings;
     const char *baseline;
     gsl_set_error_handler_off();  /* errors come back as codes and NANs, never abort() */
     if (check_options(opt, err) < 0 || collect(&x, datasets, n, opt, err) < 0 ||
@@ -469,7 +505,8 @@ json_t *an_analyze(json_t *const *datasets, size_t n, const an_options *opt, cha
     json_object_set_new(doc, "confidence", json_real(opt->confidence));
     json_object_set_new(doc, "baseline", json_string(baseline));
     json_object_set_new(doc, "groups", groups = json_array());
-    json_object_set_new(doc, "comparisons", cmp = json_array());
+    json_object_set_new(doc, "family_size", json_integer(0));
+    json_object_set_new(doc, "comparisons", json_array());
     json_object_set_new(doc, "warnings", warnings = json_array());
     for (size_t i = 0; i < x.ncells; i++) {
         if (cell_compute(&x.cells[i], opt->confidence) < 0) {
@@ -477,9 +514,10 @@ json_t *an_analyze(json_t *const *datasets, size_t n, const an_options *opt, cha
             goto fail;
         }
         json_array_append_new(groups, group_json(&x.cells[i], opt));
-        cell_warnings(&x.cells[i], opt, warnings);
+        an_cell_warnings(&x.cells[i], opt, warnings);
     }
-    if (an_compare_cells(x.cells, x.ncells, baseline, opt, cmp, warnings, err) == 0)
+    an_per_process_warnings(x.cells, x.ncells, warnings);
+    if (an_compare_cells(x.cells, x.ncells, baseline, opt, doc, err) == 0)
         goto out;
 fail:
     json_decref(doc);

@@ -6,28 +6,47 @@
  * `rigor analyze --json` prints, so the report shows exactly analyze's numbers.
  *
  * The document (stable keys; docs/methodology.md explains every number):
- * {"confidence": 0.95,
+ * {"confidence": 0.95, "baseline": TARGET, "family_size": m,
  *  "groups": [{"target", "concurrency", "rate", "runs", "runs_skipped",
  *              "metrics": {NAME: {"n", "mean", "stdev", "ci_low", "ci_high", "median",
- *                                 "median_ci_low", "median_ci_high", "min", "max", "cv",
- *                                 "outliers": [run numbers]}}}],
- *  "comparisons": [{"target", "baseline", "concurrency", "rate", "metric", "ratio",
- *                   "ratio_ci_low", "ratio_ci_high", "p_welch", "p_mannwhitney", "p_adjusted",
+ *                                 "median_ci_low", "median_ci_high", "median_ci_level",
+ *                                 "median_ci_note", "min", "max", "cv", "outliers": [run
+ *                                 numbers], "runs_needed", "n_runs", "per_process"}}}],
+ *  "comparisons": [{"target", "concurrency", "rate", "baseline", "metric", "scale", "n",
+ *                   "n_baseline", "per_process", "mean", "mean_baseline", "ratio",
+ *                   "difference", "ratio_ci_method", "p_welch", "df_welch",
+ *                   "p_mannwhitney", "mannwhitney_u", "mannwhitney_exact", "in_family",
+ *                   "ci_level", "ratio_ci_low", "ratio_ci_high", "ratio_ci95_low",
+ *                   "ratio_ci95_high", "difference_ci_low", "difference_ci_high",
+ *                   "difference_ci95_low", "difference_ci95_high", "p_adjusted", "note",
  *                   "verdict", "sentence"}],
  *  "warnings": [{"target", "concurrency", "rate", "kind", "message"}]}
  * Metric NAMEs: throughput_rps, latency_mean, latency_p50, latency_p90, latency_p99,
- * latency_p999 (microseconds), error_rate (fraction), server_cpu_pct, server_rss_kb, and
- * wire_latency_* when captured. Unknown values are null, never invented.
+ * latency_p999 (microseconds), error_rate (failed / attempted requests, a fraction),
+ * server_cpu_pct, server_rss_kb, and wire_latency_* when captured. Unknown values are null,
+ * never invented. A metric no run has is absent from "metrics".
  *
- * Added keys (analyze/): top level "baseline"; per metric "median_ci_level" (achieved
- * coverage), "median_ci_note" ("n too small", only when the median CI is null),
- * "runs_needed" (for --target-ci; null when cv is); per comparison "n", "n_baseline",
- * "mean", "mean_baseline", "ratio_ci_method" ("fieller" | "bootstrap" | null), "df_welch",
- * "mannwhitney_u", "mannwhitney_exact". Metrics no run has are absent from "metrics".
+ * Per metric: "n" counts observations — runs, or server processes when "per_process" (the
+ * figure does not vary between the runs of one process; "n_runs" then counts the runs).
+ * Per comparison: "scale" is "log" (positive metrics: "ratio" is the ratio of geometric
+ * means, or of means with --ratio mean; the ratio_ci_* keys hold its intervals, the
+ * difference_ci_* keys are null) or "difference" (error_rate, or a metric with a value of
+ * 0: "difference" = mean - mean_baseline with the difference_ci_* intervals, ratio_ci_*
+ * null, "ratio" the ratio of means when the baseline mean is not 0). "ratio_ci_low/high"
+ * (or difference_ci_*) is the interval at "ci_level", the level Holm used for this
+ * comparison; "ratio_ci95_*" the unadjusted interval at "confidence". "in_family" says
+ * whether the comparison is one of the "family_size" that Holm corrected over; outside it
+ * (no test, no variance) "ci_level" = confidence and "p_adjusted" is null, and "note" says
+ * why ("too few runs for a test", "one observation per server process", "no variance",
+ * "a value of 0: compared by difference, not ratio"...). "ratio_ci_method": "log-t",
+ * "fieller", "bootstrap", "welch" (a difference), "exact" (no variance) or null.
  * Verdicts: "faster"/"slower" (throughput), "better"/"worse" (latency, error_rate),
- * "higher"/"lower" (server_cpu_pct, server_rss_kb), "~" (no proven difference).
+ * "higher"/"lower" (server_cpu_pct, server_rss_kb), "~" (no proven difference); a verdict
+ * is given exactly when the printed interval clears the noise band.
  * Warning kinds: single_run, runs_needed, drift, error_rate, incomplete, no_runs,
- * no_baseline.
+ * no_baseline, rate_shortfall (open loop: the target did not keep up with the asked rate),
+ * per_process (one per target, concurrency and rate null: figures constant within each
+ * server process).
  *
  * Keys may be added to the document, never renamed: report/ and plan/ read it by name.
  */
@@ -90,15 +109,19 @@ const an_metric_def *an_metric_find(const char *name);
 char *an_fmt_value(char *buf, size_t len, double v, enum an_unit unit);
 char *an_fmt_ci(char *buf, size_t len, double mean, double lo, double hi, enum an_unit unit);
 char *an_fmt_x(char *buf, size_t len, double x);
+/* A confidence level as a percentage that never overstates it: the miss rate 1 - level is
+ * rounded up to two significant digits ("95%", "97.5%", 0.998148 -> "99.81%"). */
+char *an_fmt_level(char *buf, size_t len, double level);
 
 typedef struct an_options {
     double confidence;        /* default 0.95 */
     const char *baseline;     /* target name; NULL = the first target seen */
     double noise;             /* noise band as a fraction; default 0.01 */
-    int bootstrap;            /* resamples; 0 = only when Fieller is unbounded */
+    int bootstrap;            /* bootstrap every ratio CI with this many resamples; 0 = never */
     uint64_t seed;            /* bootstrap seed; default 1 */
     bool include_incomplete;  /* default false */
     double target_ci;         /* wanted CI half-width as a fraction of the mean; default 0.02 */
+    bool ratio_means;         /* ratio of arithmetic means (Fieller) instead of geometric */
 } an_options;
 
 void an_options_init(an_options *opt);

@@ -21,20 +21,23 @@ static const char USAGE[] =
     "usage: rigor analyze DATASET... [options]\n"
     "\n"
     "Across-run statistics and comparisons of the runs in one or more datasets ('-' = stdin).\n"
-    "Runs are grouped into cells (target x concurrency or rate); each run is one observation.\n"
+    "Runs are grouped into cells (target x concurrency or rate); each run is one observation\n"
+    "(a server figure that does not vary within one server process counts once per process).\n"
     "Per cell and metric: n, mean, sd, Student-t CI of the mean, median with its binomial\n"
     "order-statistic CI, min, max, CV, outliers (modified z-score > 3.5, flagged not dropped).\n"
-    "Each target is compared with the baseline in every cell: ratio of means with Fieller's CI\n"
-    "(bootstrap when unbounded), Welch and Mann-Whitney p-values, Holm-adjusted p, verdict.\n"
+    "Each target is compared with the baseline in every cell: the ratio of geometric means\n"
+    "with Welch's t on ln(values) (error rate: the difference), Mann-Whitney's exact p,\n"
+    "Holm's correction over every comparison of the analysis, and a verdict.\n"
     "\n"
     "options:\n"
     "  -b, --baseline TARGET    compare against this target (default: the first seen)\n"
     "  -c, --confidence C       confidence level, 0.95 or 95% (default 0.95)\n"
     "      --noise P            noise band for verdicts, 1% or 0.01 (default 1%)\n"
     "      --target-ci P        wanted CI half-width for 'runs needed' (default 2%)\n"
-    "      --bootstrap N        bootstrap every ratio CI with N resamples, 100..10M\n"
-    "                           (default: only where Fieller's interval is unbounded,\n"
-    "                           with 10000)\n"
+    "      --ratio KIND         geometric (default): ratio of geometric means, log-t interval;\n"
+    "                           mean: ratio of arithmetic means, Fieller's interval\n"
+    "      --bootstrap N        percentile-bootstrap every ratio interval with N resamples,\n"
+    "                           100..10M (default: none)\n"
     "      --seed N             bootstrap seed (default 1); same seed, same intervals\n"
     "      --include-incomplete count runs cut short (complete: false)\n"
     "      --json               print the analysis document as JSON\n"
@@ -42,12 +45,21 @@ static const char USAGE[] =
     "  -h, --help               this help\n"
     "\n"
     "Verdicts: faster/slower (throughput), better/worse (latency, errors), higher/lower\n"
-    "(server CPU, RSS) only when the Holm-adjusted Welch p < 1 - confidence AND the ratio CI\n"
-    "lies outside [1 - noise, 1 + noise]; otherwise '~' (no proven difference).\n"
+    "(server CPU, RSS). Holm's step-down procedure runs on the intervals themselves: each\n"
+    "interval is printed at the level Holm used for it (e.g. 99.81% CI, 1 - 0.05/27), and a\n"
+    "verdict is given exactly when that interval lies outside [1 - noise, 1 + noise];\n"
+    "otherwise '~' (no proven difference). The sentence says which level it shows.\n"
+    "\n"
+    "examples:\n"
+    "  rigor analyze results.json\n"
+    "  rigor analyze a.json b.json --baseline nginx --confidence 99% --noise 2%\n"
+    "  rigor analyze results.json --ratio mean --bootstrap 10000 --json | jq .comparisons\n"
+    "\n"
     "Exit status: 0 ok, 1 failure, 2 bad option or dataset. See docs/analyze.md and\n"
     "docs/methodology.md.\n";
 
-enum { OPT_NOISE = 256, OPT_TARGET_CI, OPT_BOOTSTRAP, OPT_SEED, OPT_INCOMPLETE, OPT_JSON, OPT_MD };
+enum { OPT_NOISE = 256, OPT_TARGET_CI, OPT_BOOTSTRAP, OPT_SEED, OPT_INCOMPLETE, OPT_JSON, OPT_MD,
+       OPT_RATIO };
 
 static const struct option LONGOPTS[] = {
     {"baseline", required_argument, NULL, 'b'},
@@ -55,6 +67,7 @@ static const struct option LONGOPTS[] = {
     {"noise", required_argument, NULL, OPT_NOISE},
     {"target-ci", required_argument, NULL, OPT_TARGET_CI},
     {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+    {"ratio", required_argument, NULL, OPT_RATIO},
     {"seed", required_argument, NULL, OPT_SEED},
     {"include-incomplete", no_argument, NULL, OPT_INCOMPLETE},
     {"json", no_argument, NULL, OPT_JSON},
@@ -93,6 +106,11 @@ static int parse_value(int c, const char *arg, an_options *opt)
             return rg_usage_error("analyze", "invalid seed '%s'", arg);
         opt->seed = u;
         return 0;
+    case OPT_RATIO:
+        if (strcmp(arg, "geometric") != 0 && strcmp(arg, "mean") != 0)
+            return rg_usage_error("analyze", "invalid ratio '%s' (want geometric or mean)", arg);
+        opt->ratio_means = strcmp(arg, "mean") == 0;
+        return 0;
     }
     return RG_EXIT_USAGE;
 }
@@ -122,6 +140,7 @@ static int parse_args(int argc, char **argv, an_options *opt, int *format)
             *format = c;
             break;
         case 'c': case OPT_NOISE: case OPT_TARGET_CI: case OPT_BOOTSTRAP: case OPT_SEED:
+        case OPT_RATIO:
             if ((rc = parse_value(c, optarg, opt)) != 0)
                 return rc;
             break;

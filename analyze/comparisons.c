@@ -1,27 +1,27 @@
 /*
- * analyze/comparisons.c — comparisons of each target with the baseline, cell by cell and
- * metric by metric: ratio of means with its CI, Welch and Mann–Whitney p-values, Holm's
- * adjustment over the whole family, the verdict and the sentence a person reads.
+ * analyze/comparisons.c — the family of comparisons: each target against the baseline,
+ * cell by cell and metric by metric; Holm's procedure over the whole family; the interval
+ * printed at the level Holm used; the verdict; the comparison objects of the document.
  *
- * Design: two passes. The first computes every comparison's raw statistics and keeps its
- * Welch p; Holm needs the whole family, so verdicts and sentences come in the second pass.
- * The verdict requires both a significant adjusted p and a ratio CI that clears the noise
- * band (docs/methodology.md explains why both). Load: O(cells × metrics) comparisons.
+ * Design: three passes. The first computes every comparison's effect (effect.c). The second
+ * runs Holm's step-down procedure on the comparisons that carry information, in the form
+ * of intervals: with r comparisons not yet rejected, the next one (smallest Welch p first)
+ * is rejected when its interval at level 1 - α/r excludes "no difference"; the procedure
+ * stops at the first that does not, and every comparison left gets its interval at that
+ * last level. The third gives the verdict: a direction exactly when the comparison was
+ * rejected and its printed interval clears the noise band. Because rejection is decided on
+ * the very interval that is printed, verdict and interval cannot disagree: a rejected one
+ * was decided on it, and every one left was checked to include "no difference" at the level
+ * it is printed at. Load: O(cells × metrics) comparisons; Holm is O(m log m) for the sort
+ * and O(m) interval evaluations when the p-values and intervals agree, as they do but for
+ * rounding (the t quantile is evaluated once per step).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/err.h"
-#include "core/units.h"
 #include "analyze/analyze_int.h"
-
-typedef struct cmp_row {
-    json_t *obj;           /* the comparison object being built (owned by the array) */
-    const an_cell *t, *b;  /* target and baseline cells */
-    size_t m;              /* metric index */
-    double ratio, lo, hi, p_welch, p_adj;
-} cmp_row;
 
 static const an_cell *baseline_cell(const an_cell *cells, size_t n, const char *base,
                                     const an_cell *c)
@@ -36,186 +36,77 @@ static const an_cell *baseline_cell(const an_cell *cells, size_t n, const char *
     return NULL;
 }
 
-/* The ratio CI: Fieller, or the bootstrap when asked or when Fieller is unbounded. */
-static const char *ratio_ci(const an_cell *t, const an_cell *b, size_t m, const an_options *opt,
-                            uint64_t seed, double *lo, double *hi)
+static const char *method_name(enum an_method m)
 {
-    const an_summary *st = &t->sum[m], *sb = &b->sum[m];
-    int rc = -1;
-    if (opt->bootstrap == 0) {
-        rc = an_fieller(st->mean, st->sd * st->sd, st->n, sb->mean, sb->sd * sb->sd, sb->n,
-                        opt->confidence, lo, hi);
-        if (rc == 0)
-            return "fieller";
-        if (rc < 0)
-            return NULL;
+    switch (m) {
+    case AN_M_LOG_T: return "log-t";
+    case AN_M_FIELLER: return "fieller";
+    case AN_M_BOOTSTRAP: return "bootstrap";
+    case AN_M_DIFF_T: return "welch";
+    case AN_M_EXACT: return "exact";
+    case AN_M_NONE: break;
     }
-    if (st->n < 2 || sb->n < 2 || sb->mean == 0.0)
-        return NULL;
-    int reps = opt->bootstrap ? opt->bootstrap : AN_BOOTSTRAP_DEFAULT;
-    if (an_bootstrap_ratio(t->vals[m], t->nv[m], b->vals[m], b->nv[m], opt->confidence, reps,
-                           seed, lo, hi) == 0)
-        return "bootstrap";
     return NULL;
 }
 
-static void compare_one(cmp_row *r, const an_options *opt, uint64_t seed)
+/* The keys known before Holm: identity, sizes, means, estimate, tests. */
+static void cmp_json_stats(an_cmp *r)
 {
     const an_cell *t = r->t, *b = r->b;
+    const an_effect *e = &r->e;
     size_t m = r->m;
-    const an_summary *st = &t->sum[m], *sb = &b->sum[m];
-    double df, u1;
+    double u1;
     int exact;
-    r->ratio = sb->mean != 0.0 ? st->mean / sb->mean : NAN;
-    r->lo = r->hi = NAN;
-    const char *method = ratio_ci(t, b, m, opt, seed, &r->lo, &r->hi);
-    r->p_welch = an_welch_p(t->vals[m], t->nv[m], b->vals[m], b->nv[m], &df);
     double p_mwu = an_mwu_p(t->vals[m], t->nv[m], b->vals[m], b->nv[m], &u1, &exact);
     json_t *o = r->obj;
+    bool log = e->scale == AN_SCALE_LOG;
     an_json_cell_keys(o, t);
     json_object_set_new(o, "baseline", json_string(b->target));
     json_object_set_new(o, "metric", json_string(an_metrics[m].name));
-    json_object_set_new(o, "n", json_integer((json_int_t)st->n));
-    json_object_set_new(o, "n_baseline", json_integer((json_int_t)sb->n));
-    json_object_set_new(o, "mean", an_json_num(st->mean));
-    json_object_set_new(o, "mean_baseline", an_json_num(sb->mean));
-    json_object_set_new(o, "ratio", an_json_num(r->ratio));
-    json_object_set_new(o, "ratio_ci_low", an_json_num(r->lo));
-    json_object_set_new(o, "ratio_ci_high", an_json_num(r->hi));
-    json_object_set_new(o, "ratio_ci_method", method ? json_string(method) : json_null());
-    json_object_set_new(o, "p_welch", an_json_num(r->p_welch));
-    json_object_set_new(o, "df_welch", an_json_num(df));
+    json_object_set_new(o, "scale", json_string(log ? "log" : "difference"));
+    json_object_set_new(o, "n", json_integer((json_int_t)t->nv[m]));
+    json_object_set_new(o, "n_baseline", json_integer((json_int_t)b->nv[m]));
+    json_object_set_new(o, "per_process", json_boolean(t->per_process[m] || b->per_process[m]));
+    json_object_set_new(o, "mean", an_json_num(t->sum[m].mean));
+    json_object_set_new(o, "mean_baseline", an_json_num(b->sum[m].mean));
+    json_object_set_new(o, "ratio", an_json_num(log ? e->est : e->mb != 0.0 ? e->mt / e->mb
+                                                                             : NAN));
+    json_object_set_new(o, "difference", an_json_num(e->mt - e->mb));
+    json_object_set_new(o, "ratio_ci_method", method_name(e->method)
+                        ? json_string(method_name(e->method)) : json_null());
+    json_object_set_new(o, "p_welch", an_json_num(e->p));
+    json_object_set_new(o, "df_welch", an_json_num(e->df));
     json_object_set_new(o, "p_mannwhitney", an_json_num(p_mwu));
     json_object_set_new(o, "mannwhitney_u", an_json_num(u1));
     json_object_set_new(o, "mannwhitney_exact", isfinite(p_mwu) ? json_boolean(exact)
                                                                 : json_null());
+    json_object_set_new(o, "in_family", json_boolean(e->in_family));
 }
 
-static const char *verdict(const cmp_row *r, const an_options *opt)
+/* The intervals, level and decision (after Holm). */
+static void cmp_json_decision(an_cmp *r)
 {
-    int dir = an_metrics[r->m].dir;
-    if (!(r->p_adj < 1.0 - opt->confidence))
-        return "~";
-    int up, down;
-    if (r->b->sum[r->m].mean == 0.0 && r->t->sum[r->m].mean != 0.0) {
-        /* zero baseline (no errors at all): no ratio, but a significant difference from
-         * an exact zero needs no noise band */
-        up = r->t->sum[r->m].mean > 0.0;
-        down = !up;
-    } else {
-        if (!isfinite(r->lo) || !isfinite(r->hi))
-            return "~";
-        up = r->lo > 1.0 + opt->noise;
-        down = r->hi < 1.0 - opt->noise;
-    }
-    if (!up && !down)
-        return "~";
-    if (dir == AN_HIGHER_BETTER)
-        return up ? "faster" : "slower";
-    if (dir == AN_LOWER_BETTER)
-        return up ? "worse" : "better";
-    return up ? "higher" : "lower";
+    json_t *o = r->obj;
+    bool log = r->e.scale == AN_SCALE_LOG;
+    json_object_set_new(o, "ci_level", an_json_num(r->level));
+    json_object_set_new(o, "ratio_ci_low", an_json_num(log ? r->lo : NAN));
+    json_object_set_new(o, "ratio_ci_high", an_json_num(log ? r->hi : NAN));
+    json_object_set_new(o, "ratio_ci95_low", an_json_num(log ? r->lo95 : NAN));
+    json_object_set_new(o, "ratio_ci95_high", an_json_num(log ? r->hi95 : NAN));
+    json_object_set_new(o, "difference_ci_low", an_json_num(log ? NAN : r->lo));
+    json_object_set_new(o, "difference_ci_high", an_json_num(log ? NAN : r->hi));
+    json_object_set_new(o, "difference_ci95_low", an_json_num(log ? NAN : r->lo95));
+    json_object_set_new(o, "difference_ci95_high", an_json_num(log ? NAN : r->hi95));
+    json_object_set_new(o, "p_adjusted", an_json_num(r->p_adj));
+    json_object_set_new(o, "note", r->e.note ? json_string(r->e.note) : json_null());
+    json_object_set_new(o, "verdict", json_string(r->verdict));
 }
 
-/* "p < 0.001" or "p = 0.012" */
-static void fmt_p(char *buf, size_t len, double p)
+/* Build the comparisons of every (cell, metric) pair both cells have. k receives how many. */
+static int build(an_cell *cells, size_t ncells, const char *base, const an_options *opt,
+                 an_cmp *rows, size_t *k, json_t *cmp, json_t *warnings)
 {
-    char t[16];
-    if (!isfinite(p))
-        snprintf(buf, len, "no test");
-    else
-        snprintf(buf, len, "p %s%s", p < 0.001 ? "" : "= ", rg_fmt_p(t, sizeof t, p));
-}
-
-/* "2.41× ± 0.07": decimals follow the size of the uncertainty, at least two. */
-static void fmt_factor(char *buf, size_t len, double f, double flo, double fhi)
-{
-    double h = fmax(fhi - f, f - flo);
-    int dec = 2;
-    if (h > 0.0 && isfinite(h))
-        dec = (int)fmax(2.0, fmin(6.0, -floor(log10(h))));
-    snprintf(buf, len, "%.*f× ± %.*f", dec, f, dec, h);
-}
-
-/* The sentence for a proven difference. */
-static void sentence_verdict(char *s, size_t len, const cmp_row *r, const char *v, const char *at)
-{
-    const an_cell *t = r->t, *b = r->b;
-    const an_metric_def *md = &an_metrics[r->m];
-    int inv = !strcmp(v, "slower") || !strcmp(v, "better") || !strcmp(v, "lower");
-    double f = inv ? 1.0 / r->ratio : r->ratio, flo = inv ? 1.0 / r->hi : r->lo,
-           fhi = inv ? 1.0 / r->lo : r->hi;
-    const char *dir = !strcmp(v, "faster") || !strcmp(v, "worse") || !strcmp(v, "higher")
-                          ? "higher" : "lower";
-    char fac[96];
-    if (isfinite(f) && isfinite(flo) && isfinite(fhi) && flo > 0.0) {
-        fmt_factor(fac, sizeof fac, f, flo, fhi);
-        if (md->dir == AN_HIGHER_BETTER)
-            snprintf(s, len, "%s is %s %s than %s%s", t->target, fac, v, b->target, at);
-        else
-            snprintf(s, len, "%s has %s %s %s than %s%s", t->target, fac, dir, md->label,
-                     b->target, at);
-    } else {
-        snprintf(s, len, "%s has %s %s than %s%s: mean %.4g vs %.4g", t->target, dir,
-                 md->label, b->target, at, t->sum[r->m].mean, b->sum[r->m].mean);
-    }
-}
-
-/*
- * True when the raw test and the interval both point to a difference that only the
- * correction for the family of comparisons takes away: the sentence must say so, or it
- * reads as "no difference" beside an interval that plainly excludes 1.
- */
-static int lost_to_correction(const cmp_row *r, const an_options *opt)
-{
-    double alpha = 1.0 - opt->confidence;
-    return r->p_welch < alpha && r->p_adj >= alpha && isfinite(r->lo) && isfinite(r->hi) &&
-           (r->lo > 1.0 + opt->noise || r->hi < 1.0 - opt->noise);
-}
-
-static void sentence(cmp_row *r, const char *v, const an_options *opt, size_t family)
-{
-    char s[768], at[96], p[32];
-    const an_cell *t = r->t, *b = r->b;
-    const an_metric_def *md = &an_metrics[r->m];
-    double mt = t->sum[r->m].mean, mb = b->sum[r->m].mean;
-    size_t nt = t->sum[r->m].n, nb = b->sum[r->m].n;
-    an_cell_phrase(at, sizeof at, t);
-    fmt_p(p, sizeof p, r->p_adj);
-    if (strcmp(v, "~") != 0)
-        sentence_verdict(s, sizeof s, r, v, at);
-    else if (mt == mb && t->sum[r->m].sd == 0.0 && b->sum[r->m].sd == 0.0)
-        snprintf(s, sizeof s, "%s and %s do not differ in %s%s: both exactly %.4g", t->target,
-                 b->target, md->label, at, mt);
-    else if (lost_to_correction(r, opt))
-        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s once corrected for "
-                 "the %zu comparisons of this analysis: ratio %.3f, CI %.3f to %.3f, unadjusted "
-                 "p = %.2g", t->target, b->target, md->label, at, family, r->ratio, r->lo, r->hi,
-                 r->p_welch);
-    else if (isfinite(r->lo))
-        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s: ratio %.3f, CI "
-                 "%.3f to %.3f", t->target, b->target, md->label, at, r->ratio, r->lo, r->hi);
-    else if (isfinite(r->ratio))
-        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s: ratio %.3g, no "
-                 "interval", t->target, b->target, md->label, at, r->ratio);
-    else
-        snprintf(s, sizeof s, "%s and %s show no proven difference in %s%s: mean %.4g vs %.4g",
-                 t->target, b->target, md->label, at, mt, mb);
-    size_t len = strlen(s);
-    if (nt < 2 || nb < 2)
-        snprintf(s + len, sizeof s - len, " (too few runs for an interval or a test, n = %zu + %zu)",
-                 nt, nb);
-    else
-        snprintf(s + len, sizeof s - len, " (%g%% CI, %s, n = %zu + %zu)",
-                 100.0 * opt->confidence, p, nt, nb);
-    json_object_set_new(r->obj, "sentence", json_string(s));
-}
-
-/* Build the rows of every comparable (cell, metric) pair, computing raw statistics. */
-static size_t build_rows(an_cell *cells, size_t ncells, const char *base, const an_options *opt,
-                         cmp_row *rows, json_t *cmp, json_t *warnings)
-{
-    size_t k = 0;
+    *k = 0;
     for (size_t i = 0; i < ncells; i++) {
         const an_cell *t = &cells[i];
         if (strcmp(t->target, base) == 0 || t->nruns == 0)
@@ -230,47 +121,155 @@ static size_t build_rows(an_cell *cells, size_t ncells, const char *base, const 
         for (size_t m = 0; m < an_nmetrics; m++) {
             if (!t->nv[m] || !b->nv[m])
                 continue;
-            cmp_row *r = &rows[k];
-            r->obj = json_object();
+            an_cmp *r = &rows[*k];
             r->t = t;
             r->b = b;
             r->m = m;
-            compare_one(r, opt, opt->seed + k);
+            r->p_adj = NAN;
+            if (an_effect_init(&r->e, t, b, m, opt, opt->seed + *k) < 0)
+                return -1;
+            r->obj = json_object();
             json_array_append_new(cmp, r->obj);
-            k++;
+            (*k)++;
         }
     }
-    return k;
+    return 0;
+}
+
+/* qsort_r order of row indices: smallest Welch p first. */
+static int by_p(const void *pa, const void *pb, void *ctx)
+{
+    const an_cmp *rows = ctx;
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    double x = rows[a].e.p, y = rows[b].e.p;
+    if (x != y)
+        return x < y ? -1 : 1;
+    return a < b ? -1 : a > b;  /* ties in input order: deterministic */
+}
+
+/* Does the interval of row r at level exclude "no difference"? Sets r's interval. */
+static bool excludes_null(an_cmp *r, double level)
+{
+    r->level = level;
+    if (an_effect_interval(&r->e, level, &r->lo, &r->hi) < 0)
+        return false;
+    double null = an_effect_null(&r->e);
+    return r->lo > null || r->hi < null;
+}
+
+/*
+ * Holm's step-down procedure over the family fam[0..m) (indices into rows, sorted by p):
+ * step j (j = 1..m) tests at level 1 - α/(m - j + 1). Rows rejected at step j keep that
+ * level; the rest get the level of the first step that failed.
+ */
+static void holm(an_cmp *rows, size_t *fam, size_t m, double alpha)
+{
+    size_t first = 0;  /* fam[0..first) are rejected */
+    while (first < m) {
+        double level = 1.0 - alpha / (double)(m - first);
+        size_t hit = m;
+        /* When nothing is hit this scans every row left, so each gets its interval at the
+         * level of the step that failed; a row passed over before a hit is scanned again
+         * at the next step's level. */
+        for (size_t j = first; j < m && hit == m; j++)
+            if (excludes_null(&rows[fam[j]], level))
+                hit = j;
+        if (hit == m)
+            return;  /* the procedure stops: nothing left excludes "no difference" */
+        /* rejected at this step (in p order, so it usually is fam[first] itself) */
+        size_t h = fam[hit];
+        memmove(fam + first + 1, fam + first, (hit - first) * sizeof *fam);
+        fam[first] = h;
+        rows[h].rejected = true;
+        first++;
+    }
+}
+
+/*
+ * The verdict: a direction exactly when "no difference" was rejected (by Holm, or exactly
+ * for a comparison without variance) and the printed interval clears the noise band —
+ * [1 - noise, 1 + noise] for a ratio, ± noise × |baseline mean| for a difference (no band
+ * around a baseline of exactly 0).
+ */
+static const char *verdict(const an_cmp *r, const an_options *opt)
+{
+    const an_effect *e = &r->e;
+    bool decided = e->in_family ? r->rejected : e->method == AN_M_EXACT;
+    if (!decided || !isfinite(r->lo) || !isfinite(r->hi))
+        return "~";
+    bool up, down;
+    if (e->scale == AN_SCALE_LOG) {
+        up = r->lo > 1.0 + opt->noise;
+        down = r->hi < 1.0 - opt->noise;
+    } else {
+        double band = opt->noise * fabs(e->mb);
+        up = r->lo > band;
+        down = r->hi < -band;
+    }
+    if (!up && !down)
+        return "~";
+    int dir = an_metrics[r->m].dir;
+    if (dir == AN_HIGHER_BETTER)
+        return up ? "faster" : "slower";
+    if (dir == AN_LOWER_BETTER)
+        return up ? "worse" : "better";
+    return up ? "higher" : "lower";
+}
+
+/* Holm over the family: rejections, levels, intervals, adjusted p-values. */
+static int decide_family(an_cmp *rows, size_t k, const an_options *opt, size_t *m)
+{
+    size_t *fam = malloc((k ? k : 1) * sizeof *fam);
+    double *p = malloc((k ? k : 1) * sizeof *p);
+    if (!fam || !p) {
+        free(fam);
+        free(p);
+        return -1;
+    }
+    *m = 0;
+    for (size_t i = 0; i < k; i++)
+        if (rows[i].e.in_family)
+            fam[(*m)++] = i;
+    qsort_r(fam, *m, sizeof *fam, by_p, rows);
+    holm(rows, fam, *m, 1.0 - opt->confidence);
+    for (size_t j = 0; j < *m; j++)
+        p[j] = rows[fam[j]].e.p;
+    int rc = an_holm(p, *m, p);
+    for (size_t j = 0; rc == 0 && j < *m; j++)
+        rows[fam[j]].p_adj = p[j];
+    free(fam);
+    free(p);
+    return rc;
 }
 
 int an_compare_cells(an_cell *cells, size_t ncells, const char *baseline,
-                     const an_options *opt, json_t *comparisons, json_t *warnings, char *err)
+                     const an_options *opt, json_t *doc, char *err)
 {
-    size_t cap = ncells * an_nmetrics;
-    cmp_row *rows = calloc(cap ? cap : 1, sizeof *rows);
-    double *p = calloc(cap ? cap : 1, sizeof *p);
+    size_t cap = ncells * an_nmetrics, k = 0, m = 0;
+    an_cmp *rows = calloc(cap ? cap : 1, sizeof *rows);
     int rc = -1;
-    if (!rows || !p) {
+    if (!rows ||
+        build(cells, ncells, baseline, opt, rows, &k, json_object_get(doc, "comparisons"),
+              json_object_get(doc, "warnings")) < 0 ||
+        decide_family(rows, k, opt, &m) < 0) {
         rg_err_set(err, "out of memory");
         goto out;
     }
-    size_t k = build_rows(cells, ncells, baseline, opt, rows, comparisons, warnings);
-    for (size_t i = 0; i < k; i++)
-        p[i] = rows[i].p_welch;
-    if (an_holm(p, k, p) < 0) {
-        rg_err_set(err, "out of memory");
-        goto out;
-    }
+    json_object_set_new(doc, "family_size", json_integer((json_int_t)m));
     for (size_t i = 0; i < k; i++) {
-        rows[i].p_adj = p[i];
-        const char *v = verdict(&rows[i], opt);
-        json_object_set_new(rows[i].obj, "p_adjusted", an_json_num(p[i]));
-        json_object_set_new(rows[i].obj, "verdict", json_string(v));
-        sentence(&rows[i], v, opt, k);
+        an_cmp *r = &rows[i];
+        if (!r->e.in_family)  /* outside the family: the interval at the report's level */
+            excludes_null(r, opt->confidence);
+        an_effect_interval(&r->e, opt->confidence, &r->lo95, &r->hi95);
+        r->verdict = verdict(r, opt);
+        cmp_json_stats(r);
+        cmp_json_decision(r);
+        an_sentence(r, opt, m);
     }
     rc = 0;
 out:
+    for (size_t i = 0; i < k; i++)
+        an_effect_free(&rows[i].e);
     free(rows);
-    free(p);
     return rc;
 }

@@ -17,6 +17,8 @@
 /* Decimals that show hw with two significant digits (0..6). */
 static int decimals_for_hw(double hw)
 {
+    if (!(hw > 0.0) || !isfinite(hw))
+        return 0;
     int d = 1 - (int)floor(log10(hw));
     return d < 0 ? 0 : d > 6 ? 6 : d;
 }
@@ -28,6 +30,12 @@ static int decimals_for_value(double v)
         return 0;
     int d = 3 - (int)floor(log10(fabs(v)));
     return d < 0 ? 0 : d > 6 ? 6 : d;
+}
+
+/* Too large or too small for fixed decimals (a fuzzer's 1e300): written with an exponent. */
+static int absurd(double v)
+{
+    return !isfinite(v) || fabs(v) >= 1e15 || (v != 0.0 && fabs(v) < 1e-6);
 }
 
 /* Scale and unit suffix for a kind, chosen from the magnitude of v. */
@@ -66,6 +74,10 @@ char *an_fmt_value(char *buf, size_t len, double v, enum an_unit kind)
     const char *unit;
     double s = scale_for(v, kind, &unit);
     char num[64];
+    if (absurd(v * s)) {  /* 1e300 req/s stays readable, and within the buffer */
+        snprintf(buf, len, "%.4g%s", v * s, unit);
+        return buf;
+    }
     snprintf(num, sizeof num, "%.*f", decimals_for_value(v * s), v * s);
     /* A lone value claims no precision it lacks: 432.0 is shown as 432, 15.00 ms as 15 ms. */
     if (strchr(num, '.') != NULL) {
@@ -96,6 +108,10 @@ char *an_fmt_ci(char *buf, size_t len, double mean, double lo, double hi, enum a
     const char *unit;
     double s = scale_for(mean, kind, &unit);
     double hw = (hi - lo) / 2 * s;
+    if (absurd(mean * s) || absurd(hw)) {
+        snprintf(buf, len, "%.4g ± %.2g%s", mean * s, hw, unit);
+        return buf;
+    }
     int d = decimals_for_hw(hw);
     snprintf(buf, len, "%.*f ± %.*f%s", d, mean * s, d, hw, unit);
     return buf;
@@ -110,5 +126,29 @@ char *an_fmt_x(char *buf, size_t len, double x)
         snprintf(buf, len, "%.0f", x);
     else
         snprintf(buf, len, "%.6g", x);
+    return buf;
+}
+
+char *an_fmt_level(char *buf, size_t len, double level)
+{
+    if (!(level > 0.0 && level < 1.0)) {
+        snprintf(buf, len, "–");
+        return buf;
+    }
+    double miss = 100.0 * (1.0 - level);
+    int d = 1 - (int)floor(log10(miss));      /* decimals for two significant digits */
+    d = d < 0 ? 0 : d > 12 ? 12 : d;
+    double p = pow(10.0, d);
+    miss = ceil(miss * p - 1e-6) / p;         /* up: 99.8148% is shown as 99.81% */
+    char num[48];
+    snprintf(num, sizeof num, "%.*f", d, 100.0 - miss);
+    if (strchr(num, '.')) {                   /* 95.0 -> 95, 97.50 -> 97.5 */
+        size_t l = strlen(num);
+        while (num[l - 1] == '0')
+            num[--l] = '\0';
+        if (num[l - 1] == '.')
+            num[--l] = '\0';
+    }
+    snprintf(buf, len, "%s%%", num);
     return buf;
 }

@@ -8,6 +8,7 @@
  * Load: a few hundred rows; stdio only.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/text.h"
@@ -153,46 +154,88 @@ static void group_out(FILE *f, const json_t *g, int md, double conf)
     fputc('\n', f);
 }
 
+/* The effect for the table: "2.478×" (a ratio) or "+3.10 pp" / "−120 req/s" (a difference). */
+static void effect_cell(char *buf, size_t len, const json_t *o)
+{
+    const an_metric_def *d = an_metric_find(str(o, "metric"));
+    double v = num(o, strcmp(str(o, "scale"), "difference") == 0 ? "difference" : "ratio");
+    char a[48];
+    if (!isfinite(v))
+        snprintf(buf, len, "–");
+    else if (strcmp(str(o, "scale"), "difference") != 0)
+        snprintf(buf, len, "%.4g×", v);
+    else if (d && d->unit == AN_UNIT_FRACTION)
+        snprintf(buf, len, "%s%s pp", v > 0 ? "+" : v < 0 ? "−" : "",
+                 rg_fmt_sig(a, sizeof a, 100.0 * fabs(v), 3));
+    else
+        snprintf(buf, len, "%s%s", v > 0 ? "+" : v < 0 ? "−" : "",
+                 fmt_metric(a, sizeof a, str(o, "metric"), fabs(v)));
+}
+
+/* The interval at the level it was decided at: "0.981 – 1.042 (99.81%)". */
+static void interval_cell(char *buf, size_t len, const json_t *o)
+{
+    bool diff = strcmp(str(o, "scale"), "difference") == 0;
+    double lo = num(o, diff ? "difference_ci_low" : "ratio_ci_low");
+    double hi = num(o, diff ? "difference_ci_high" : "ratio_ci_high");
+    char lv[24];
+    an_fmt_level(lv, sizeof lv, num(o, "ci_level"));
+    if (!isfinite(lo))
+        snprintf(buf, len, "–");
+    else if (!diff)
+        snprintf(buf, len, "%.4g – %.4g (%s)", lo, hi, lv);
+    else {
+        /* a difference: both ends to the decimal place of the half-width's second digit */
+        const an_metric_def *d = an_metric_find(str(o, "metric"));
+        double k = d && d->unit == AN_UNIT_FRACTION ? 100.0 : 1.0, hw = k * (hi / 2 - lo / 2);
+        int dec = hw > 0 && isfinite(hw) ? 1 - (int)floor(log10(hw)) : 0;
+        dec = dec < 0 ? 0 : dec > 8 ? 8 : dec;
+        if (!(fabs(k * lo) < 1e15 && fabs(k * hi) < 1e15))  /* a fuzzer's 1e308 */
+            snprintf(buf, len, "%.4g – %.4g%s (%s)", k * lo, k * hi, k == 100.0 ? " pp" : "", lv);
+        else
+            snprintf(buf, len, "%.*f – %.*f%s (%s)", dec, k * lo, dec, k * hi,
+                     k == 100.0 ? " pp" : "", lv);
+    }
+}
+
 static void comparison_row(FILE *f, const json_t *o, int md)
 {
-    char name[512], p1[16], p2[16], p3[16], ci[64], s[1024];
+    char name[512], p1[16], p2[16], p3[16], ci[96], eff[64], s[1024];
+    if (!md) {
+        fprintf(f, "  %-7s %s\n", str(o, "verdict"), safe(s, sizeof s, str(o, "sentence"), 0));
+        return;
+    }
     cell_name(name, sizeof name, o, md);
-    double lo = num(o, "ratio_ci_low"), hi = num(o, "ratio_ci_high");
-    if (isfinite(lo))
-        snprintf(ci, sizeof ci, "%.3f – %.3f", lo, hi);
-    else
-        snprintf(ci, sizeof ci, "–");
+    effect_cell(eff, sizeof eff, o);
+    interval_cell(ci, sizeof ci, o);
     rg_fmt_p(p1, sizeof p1, num(o, "p_welch"));
     rg_fmt_p(p2, sizeof p2, num(o, "p_mannwhitney"));
     rg_fmt_p(p3, sizeof p3, num(o, "p_adjusted"));
-    char r[32];
-    if (isfinite(num(o, "ratio")))
-        snprintf(r, sizeof r, "%.3f", num(o, "ratio"));
-    else
-        snprintf(r, sizeof r, "–");
-    if (md)
-        fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | **%s** |\n", name, str(o, "metric"), r,
-                ci, p1, p2, p3, str(o, "verdict"));
-    else
-        fprintf(f, "  %-7s %s\n", str(o, "verdict"), safe(s, sizeof s, str(o, "sentence"), 0));
+    fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | **%s** |\n", name, str(o, "metric"), eff,
+            ci, p1, p2, p3, str(o, "verdict"));
 }
 
 static void comparisons_out(FILE *f, const json_t *doc, int md)
 {
     const json_t *cmp = json_object_get(doc, "comparisons"), *o;
-    char base[256];
+    char base[256], lv[24];
     size_t i;
     if (!json_array_size(cmp))
         return;
     safe(base, sizeof base, str(doc, "baseline"), md);
-    double conf = num(doc, "confidence");
+    an_fmt_level(lv, sizeof lv, num(doc, "confidence"));
+    long long fam = json_integer_value(json_object_get(doc, "family_size"));
     if (md) {
         fprintf(f, "## Comparisons with %s\n\n", base);
-        fprintf(f, "| target | metric | ratio | %g%% CI | p (Welch) | p (Mann–Whitney) | "
-                "p (Holm) | verdict |\n|---|---|---:|---:|---:|---:|---:|---|\n", 100.0 * conf);
+        fprintf(f, "Ratios of geometric means (error rate: differences in percentage points). "
+                "Holm's correction runs over the %lld comparisons with a test, at %s overall; "
+                "each interval is shown at the level Holm used for it, and a verdict is given "
+                "exactly when that interval clears the noise band.\n\n", fam, lv);
+        fprintf(f, "| target | metric | effect | CI (level) | p (Welch) | p (Mann–Whitney) | "
+                "p (Holm) | verdict |\n|---|---|---:|---:|---:|---:|---:|---|\n");
     } else {
-        fprintf(f, "Comparisons with %s (ratio of means, %g%% CI, Holm-adjusted p):\n", base,
-                100.0 * conf);
+        fprintf(f, "Comparisons with %s (Holm over %lld comparisons at %s; each interval at "
+                "the level Holm used for it):\n", base, fam, lv);
     }
     json_array_foreach(cmp, i, o)
         comparison_row(f, o, md);

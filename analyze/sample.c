@@ -2,10 +2,13 @@
  * analyze/sample.c — one-sample statistics: summaries, intervals, outliers, run planning,
  * drift (see stats_int.h for the contracts, docs/methodology.md for the formulas).
  *
- * Design: GSL does the numerics — gsl_stats_mean/gsl_stats_sd_m (a running-mean recurrence
- * and a second pass over deviations, stable where ministat's sums of squares are not),
- * gsl_stats_*_from_sorted_data, gsl_cdf_tdist_Pinv, gsl_cdf_binomial_P,
- * gsl_fit_linear. What is written here is only the glue and the rules around n.
+ * Design: GSL does most of the numerics — gsl_stats_*_from_sorted_data, gsl_cdf_tdist_Pinv,
+ * gsl_cdf_binomial_P, gsl_fit_linear. The mean and standard deviation are computed here
+ * (an_moments) rather than with gsl_stats_mean / gsl_stats_sd_m: GSL's running mean carries
+ * a rounding error that its second pass squares into the variance (6 of 15 digits of the sd
+ * left at an offset of 1e12), and its sums of squares overflow above ~1e154 and underflow
+ * below ~1e-154 (1e-300 data gave sd 0). an_moments scales by a power of two (exact), sums
+ * with Neumaier's compensation and applies the corrected two-pass formula.
  * Load: linear passes plus one sort per sample; 10^6 values take milliseconds.
  */
 #include <math.h>
@@ -15,6 +18,75 @@
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_statistics_double.h>
 #include "analyze/stats_int.h"
+
+/* Neumaier's compensated sum (Neumaier 1974; Higham, Accuracy and Stability of Numerical
+ * Algorithms, 2002, §4.3): the rounding error of every addition is kept in c. */
+typedef struct ksum {
+    double s, c;
+} ksum;
+
+static void ksum_add(ksum *k, double x)
+{
+    double t = k->s + x;
+    k->c += fabs(k->s) >= fabs(x) ? (k->s - t) + x : (x - t) + k->s;
+    k->s = t;
+}
+
+/* The power of two 2^e nearest above max |x| (1 when every value is 0): dividing by it is
+ * exact and brings every value into [-1, 1]. */
+static int scale_exponent(const double *x, size_t n)
+{
+    double m = 0.0;
+    for (size_t i = 0; i < n; i++)
+        m = fmax(m, fabs(x[i]));
+    int e = 0;
+    if (m > 0.0 && isfinite(m))
+        frexp(m, &e);
+    return e;
+}
+
+/* x × 2^-e: a multiplication by the precomputed power p2 when it is a finite double (exact,
+ * and ldexp() costs a library call per value), else ldexp (2^1074 is not a double). */
+static inline double scale2(double x, double p2, int e)
+{
+    return isfinite(p2) ? x * p2 : ldexp(x, -e);
+}
+
+void an_moments(const double *x, size_t n, double *mean, double *sd)
+{
+    *mean = *sd = NAN;
+    if (n == 0)
+        return;
+    int e = scale_exponent(x, n);
+    double pe = ldexp(1.0, -e);
+    ksum s = {0, 0};
+    for (size_t i = 0; i < n; i++)
+        ksum_add(&s, scale2(x[i], pe, e));
+    double m = (s.s + s.c) / (double)n;    /* the mean of the scaled values */
+    /* Deviations are scaled again so that the largest is near 1: squares can then neither
+     * overflow nor underflow, whatever the magnitude of the data. */
+    double dmax = 0.0;
+    for (size_t i = 0; i < n; i++)
+        dmax = fmax(dmax, fabs(scale2(x[i], pe, e) - m));
+    int f = 0;
+    if (dmax > 0.0)
+        frexp(dmax, &f);
+    double pf = ldexp(1.0, -f);
+    ksum d = {0, 0}, q = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        double z = scale2(scale2(x[i], pe, e) - m, pf, f);
+        ksum_add(&d, z);
+        ksum_add(&q, z * z);
+    }
+    /* corrected two-pass (Chan, Golub & LeVeque 1983): sum(z) is 0 but for the rounding
+     * error of m, which it removes from both the mean and the sum of squares */
+    double dsum = d.s + d.c;
+    *mean = ldexp(m + ldexp(dsum / (double)n, f), e);
+    if (n < 2)
+        return;
+    double ss = (q.s + q.c) - dsum * dsum / (double)n;
+    *sd = ldexp(ldexp(sqrt(fmax(ss, 0.0) / (double)(n - 1)), f), e);
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -71,14 +143,15 @@ int an_median_ci(const double *sorted, size_t n, double conf, double *lo, double
 static void summary_from_sorted(const double *x, const double *sorted, size_t n, double conf,
                                 an_summary *s)
 {
-    s->mean = gsl_stats_mean(x, 1, n);
+    double sd;
+    an_moments(x, n, &s->mean, &sd);
     s->min = sorted[0];
     s->max = sorted[n - 1];
     s->median = gsl_stats_median_from_sorted_data(sorted, 1, n);
     an_median_ci(sorted, n, conf, &s->median_ci_low, &s->median_ci_high, &s->median_ci_level);
     if (n < 2)
         return;
-    s->sd = gsl_stats_sd_m(x, 1, n, s->mean);
+    s->sd = sd;
     double h = an_t_quantile(conf, (double)(n - 1)) * s->sd / sqrt((double)n);
     s->ci_low = s->mean - h;
     s->ci_high = s->mean + h;

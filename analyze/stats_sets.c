@@ -33,9 +33,11 @@ double an_ministat_t(double conf, size_t df)
 static void ministat_figures(const an_set *a, const an_set *b, double conf, an_set_cmp *c)
 {
     size_t df = a->n + b->n - 2;
-    double va = a->n > 1 ? a->s.sd * a->s.sd : 0.0, vb = b->n > 1 ? b->s.sd * b->s.sd : 0.0;
+    double sa = a->n > 1 ? a->s.sd : 0.0, sb = b->n > 1 ? b->s.sd : 0.0;
+    double k = fmax(sa, sb) > 0.0 ? fmax(sa, sb) : 1.0;  /* no square overflows */
+    double va = (sa / k) * (sa / k), vb = (sb / k) * (sb / k);
     c->m_t = an_ministat_t(conf, df);
-    c->m_spool = sqrt(((double)(b->n - 1) * vb + (double)(a->n - 1) * va) / (double)df);
+    c->m_spool = k * sqrt(((double)(b->n - 1) * vb + (double)(a->n - 1) * va) / (double)df);
     c->m_e = c->m_t * c->m_spool * sqrt(1.0 / (double)b->n + 1.0 / (double)a->n);
     c->m_re = c->m_e;  /* ministat 20150715 prints e / mean(a) as the relative half-width */
 }
@@ -43,7 +45,6 @@ static void ministat_figures(const an_set *a, const an_set *b, double conf, an_s
 static void difference(const an_set *a, const an_set *b, double conf, bool pooled,
                        an_set_cmp *c)
 {
-    double va = a->s.sd * a->s.sd / (double)a->n, vb = b->s.sd * b->s.sd / (double)b->n;
     c->diff = b->s.mean - a->s.mean;
     c->diff_lo = c->diff_hi = NAN;
     if (pooled && a->n + b->n >= 3) {
@@ -54,9 +55,11 @@ static void difference(const an_set *a, const an_set *b, double conf, bool poole
     }
     if (a->n < 2 || b->n < 2)
         return;
+    an_welch_t w;  /* its se is computed without squaring: huge or tiny data stay exact */
+    an_welch(b->s.mean, b->s.sd, b->n, a->s.mean, a->s.sd, a->n, &w);
     double h = 0.0;
-    if (va + vb > 0.0)
-        h = an_t_quantile(conf, c->df) * sqrt(va + vb);
+    if (w.se > 0.0)
+        h = an_t_quantile(conf, w.df) * w.se;
     c->diff_lo = c->diff - h;
     c->diff_hi = c->diff + h;
 }
@@ -72,7 +75,7 @@ void an_stats_compare(const an_set *a, const an_set *b, double conf, bool pooled
     c->ratio = a->s.mean != 0.0 ? b->s.mean / a->s.mean : NAN;
     c->ratio_lo = c->ratio_hi = NAN;
     c->ratio_method = NULL;
-    int rc = an_fieller(b->s.mean, b->s.sd * b->s.sd, b->n, a->s.mean, a->s.sd * a->s.sd, a->n,
+    int rc = an_fieller(b->s.mean, b->s.sd, b->n, a->s.mean, a->s.sd, a->n,
                         conf, &c->ratio_lo, &c->ratio_hi);
     if (rc == 0)
         c->ratio_method = "fieller";

@@ -17,37 +17,63 @@
 #include <gsl/gsl_statistics_double.h>
 #include "analyze/stats_int.h"
 
+int an_welch(double ma, double sa, size_t na, double mb, double sb, size_t nb, an_welch_t *w)
+{
+    w->diff = ma - mb;
+    w->se = w->df = w->t = w->p = NAN;
+    if (na < 2 || nb < 2 || !isfinite(sa) || !isfinite(sb))
+        return -1;
+    /* Standard errors are combined with hypot and the df from their shares of se, so
+     * nothing is squared: 1e200 or 1e-300 data give the same p as data near 1. */
+    double ea = sa / sqrt((double)na), eb = sb / sqrt((double)nb);
+    w->se = hypot(ea, eb);
+    if (!isfinite(w->diff))  /* opposite signs near DBL_MAX: halve both (exact) */
+        w->diff = copysign(INFINITY, ma - mb);
+    if (w->se == 0.0) {  /* no variance at all: the difference is exact (benchstat #19634) */
+        w->p = ma == mb ? 1.0 : 0.0;
+        return 0;
+    }
+    double ua = ea / w->se, ub = eb / w->se;
+    w->df = 1.0 / (ua * ua * ua * ua / (double)(na - 1) + ub * ub * ub * ub / (double)(nb - 1));
+    w->t = isfinite(w->diff) ? w->diff / w->se : (0.5 * ma - 0.5 * mb) / (0.5 * w->se);
+    w->p = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(w->t), w->df));
+    return 0;
+}
+
 double an_welch_p(const double *a, size_t na, const double *b, size_t nb, double *df)
 {
+    double ma, sa, mb, sb;
+    an_welch_t w;
     if (df)
         *df = NAN;
     if (na < 2 || nb < 2)
         return NAN;
-    double ma = gsl_stats_mean(a, 1, na), mb = gsl_stats_mean(b, 1, nb);
-    double va = gsl_stats_variance_m(a, 1, na, ma) / (double)na;
-    double vb = gsl_stats_variance_m(b, 1, nb, mb) / (double)nb;
-    double se2 = va + vb;
-    if (se2 == 0.0)  /* no variance at all: the difference is exact (benchstat #19634) */
-        return ma == mb ? 1.0 : 0.0;
-    double d = se2 * se2 / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
+    an_moments(a, na, &ma, &sa);
+    an_moments(b, nb, &mb, &sb);
+    an_welch(ma, sa, na, mb, sb, nb, &w);
     if (df)
-        *df = d;
-    double t = fabs(ma - mb) / sqrt(se2);
-    return fmin(1.0, 2.0 * gsl_cdf_tdist_Q(t, d));
+        *df = w.df;
+    return w.p;
 }
 
 double an_pooled_p(const double *a, size_t na, const double *b, size_t nb)
 {
     if (na < 1 || nb < 1 || na + nb < 3)
         return NAN;
-    double ma = gsl_stats_mean(a, 1, na), mb = gsl_stats_mean(b, 1, nb);
-    double ssa = na > 1 ? gsl_stats_variance_m(a, 1, na, ma) * (double)(na - 1) : 0.0;
-    double ssb = nb > 1 ? gsl_stats_variance_m(b, 1, nb, mb) * (double)(nb - 1) : 0.0;
-    double dof = (double)(na + nb - 2);
-    double se = sqrt((ssa + ssb) / dof * (1.0 / (double)na + 1.0 / (double)nb));
-    if (se == 0.0)
+    double ma, sa, mb, sb;
+    an_moments(a, na, &ma, &sa);
+    an_moments(b, nb, &mb, &sb);
+    sa = na > 1 ? sa : 0.0;
+    sb = nb > 1 ? sb : 0.0;
+    /* pooled s, scaled by the larger sd so that no square overflows or underflows */
+    double k = fmax(sa, sb), dof = (double)(na + nb - 2);
+    if (k == 0.0)
         return ma == mb ? 1.0 : 0.0;
-    return fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(ma - mb) / se, dof));
+    double ra = sa / k, rb = sb / k;
+    double sp = k * sqrt(((double)(na - 1) * ra * ra + (double)(nb - 1) * rb * rb) / dof);
+    double se = sp * sqrt(1.0 / (double)na + 1.0 / (double)nb);
+    double t = (0.5 * ma - 0.5 * mb) / (0.5 * se);
+    return fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(t), dof));
 }
 
 double an_mwu_exact_cdf(size_t m, size_t n, double u)
@@ -103,10 +129,14 @@ static double *sorted_copy(const double *x, size_t n)
     return c;
 }
 
-/* Mid-ranks of the pooled sample by merging the two sorted samples; returns the rank sum of
- * a and the tie term sum(t^3 - t). O(n log n) for the sorts, O(n) for the merge. */
+/*
+ * Mid-ranks of the pooled sample by merging the two sorted samples: the rank sum of a, the
+ * tie term sum(t^3 - t), and (when groups is not NULL) the size of each group of tied
+ * values in ascending order, *ngroups of them (groups holds na + nb entries).
+ * O(n log n) for the sorts, O(n) for the merge.
+ */
 static int rank_sum(const double *a, size_t na, const double *b, size_t nb, double *ra,
-                    double *ties)
+                    double *ties, size_t *groups, size_t *ngroups)
 {
     double *sa = sorted_copy(a, na), *sb = sorted_copy(b, nb);
     if (!sa || !sb) {
@@ -114,7 +144,7 @@ static int rank_sum(const double *a, size_t na, const double *b, size_t nb, doub
         free(sb);
         return -1;
     }
-    size_t i = 0, j = 0;
+    size_t i = 0, j = 0, g = 0;
     double pos = 0.0;
     *ra = 0.0;
     *ties = 0.0;
@@ -127,31 +157,98 @@ static int rank_sum(const double *a, size_t na, const double *b, size_t nb, doub
         *ra += (double)ca * (pos + (t + 1.0) / 2.0);
         *ties += t * t * t - t;
         pos += t;
+        if (groups)
+            groups[g++] = ca + cb;
     }
+    if (ngroups)
+        *ngroups = g;
     free(sa);
     free(sb);
     return 0;
 }
 
+/*
+ * Exact two-sided p of the rank-sum test with ties (the permutation distribution of the
+ * mid-rank sum): every one of the C(N, m) ways to choose which m of the N pooled values
+ * form the smaller sample is equally likely under H0, and p = P(|2U - mn| >= |2u - mn|).
+ * Counted by dynamic programming over the tie groups: ways[k][w] is the number of choices
+ * of k values whose doubled mid-rank sum is w (mid-ranks are multiples of 1/2, so w is an
+ * integer and the comparison is exact). Counts are doubles: C(100, 50) ~ 1e29 is far from
+ * overflow, and every term is positive. GSL has no such distribution; R's coin package and
+ * StatXact compute the same one (Mehta & Patel's network algorithm, here in its simplest
+ * form). Cost O(groups * m * W), W = m (2N - m + 1) <= 7,550 for 50 + 50.
+ */
+static double mwu_exact_ties(const size_t *groups, size_t ng, size_t m, size_t n, double u2)
+{
+    size_t N = m + n, W = m * (2 * N - m + 1);
+    double *ways = calloc((m + 1) * (W + 1), sizeof *ways);
+    if (!ways)
+        return NAN;
+    ways[0] = 1.0;
+    size_t pos = 0;
+    for (size_t g = 0; g < ng; g++) {
+        size_t t = groups[g], r2 = 2 * pos + t + 1;  /* doubled mid-rank of the group */
+        size_t seen = pos + t;
+        for (size_t k = (m < seen ? m : seen); k >= 1; k--) {  /* descending: reads are old */
+            double *row = ways + k * (W + 1), c = 1.0;
+            /* k of the first `seen` values sum to at most the k largest ranks among them */
+            size_t top = k * (2 * seen - k + 1);
+            top = top < W ? top : W;
+            for (size_t j = 1; j <= t && j <= k; j++) {
+                c = c * (double)(t - j + 1) / (double)j;  /* C(t, j) */
+                const double *from = ways + (k - j) * (W + 1);
+                for (size_t w = j * r2; w <= top; w++)
+                    row[w] += c * from[w - j * r2];
+            }
+        }
+        pos += t;
+    }
+    double total = 0.0, tail = 0.0, mn = (double)(m * n);
+    double dobs = fabs(u2 - mn);
+    size_t base = m * (m + 1);  /* doubled rank sum minus 2U */
+    for (size_t w = base; w <= W; w++) {
+        double c = ways[m * (W + 1) + w];
+        total += c;
+        if (fabs((double)(w - base) - mn) >= dobs)
+            tail += c;
+    }
+    free(ways);
+    return total > 0.0 ? fmin(1.0, tail / total) : NAN;
+}
+
 double an_mwu_p(const double *a, size_t na, const double *b, size_t nb, double *u1, int *exact)
 {
     double ra, ties;
+    size_t *groups = NULL, ng = 0;
     if (u1)
         *u1 = NAN;
     if (exact)
         *exact = 0;
-    if (na == 0 || nb == 0 || rank_sum(a, na, b, nb, &ra, &ties) < 0)
+    if (na == 0 || nb == 0)
         return NAN;
+    int small = na <= AN_MWU_EXACT_MAX && nb <= AN_MWU_EXACT_MAX;
+    int small_ties = na <= AN_MWU_TIES_EXACT_MAX && nb <= AN_MWU_TIES_EXACT_MAX;
+    if (small && !(groups = malloc((na + nb) * sizeof *groups)))
+        return NAN;
+    if (rank_sum(a, na, b, nb, &ra, &ties, groups, &ng) < 0) {
+        free(groups);
+        return NAN;
+    }
     double m = (double)na, n = (double)nb, N = m + n;
-    double u = ra - m * (m + 1.0) / 2.0, umax = fmax(u, m * n - u);
+    double u = ra - m * (m + 1.0) / 2.0, umax = fmax(u, m * n - u), p;
     if (u1)
         *u1 = u;
-    if (ties == 0.0 && na <= AN_MWU_EXACT_MAX && nb <= AN_MWU_EXACT_MAX) {
+    if (small && (ties == 0.0 || small_ties)) {
         if (exact)
             *exact = 1;
-        /* P(U >= umax) = P(U <= m n - umax) by symmetry */
-        return fmin(1.0, 2.0 * an_mwu_exact_cdf(na, nb, m * n - umax));
+        /* no ties: P(U >= umax) = P(U <= m n - umax) by symmetry; with ties the
+         * permutation distribution of the mid-rank sum (symmetric or not) */
+        p = ties == 0.0 ? fmin(1.0, 2.0 * an_mwu_exact_cdf(na, nb, m * n - umax))
+                        : mwu_exact_ties(groups, ng, na, nb, 2.0 * u);
+        free(groups);
+        return p;
     }
+    free(groups);
     double var = m * n / 12.0 * ((N + 1.0) - ties / (N * (N - 1.0)));
     if (!(var > 0.0))
         return 1.0;  /* every value tied: no evidence of a shift */
@@ -188,13 +285,21 @@ int an_holm(const double *p, size_t m, double *adj)
     return 0;
 }
 
-int an_fieller(double mnum, double vnum, size_t nnum, double mden, double vden, size_t nden,
+int an_fieller(double mnum, double sdnum, size_t nnum, double mden, double sdden, size_t nden,
                double conf, double *lo, double *hi)
 {
     *lo = *hi = NAN;
-    if (nnum < 2 || nden < 2 || mden == 0.0 || !isfinite(mnum) || !isfinite(mden))
+    if (nnum < 2 || nden < 2 || mden == 0.0 || !isfinite(mnum) || !isfinite(mden) ||
+        !isfinite(sdnum) || !isfinite(sdden))
         return -1;
-    double a = mnum, b = mden, v11 = vnum / (double)nnum, v22 = vden / (double)nden;
+    /* The ratio does not change when all four figures are divided by one power of two
+     * (exactly); dividing by the largest keeps every square below 1, so data near 1e300
+     * neither overflow nor lose the interval. */
+    int e;
+    frexp(fmax(fmax(fabs(mnum), fabs(mden)), fmax(sdnum, sdden)), &e);
+    double a = ldexp(mnum, -e), b = ldexp(mden, -e);
+    double sa = ldexp(sdnum, -e), sb = ldexp(sdden, -e);
+    double v11 = sa * sa / (double)nnum, v22 = sb * sb / (double)nden;
     double r = a / b;
     if (v11 + v22 == 0.0) {
         *lo = *hi = r;
@@ -202,7 +307,7 @@ int an_fieller(double mnum, double vnum, size_t nnum, double mden, double vden, 
     }
     double df = pow(v11 + r * r * v22, 2.0) /
                 (v11 * v11 / (double)(nnum - 1) + pow(r, 4.0) * v22 * v22 / (double)(nden - 1));
-    double t = an_t_quantile(conf, df < 1.0 ? 1.0 : df);
+    double t = an_t_quantile(conf, !(df >= 1.0) ? 1.0 : df);
     double t2 = t * t, den = b * b - t2 * v22;
     if (!(den > 0.0))
         return 1;  /* g = t² v22 / b² >= 1: the set is unbounded */
@@ -222,31 +327,44 @@ static double resample_mean(gsl_rng *rng, const double *x, size_t n)
     return sum / (double)n;
 }
 
+int an_bootstrap_replicates(const double *num, size_t nnum, const double *den, size_t nden,
+                            int geometric, int reps, uint64_t seed, double *out)
+{
+    if (nnum == 0 || nden == 0 || reps < 2)
+        return -1;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    int rc = -1;
+    if (!rng)
+        return -1;
+    gsl_rng_set(rng, (unsigned long)seed);
+    for (int i = 0; i < reps; i++) {
+        double d = resample_mean(rng, den, nden), q = resample_mean(rng, num, nnum);
+        /* geometric: num and den hold logarithms, and the ratio is exp of the difference */
+        q = geometric ? exp(q - d) : q / d;
+        if ((!geometric && d == 0.0) || !isfinite(q))
+            goto out;  /* a resampled denominator of 0: no finite interval exists */
+        out[i] = q;
+    }
+    an_sort(out, (size_t)reps);
+    rc = 0;
+out:
+    gsl_rng_free(rng);
+    return rc;
+}
+
 int an_bootstrap_ratio(const double *num, size_t nnum, const double *den, size_t nden,
                        double conf, int reps, uint64_t seed, double *lo, double *hi)
 {
     *lo = *hi = NAN;
-    if (nnum == 0 || nden == 0 || reps < 2)
+    if (reps < 2)
         return -1;
     double *r = malloc((size_t)reps * sizeof *r);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    int rc = -1;
-    if (!r || !rng)
-        goto out;
-    gsl_rng_set(rng, (unsigned long)seed);
-    for (int i = 0; i < reps; i++) {
-        double d = resample_mean(rng, den, nden);
-        double q = resample_mean(rng, num, nnum) / d;
-        if (d == 0.0 || !isfinite(q))
-            goto out;  /* a resampled denominator of 0: no finite interval exists */
-        r[i] = q;
+    if (!r || an_bootstrap_replicates(num, nnum, den, nden, 0, reps, seed, r) < 0) {
+        free(r);
+        return -1;
     }
-    an_sort(r, (size_t)reps);
     *lo = gsl_stats_quantile_from_sorted_data(r, 1, (size_t)reps, (1.0 - conf) / 2.0);
     *hi = gsl_stats_quantile_from_sorted_data(r, 1, (size_t)reps, (1.0 + conf) / 2.0);
-    rc = 0;
-out:
     free(r);
-    gsl_rng_free(rng);
-    return rc;
+    return 0;
 }

@@ -175,8 +175,9 @@ static int check_run(const json_t *run, size_t i, char *err)
         {"throughput_rps", K_NUM_NONNEG, 0}, {"latency", K_LATENCY, 0},
         {"latency_uncorrected", K_LATENCY, 0}, {"ttfb", K_LATENCY, 0},
         {"server_time", K_LATENCY, 0}, {"timeseries", K_SERIES, 0}, {"server", K_OBJECT, 0},
-        {"wire", K_LATENCY, 0}, {"connect", K_LATENCY, 0}, {"tls_handshake", K_LATENCY, 0},
-        {"tls_handshakes", K_INT_NONNEG, 0}, {"tls", K_OBJECT, 0}, {NULL, 0, 0}};
+        {"wire", K_LATENCY, 0}, {"open_loop", K_OBJECT, 0}, {"connect", K_LATENCY, 0},
+        {"tls_handshake", K_LATENCY, 0}, {"tls_handshakes", K_INT_NONNEG, 0}, {"tls", K_OBJECT, 0},
+        {NULL, 0, 0}};
     char path[64];
     snprintf(path, sizeof path, "runs[%zu]", i);
     if (!json_is_object(run))
@@ -191,6 +192,17 @@ static int check_run(const json_t *run, size_t i, char *err)
         char sp[80];
         snprintf(sp, sizeof sp, "%s.server", path);
         if (check_fields(server, sf, sp, err) != 0)
+            return -1;
+    }
+    const json_t *ol = json_object_get(run, "open_loop");
+    if (json_is_object(ol)) {  /* open loop: asked and achieved rate (loadgen/run_json.c) */
+        static const struct field of[] = {
+            {"intended_rps", K_NUM_NONNEG, 0}, {"achieved_rps", K_NUM_NONNEG, 0},
+            {"due", K_INT_NONNEG, 0}, {"sent", K_INT_NONNEG, 0}, {"backlog", K_INT_NONNEG, 0},
+            {"kept_up", K_BOOL, 0}, {NULL, 0, 0}};
+        char op[80];
+        snprintf(op, sizeof op, "%s.open_loop", path);
+        if (check_fields(ol, of, op, err) != 0)
             return -1;
     }
     return 0;

@@ -166,17 +166,28 @@ static double window_s(const lg_runctx *r, uint64_t last_done, bool complete)
     return end > sh->tw ? (double)(end - sh->tw) / 1e9 : 0.0;
 }
 
-static json_t *open_loop_json(const lg_runctx *r, uint64_t sent, uint64_t requests, double dur)
+/*
+ * The open-loop record: asked and achieved rate, sends due and made, and whether the target
+ * kept up — the achieved rate within 1% of the asked one and no more requests waiting than
+ * one per connection (one may be pending at the end of any run). `rigor load` prints "did
+ * not keep up" and `rigor analyze` warns (rate_shortfall) from kept_up.
+ */
+static json_t *open_loop_json(const lg_runctx *r, uint64_t sent, uint64_t requests, double dur,
+                              uint64_t connections)
 {
     const lg_shared *sh = &r->sh;
     uint64_t end = sh->tw + (uint64_t)(dur * 1e9);
     uint64_t due = lg_sched_count(sh->t0, sh->rate, sh->tw, end);
+    uint64_t backlog = due > sent ? due - sent : 0;
+    double achieved = dur > 0 ? (double)requests / dur : 0;
     json_t *o = json_object();
     json_object_set_new(o, "intended_rps", json_real(sh->rate));
-    json_object_set_new(o, "achieved_rps", json_real(dur > 0 ? (double)requests / dur : 0));
+    json_object_set_new(o, "achieved_rps", json_real(achieved));
     json_object_set_new(o, "due", json_integer((json_int_t)due));
     json_object_set_new(o, "sent", json_integer((json_int_t)sent));
-    json_object_set_new(o, "backlog", json_integer((json_int_t)(due > sent ? due - sent : 0)));
+    json_object_set_new(o, "backlog", json_integer((json_int_t)backlog));
+    json_object_set_new(o, "kept_up", json_boolean(backlog <= connections &&
+                                                   achieved >= 0.99 * sh->rate));
     return o;
 }
 
@@ -263,7 +274,8 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
         add_tls_keys(run, r, cfg);
     add_config_keys(run, r, cfg);
     if (cfg->rate > 0)
-        json_object_set_new(run, "open_loop", open_loop_json(r, sent, tot.requests, dur));
+        json_object_set_new(run, "open_loop", open_loop_json(r, sent, tot.requests, dur,
+                                                             cfg->connections));
     for (int i = 0; i < r->nthreads; i++)
         if (r->workers[i].first_fd_error) {
             rg_warn("socket(): %s", strerror((int)r->workers[i].first_fd_error));

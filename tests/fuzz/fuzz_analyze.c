@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rg_dataset_validate(ds, err) == 0) {
         an_options opt;
         an_options_init(&opt);
-        opt.bootstrap = size % 2 ? 200 : 0;  /* both ratio CI paths */
+        opt.bootstrap = size % 2 ? 200 : 0;  /* every interval path: log-t, bootstrap, */
+        opt.ratio_means = size % 3 == 0;      /* Fieller, bootstrap of means */
         json_t *doc = an_analyze(&ds, 1, &opt, err);
         if (doc) {
             char *text = json_dumps(doc, 0);

@@ -4,6 +4,7 @@
  * options, and the edge cases (single runs, identical values, zero means, no runs).
  */
 #include <stdlib.h>
+#include <gsl/gsl_cdf.h>
 #include "core/err.h"
 #include "tests/unit/unit.h"
 #include "core/dataset.h"
@@ -56,7 +57,9 @@ static void test_contract_keys(void)
                         "median_ci_high", "min", "max", "cv", "outliers"};
     const char *ck[] = {"target", "baseline", "concurrency", "rate", "metric", "ratio",
                         "ratio_ci_low", "ratio_ci_high", "p_welch", "p_mannwhitney",
-                        "p_adjusted", "verdict", "sentence"};
+                        "p_adjusted", "verdict", "sentence", "ci_level", "ratio_ci95_low",
+                        "ratio_ci95_high", "scale", "difference", "difference_ci_low",
+                        "difference_ci_high", "in_family", "note", "n", "n_baseline"};
     const char *wk[] = {"target", "concurrency", "rate", "kind", "message"};
     json_t *g = json_array_get(json_object_get(doc, "groups"), 0);
     for (size_t i = 0; i < 6; i++)
@@ -65,8 +68,9 @@ static void test_contract_keys(void)
     for (size_t i = 0; i < 12; i++)
         CHECK_MSG(json_object_get(m, mk[i]), "metric lacks %s", mk[i]);
     json_t *c = json_array_get(json_object_get(doc, "comparisons"), 0);
-    for (size_t i = 0; i < 13; i++)
+    for (size_t i = 0; i < sizeof ck / sizeof ck[0]; i++)
         CHECK_MSG(json_object_get(c, ck[i]), "comparison lacks %s", ck[i]);
+    CHECK(json_is_integer(json_object_get(doc, "family_size")));
     json_t *w = json_array_get(json_object_get(doc, "warnings"), 0);
     for (size_t i = 0; i < 5; i++)
         CHECK_MSG(json_object_get(w, wk[i]), "warning lacks %s", wk[i]);
@@ -106,12 +110,44 @@ static void test_numbers_vs_runs(void)
     CHECK(num(m, "min") == mn && num(m, "max") == mx);
     /* t_{0.975,5} = 2.570581835636314 */
     CHECK_REL(num(m, "ci_high") - mean, 2.570581835636314 * sqrt(ss / (n - 1)) / sqrt(n), 1e-8);
-    json_t *e = find(json_object_get(doc, "groups"), "express", 100, NULL);
-    double me = num(json_object_get(json_object_get(e, "metrics"), "throughput_rps"), "mean");
+    /* the comparison: ratio of geometric means and its log-t interval, recomputed naively
+     * from the runs (long double sums of logarithms) */
+    long double le[16], lf[16];
+    size_t ne = 0, nf = 0;
+    json_array_foreach(json_object_get(ds, "runs"), i, run) {
+        if (json_integer_value(json_object_get(run, "concurrency")) != 100)
+            continue;
+        const char *t = json_string_value(json_object_get(run, "target"));
+        if (!strcmp(t, "fastify"))
+            lf[nf++] = logl(num(run, "throughput_rps"));
+        else if (!strcmp(t, "express"))
+            le[ne++] = logl(num(run, "throughput_rps"));
+    }
+    long double mf = 0, mxl = 0, vf = 0, ve = 0;
+    for (size_t k = 0; k < nf; k++)
+        mf += lf[k] / nf;
+    for (size_t k = 0; k < ne; k++)
+        mxl += le[k] / ne;
+    for (size_t k = 0; k < nf; k++)
+        vf += (lf[k] - mf) * (lf[k] - mf) / (nf - 1) / nf;
+    for (size_t k = 0; k < ne; k++)
+        ve += (le[k] - mxl) * (le[k] - mxl) / (ne - 1) / ne;
+    double df = (double)((vf + ve) * (vf + ve) / (vf * vf / (nf - 1) + ve * ve / (ne - 1)));
+    double h = gsl_cdf_tdist_Pinv(0.975, df) * (double)sqrtl(vf + ve);
     json_t *c = find(json_object_get(doc, "comparisons"), "fastify", 100, "throughput_rps");
-    CHECK_REL(num(c, "ratio"), mean / me, 1e-14);
+    CHECK_REL(num(c, "ratio"), (double)expl(mf - mxl), 1e-13);
+    CHECK_REL(num(c, "ratio_ci95_low"), exp((double)(mf - mxl) - h), 1e-9);
+    CHECK_REL(num(c, "ratio_ci95_high"), exp((double)(mf - mxl) + h), 1e-9);
+    CHECK_REL(num(c, "df_welch"), df, 1e-9);
     CHECK(num(c, "ratio_ci_low") < num(c, "ratio") && num(c, "ratio") < num(c, "ratio_ci_high"));
-    CHECK_STR(json_string_value(json_object_get(c, "ratio_ci_method")), "fieller");
+    /* the Holm interval is wider than the unadjusted one, at its stated level */
+    CHECK(num(c, "ratio_ci_low") < num(c, "ratio_ci95_low"));
+    CHECK(num(c, "ci_level") > 0.95 && num(c, "ci_level") < 1.0);
+    h = gsl_cdf_tdist_Pinv(0.5 + num(c, "ci_level") / 2, df) * (double)sqrtl(vf + ve);
+    CHECK_REL(num(c, "ratio_ci_low"), exp((double)(mf - mxl) - h), 1e-9);
+    CHECK_STR(json_string_value(json_object_get(c, "ratio_ci_method")), "log-t");
+    CHECK_STR(json_string_value(json_object_get(c, "scale")), "log");
+    CHECK(json_is_true(json_object_get(c, "in_family")));
     json_decref(doc);
     json_decref(ds);
 }
@@ -127,7 +163,11 @@ static void test_verdicts_and_sentences(void)
     const char *s = json_string_value(json_object_get(c, "sentence"));
     CHECK_HAS(s, "fastify is 2.");
     CHECK_HAS(s, "× ± 0.");
-    CHECK_HAS(s, " faster than express at 100 connections (95% CI, p < 0.001, n = 6 + 6)");
+    CHECK_HAS(s, " faster than express at 100 connections (");
+    CHECK_HAS(s, "% CI, Holm, n = 6 + 6)");
+    char lv[32], want[64];  /* the sentence names the level of the printed interval */
+    snprintf(want, sizeof want, "(%s CI, Holm", an_fmt_level(lv, sizeof lv, num(c, "ci_level")));
+    CHECK_HAS(s, want);
     CHECK_STR(json_string_value(json_object_get(find(cmp, "fastify", 10, "throughput_rps"),
                                                  "verdict")), "~");
     CHECK_STR(json_string_value(json_object_get(find(cmp, "fastify", 100, "latency_p99"),
@@ -138,12 +178,30 @@ static void test_verdicts_and_sentences(void)
     CHECK_STR(json_string_value(json_object_get(single, "verdict")), "~");
     CHECK(json_is_null(json_object_get(single, "ratio_ci_low")));
     CHECK(json_is_null(json_object_get(single, "p_welch")));
-    /* Holm: adjusted >= raw everywhere */
-    size_t i;
+    CHECK_STR(json_string_value(json_object_get(single, "note")), "too few runs for a test");
+    CHECK(json_is_false(json_object_get(single, "in_family")));
+    /* Holm: adjusted >= raw in the family; outside it no adjusted p; levels >= confidence */
+    size_t i, fam = 0;
     json_array_foreach(cmp, i, c) {
-        if (json_is_number(json_object_get(c, "p_welch")))
+        if (json_is_true(json_object_get(c, "in_family"))) {
+            fam++;
             CHECK(num(c, "p_adjusted") >= num(c, "p_welch"));
+            CHECK(num(c, "ci_level") >= 0.95);
+        } else {
+            CHECK(json_is_null(json_object_get(c, "p_adjusted")));
+            CHECK_NEAR(num(c, "ci_level"), 0.95, 0);
+        }
     }
+    CHECK_INT(json_integer_value(json_object_get(doc, "family_size")), fam);
+    /* the error rate is compared by difference, and 3% of failed requests is 3% */
+    c = find(cmp, "fastify", 10, "error_rate");
+    CHECK_STR(json_string_value(json_object_get(c, "scale")), "difference");
+    CHECK(json_is_null(json_object_get(c, "ratio_ci_low")));
+    CHECK(num(c, "difference_ci_low") > 0.0305 && num(c, "difference_ci_high") < 0.0315);
+    /* both exactly 0 errors: no variance, out of the family, said so */
+    c = find(cmp, "fastify", 100, "error_rate");
+    CHECK_STR(json_string_value(json_object_get(c, "note")), "no variance");
+    CHECK_HAS(json_string_value(json_object_get(c, "sentence")), "both exactly 0%");
     json_decref(doc);
     /* the other way round */
     opt.baseline = "fastify";
@@ -238,12 +296,17 @@ static void test_identical_and_zero(void)
     free(text);
     json_decref(doc);
     json_decref(ds);
-    ds = mk_dataset(tg, v3, 2, 4);  /* baseline zero: no ratio */
+    ds = mk_dataset(tg, v3, 2, 4);  /* baseline zero: no ratio, but a difference and why */
     doc = an_analyze(&ds, 1, &opt, err);
     c = json_array_get(json_object_get(doc, "comparisons"), 0);
     CHECK(json_is_null(json_object_get(c, "ratio")));
     CHECK(json_is_null(json_object_get(c, "ratio_ci_low")));
     CHECK_STR(json_string_value(json_object_get(c, "verdict")), "faster");
+    CHECK_STR(json_string_value(json_object_get(c, "scale")), "difference");
+    CHECK_NEAR(num(c, "difference_ci_low"), 100.0, 0);  /* no variance: the exact difference */
+    CHECK_STR(json_string_value(json_object_get(c, "note")),
+              "a value of 0: compared by difference, not ratio");
+    CHECK_STR(json_string_value(json_object_get(c, "ratio_ci_method")), "exact");
     json_decref(doc);
     json_decref(ds);
 }

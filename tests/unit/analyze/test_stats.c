@@ -77,7 +77,7 @@ static void test_fieller_vs_formula(void)
         an_summarize(a.v, a.n, 0.95, &sa, NULL);
         an_summarize(b.v, b.n, 0.95, &sb, NULL);
         double lo, hi;
-        int rc = an_fieller(sa.mean, sa.sd * sa.sd, sa.n, sb.mean, sb.sd * sb.sd, sb.n, 0.95,
+        int rc = an_fieller(sa.mean, sa.sd, sa.n, sb.mean, sb.sd, sb.n, 0.95,
                             &lo, &hi);
         if (golden_has(strcat(strcpy((char[96]){0}, "fieller_unbounded."), key))) {
             CHECK_MSG(rc != 0, "%s: Fieller should be unbounded", key);

@@ -62,7 +62,7 @@ static void test_zero_variance_one_side(void)
     CHECK(isfinite(p) && p < 0.001);
     CHECK_NEAR(df, 5.0, 1e-12);  /* all the variance is b's: df = nb - 1 */
     double lo, hi;
-    CHECK(an_fieller(10, 0, 6, 11.833333333333334, 0.2826666666666667, 6, 0.95, &lo, &hi) == 0);
+    CHECK(an_fieller(10, 0, 6, 11.833333333333334, sqrt(0.2826666666666667), 6, 0.95, &lo, &hi) == 0);
     CHECK(lo < 10 / 11.8333 && hi > 10 / 11.8334 && hi < 1.0);
 }
 
@@ -73,8 +73,8 @@ static void test_zero_means(void)
     an_summarize(z, 4, 0.95, &s, NULL);
     CHECK(s.mean == 0.0 && isnan(s.cv));
     double lo, hi;
-    CHECK(an_fieller(5.5, 1.0 / 3, 4, 0.0, 10.0 / 3, 4, 0.95, &lo, &hi) < 0);
-    CHECK(an_fieller(5.5, 1.0 / 3, 4, 0.1, 10.0 / 3, 4, 0.95, &lo, &hi) == 1);
+    CHECK(an_fieller(5.5, sqrt(1.0 / 3), 4, 0.0, sqrt(10.0 / 3), 4, 0.95, &lo, &hi) < 0);
+    CHECK(an_fieller(5.5, sqrt(1.0 / 3), 4, 0.1, sqrt(10.0 / 3), 4, 0.95, &lo, &hi) == 1);
     CHECK(an_bootstrap_ratio(a, 4, zero, 3, 0.95, 1000, 1, &lo, &hi) < 0);
     CHECK(isnan(lo) && isnan(hi));
     CHECK(isnan(an_drift(zero, 3)));
@@ -111,7 +111,7 @@ static void test_bootstrap(void)
     CHECK(lo1 < 2.0 && hi1 > 2.0 && lo1 > 1.9 && hi1 < 2.1);
     /* and it agrees with Fieller to within resampling noise */
     double flo, fhi;
-    an_fieller(20.175, 0.2650, 8, 10.15, 0.0600, 8, 0.95, &flo, &fhi);
+    an_fieller(20.175, sqrt(0.2650), 8, 10.15, sqrt(0.0600), 8, 0.95, &flo, &fhi);
     CHECK_NEAR(lo1, flo, 0.02);
     CHECK_NEAR(hi1, fhi, 0.02);
 }
