@@ -20,13 +20,15 @@
 # must not get slower).
 # Counts (when strace, and for RIGOR_BASE valgrind, are installed): timings on a shared VM swing
 # by ±30%, so the work is also counted: system calls per request (strace -c -f) for every tool,
-# and for the plain-http before/after user-space instructions per request (valgrind's
-# callgrind, total Ir), each as the difference between a long and a short run divided by the
-# difference in requests, so start-up (loading OpenSSL, the first handshakes) cancels out.
+# as the difference between a long and a short run divided by the difference in requests (so
+# start-up and the first handshakes cancel out); and for the plain-http before/after, the
+# user-space instructions per request of the load thread (valgrind's callgrind: the inclusive
+# cost of lg_worker_main over a -n 30000 run, so loading OpenSSL at start-up is left out).
 # (Instructions are not compared with wrk: under valgrind wrk completes too few requests in a
-# timed run for the difference to mean anything.)
+# timed run to mean anything.)
 # The tables are printed and written into the "HTTPS" section of docs/benchmarks.md.
-# Environment: ROUNDS (5), DURATION (4), NO_DOCS=1 to leave docs alone.
+# Environment: ROUNDS (5), DURATION (4), SCENARIOS (a subset, e.g. "close close-full"),
+# NO_COUNTS=1 to skip the counts, NO_DOCS=1 to leave docs alone.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 RIGOR=${RIGOR:-$top/rigor}
@@ -135,8 +137,8 @@ run_tool() {  # tool scenario
     esac
 }
 
-SCEN="keepalive close close-full"
-[ -n "$BASE" ] && SCEN="$SCEN http"
+SCEN=${SCENARIOS:-keepalive close close-full}
+[ -n "$BASE" ] && [ -z "${SCENARIOS:-}" ] && SCEN="$SCEN http"
 echo "bench: $ROUNDS rounds of ${DUR}s per tool and scenario ($SCEN)" >&2
 : > "$W/rows.tsv"
 r=1
@@ -156,15 +158,15 @@ done
 
 # --- counts: instructions and system calls per request -------------------------------------
 count_run() {  # how(ir|sys) tool scenario size(short|long) -> "requests count"
-    how=$1 tool=$2 s=$3 secs=2 n=5000
-    [ "$4" = long ] && secs=6 n=25000
+    how=$1 tool=$2 s=$3 secs=2
+    [ "$4" = long ] && secs=6
     case $s in
     keepalive) url="https://localhost:$P_RES/"; ka=""; wh="" ;;
     close) url="https://localhost:$P_RES/"; ka="--no-keepalive"; wh="Connection: close" ;;
     close-full) url="https://localhost:$P_FULL/"; ka="--no-keepalive"; wh="Connection: close" ;;
     http) url="http://127.0.0.1:$P_HTTP/"; ka=""; wh="" ;;
     esac
-    if [ "$how" = ir ]; then pre="valgrind --tool=callgrind --callgrind-out-file=/dev/null"
+    if [ "$how" = ir ]; then pre="valgrind --tool=callgrind --callgrind-out-file=$W/cg.out"
     else pre="strace -f -c -o $W/strace.out"; fi
     rm -f "$W/c.json"
     case $tool in
@@ -174,7 +176,7 @@ count_run() {  # how(ir|sys) tool scenario size(short|long) -> "requests count"
         [ "$tool" = base ] && bin=$BASE
         [ "$s" = http ] && tls=""
         len="-d ${secs}s"
-        [ "$how" = ir ] && len="-n $n"   # instructions: exactly n requests each time
+        [ "$how" = ir ] && len="-n 30000"   # instructions: exactly 30000 requests
         $pre "$bin" load "$url" -t 1 -c 50 $len $ka $tls -q -o "$W/c.json" >"$W/c.out" 2>&1
         n=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["runs"][-1]["requests"])' "$W/c.json") ;;
     wrk)
@@ -182,7 +184,9 @@ count_run() {  # how(ir|sys) tool scenario size(short|long) -> "requests count"
         else $pre wrk -t1 -c50 -d"${secs}s" "$url" >"$W/c.out" 2>&1; fi
         n=$(awk '/requests in/ {print $1}' "$W/c.out") ;;
     esac
-    if [ "$how" = ir ]; then c=$(awk '/Collected/ {gsub(",", "", $4); print $4}' "$W/c.out")
+    if [ "$how" = ir ]; then
+        c=$(callgrind_annotate --inclusive=yes "$W/cg.out" 2>/dev/null |
+            awk '/engine.c:lg_worker_main / {gsub(",", "", $1); print $1; exit}')
     else c=$(awk '$NF == "total" {print $4}' "$W/strace.out"); fi
     echo "${n:-0} ${c:-0}"
 }
@@ -195,6 +199,10 @@ if command -v strace >/dev/null && [ "${NO_COUNTS:-0}" != 1 ]; then
             hows=sys
             [ "$s" = http ] && [ "$tool" != wrk ] && command -v valgrind >/dev/null && hows="ir sys"
             for how in $hows; do
+                if [ "$how" = ir ]; then   # one exact run: "requests instructions"
+                    echo "$s $tool ir $(count_run ir $tool $s long)" >> "$W/counts.tsv"
+                    continue
+                fi
                 a=$(count_run $how $tool $s short); b=$(count_run $how $tool $s long)
                 echo "$s $tool $how $a $b" >> "$W/counts.tsv"
                 echo "bench: counts $s $tool $how: $a / $b" >&2
@@ -212,15 +220,18 @@ for line in open(counts_file):
     if len(f) == 7:
         s, tool, how, n1, c1, n2, c2 = f[0], f[1], f[2], *map(float, f[3:7])
         counts[(s, tool, how)] = (c2 - c1) / (n2 - n1) if n2 > n1 else None
+    elif len(f) == 5:
+        s, tool, how, n, c = f[0], f[1], f[2], float(f[3]), float(f[4])
+        counts[(s, tool, how)] = c / n if n > 0 else None
 rows = {}
 negotiated = set()
 for line in open(rows_file):
     f = line.split()
     if len(f) < 8:
         continue
-    s, tool, _, n, rps, cpu, res, neg = f[:8]
+    s, tool, rnd, n, rps, cpu, res, neg = f[:8]
     try:
-        rows.setdefault((s, tool), []).append((float(n), float(rps), float(cpu), res))
+        rows.setdefault((s, tool), []).append((float(n), float(rps), float(cpu), res, int(rnd)))
     except ValueError:
         pass
     if neg != "-":
@@ -230,10 +241,28 @@ def med(xs):
     return statistics.median(xs) if xs else None
 def cpu100k(r):
     return r[2] / r[0] * 1e5 if r[0] else None
+def round_ratios(s, tool, idx):
+    """Per round, tool / wrk (the two measured minutes apart): median [min-max]."""
+    w = {r[4]: r for r in rows.get((s, "wrk"), [])}
+    xs = []
+    for r in rows.get((s, tool), []):
+        b = w.get(r[4])
+        if b is None:
+            continue
+        a_v = r[1] if idx == 1 else cpu100k(r)
+        b_v = b[1] if idx == 1 else cpu100k(b)
+        if a_v and b_v:
+            xs.append(a_v / b_v)
+    if not xs:
+        return "–"
+    return f"{statistics.median(xs):.2f} [{min(xs):.2f}–{max(xs):.2f}]"
 cpu_model = subprocess.run("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2", shell=True,
                            capture_output=True, text=True).stdout.strip()
+load = open("/proc/loadavg").read().split()[:3]
 out = [f"Measured by `sh bench/https.sh` ({rounds} alternating rounds of {dur} s per tool and "
-       f"scenario, medians; -t1 -c50; {cpu_model}, 2 cores shared by client and server). "
+       f"scenario, medians; -t1 -c50; {cpu_model}, 2 cores shared by client and server; load "
+       f"average at the end {' '.join(load)}). The per-round columns pair each tool with the wrk "
+       "run of the same round: median [min–max] of those ratios. "
        "CPU is the load generator's user+sys time per 100k completed requests. nginx 1.22, one "
        "worker, `return 200` of 12 bytes, no access log, EC P-256 certificate; negotiated: "
        f"{', '.join(sorted(negotiated)) or '?'}; OpenSSL 3.0 on both sides.\n"]
@@ -250,14 +279,15 @@ for s in ("keepalive", "close", "close-full", "http"):
     out.append(f"\n**{titles[s]}**\n")
     has_sys = any(k[0] == s and k[2] == "sys" for k in counts)
     has_ir = any(k[0] == s and k[2] == "ir" for k in counts)
-    head = "| tool | req/s | × wrk | CPU s / 100k req | × wrk |"
-    rule = "|---|---:|---:|---:|---:|"
+    head = ("| tool | req/s | × wrk | per round: × wrk | CPU s / 100k req | × wrk |"
+            " per round: × wrk |")
+    rule = "|---|---:|---:|---:|---:|---:|---:|"
     if s != "http":
         head, rule = head + " resumed handshakes |", rule + "---:|"
     if has_sys:
         head, rule = head + " system calls / req |", rule + "---:|"
     if has_ir:
-        head, rule = head + " user instructions / req |", rule + "---:|"
+        head, rule = head + " user instructions / req (load thread) |", rule + "---:|"
     out.append(head)
     out.append(rule)
     names = {"rigor": "rigor load (verified, `--cacert`)", "rigor-k": "rigor load -k",
@@ -271,7 +301,8 @@ for s in ("keepalive", "close", "close-full", "http"):
         rps = med([r[1] for r in rs]); cpu = med([cpu100k(r) for r in rs])
         res = [r for r in rs if r[3] != "-"]
         rr = "–" if not res or s == "http" else f"{med([float(r[3]) for r in res]) * 100:.1f}%"
-        line = f"| {names[tool]} | {rps:,.0f} | {rps / b_rps:.2f} | {cpu:.3f} | {cpu / b_cpu:.2f} |"
+        line = (f"| {names[tool]} | {rps:,.0f} | {rps / b_rps:.2f} | {round_ratios(s, tool, 1)} | "
+                f"{cpu:.3f} | {cpu / b_cpu:.2f} | {round_ratios(s, tool, 2)} |")
         if s != "http":
             line += f" {rr} |"
         if has_sys:

@@ -2,12 +2,13 @@
 # Install the Debian packages rigor needs to build and to run its tests.
 #   sh tools/deps.sh           build + test dependencies
 #   sh tools/deps.sh --bench   also the peers compared in bench/ (wrk, hey, ab, h2load, tshark, ministat)
+#                              and strace/valgrind (bench/https.sh counts system calls and instructions)
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev libssl-dev gnuplot-nox"
 TEST_PKGS="nginx-light tcpdump curl apache2-utils python3 iproute2 procps openssl"
-BENCH_PKGS="wrk hey nghttp2-client tshark ministat python3-scipy nodejs npm time"
+BENCH_PKGS="wrk hey nghttp2-client tshark ministat python3-scipy nodejs npm time strace valgrind"
 
 want="$BUILD_PKGS $TEST_PKGS"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PKGS"
