@@ -131,9 +131,10 @@ double an_path_num(const json_t *obj, const char *path)
 /*
  * Failed responses over attempted requests. `requests` counts every response received,
  * error statuses included (docs/dataset-format.md), so an `errors.status` is already in it —
- * and so is `unclassified` (published failures of unknown kind, e.g. Locust's, whose total
- * includes them). The other kinds (connect, read, write, timeout, protocol) got no response
- * and are added. A server answering 503 to everything is at 1.0. `errors` may also be a
+ * and so are `unclassified` (published failures of unknown kind, e.g. Locust's, whose total
+ * includes them) and `assertion` (imported: a response the tool marked failed). The other
+ * kinds (connect, read, write, timeout, protocol, imported `other`) got no response and are
+ * added. A server answering 503 to everything is at 1.0. `errors` may also be a
  * plain count (no kind): then it is taken as failures outside `requests`.
  */
 static double error_rate(const json_t *run)
@@ -148,7 +149,8 @@ static double error_rate(const json_t *run)
             if (!json_is_number(v))
                 continue;
             err += json_number_value(v);
-            if (strcmp(k, "status") == 0 || strcmp(k, "unclassified") == 0)
+            if (strcmp(k, "status") == 0 || strcmp(k, "unclassified") == 0 ||
+                strcmp(k, "assertion") == 0)
                 inside += json_number_value(v);
         }
     } else

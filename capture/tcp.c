@@ -2,9 +2,10 @@
  * capture/tcp.c — TCP stream reassembly for one direction of a flow.
  *
  * Design: each direction keeps the next sequence number it expects (RFC 9293 arithmetic,
- * modulo 2^32). A segment that starts there is handed to the HTTP layer at once, in place,
- * with its own timestamp (to cap_app_data: the HTTP or the TLS layer, tls.c). A segment entirely below it is a retransmission: counted, flagged,
- * and dropped, so every byte keeps the time of its first copy on the wire. A segment that
+ * modulo 2^32). A segment that starts there is handed to the application layer at once (HTTP,
+ * or TLS records: cap_app_data), in place, with its own timestamp. A segment entirely below
+ * it is a retransmission: counted, flagged, and dropped, so every byte keeps the time of its
+ * first copy on the wire. A segment that
  * overlaps is trimmed to its new bytes. A segment beyond it is copied into a small sorted
  * out-of-order list, bounded in segments and bytes per direction; when the hole is filled the
  * list drains. When the bound is reached (or the flow ends with a hole), the hole becomes a
@@ -42,9 +43,11 @@ static void deliver_new(cap_engine *e, cap_flow *f, int d, uint32_t seq, const u
 {
     cap_dir *dir = &f->dir[d];
     uint32_t trim = dir->next_seq - seq;   /* 0 <= trim < len, checked by the caller */
-    if (trim > 0) {
+    if (trim > 0 && cap_in_window(e, ts)) {
         e->st.retransmits++;
         if (f->ep) f->ep->retransmits++;
+    }
+    if (trim > 0) {
         cap_app_flag(f, d, CAP_TX_RETRANSMIT);
     }
     uint32_t cl = caplen > trim ? caplen - trim : 0;

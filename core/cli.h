@@ -24,6 +24,8 @@ enum {
 /* The subcommands. Each is defined in its module; all follow the contract above. */
 int cmd_analyze(int argc, char **argv);  /* analyze/ */
 int cmd_capture(int argc, char **argv);  /* capture/ */
+int cmd_export(int argc, char **argv);   /* import/  */
+int cmd_import(int argc, char **argv);   /* import/  */
 int cmd_load(int argc, char **argv);     /* loadgen/ */
 int cmd_report(int argc, char **argv);   /* report/  */
 int cmd_run(int argc, char **argv);      /* plan/    */

@@ -48,6 +48,14 @@ static const char usage[] =
     "and quoted if they fail. Interrupt (Ctrl-C) stops cleanly: finished runs are kept, the\n"
     "servers are stopped, and --resume continues later.\n"
     "\n"
+    "A target (or the plan) may name an external load generator instead of rigor's own:\n"
+    "  \"generator\": {\"command\": \"hey -z {duration} -c {concurrency} -o csv {url}\",\n"
+    "                \"format\": \"hey\"}\n"
+    "The command runs once per step in the same order, with the same server handling,\n"
+    "sampling and thresholds, and its output is imported as the run (rigor import's\n"
+    "formats; placeholders {url} {concurrency} {rate} {duration} {warmup} {total}\n"
+    "{output} {run} {target}; docs/plan-format.md).\n"
+    "\n"
     "exit status: 0 ok; 1 runtime failure or interrupted; 2 bad plan, options or\n"
     "unreachable target (before any load); 3 a threshold was violated.\n"
     "\n"
@@ -120,6 +128,14 @@ static void print_dry_run(const pl_plan *p)
            p->ntargets, p->ntargets == 1 ? "" : "s", p->ncells,
            p->open_loop ? "rates" : "concurrencies", p->runs, p->runs == 1 ? "" : "s", n,
            pl_order_name(p->order), (unsigned long long)p->seed);
+    for (size_t i = 0; i < p->ntargets; i++) {
+        const pl_target *t = &p->targets[i];
+        char *cmd = t->gen.command ? pl_gen_expand(p, t, p->cells[0], 1, "OUTPUT") : NULL;
+        if (cmd)
+            printf("  %s: external generator (%s), first step: %s\n", t->name, t->gen.format,
+                   cmd);
+        free(cmd);
+    }
     for (size_t i = 0; s && i < n; i++)
         printf("%5zu  %-20s %s=%-8g run %d\n", i + 1, p->targets[s[i].target].name,
                p->open_loop ? "rate" : "c", p->cells[s[i].cell], s[i].run);

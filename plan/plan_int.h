@@ -12,6 +12,8 @@
  *   plan_proc.c    target processes: /bin/sh -c in its own process group, readiness polling,
  *                  TERM then KILL, output captured to a temp file to quote on failure
  *   plan_exec.c    the run loop: servers, lg_run per step, save after every run, resume, SIGINT
+ *   plan_gen.c     external load generators ("generator": k6, Locust, hey... run through
+ *                  /bin/sh per step, their output imported by import/)
  *   plan_summary.c the text summary printed at the end, from analyze's document
  *   cmd_run.c      the command: options, summary, report, thresholds, exit status
  * Nothing here is used outside plan/ (and the unit tests).
@@ -85,6 +87,18 @@ int pl_http_probe(const char *url, const pl_probe_tls *tls, double timeout_s, ch
 
 enum pl_order_kind { PL_ORDER_INTERLEAVED, PL_ORDER_SEQUENTIAL, PL_ORDER_GROUPED };
 
+/*
+ * An external load generator (docs/plan-format.md, "generator"): a shell command with
+ * placeholders ({url} {concurrency} {rate} {duration} {warmup} {total} {output} {run}
+ * {target}) whose output file is imported as the step's run.
+ */
+typedef struct pl_generator {
+    char *command;             /* NULL = rigor's own load generator */
+    char *format;              /* an import format (import/import.h) */
+    bool trim_warmup;          /* drop requests started in the first `warmup` of the output */
+    double timeout_s;          /* 0 = 2 x (warmup + duration) + 30 s */
+} pl_generator;
+
 typedef struct pl_target {
     char *name;
     char *url;
@@ -102,6 +116,7 @@ typedef struct pl_target {
     size_t body_len;
     pl_threshold *thresholds;  /* this target's own thresholds */
     size_t nthresholds;
+    pl_generator gen;          /* the target's, else the plan's; command NULL = rigor's own */
 } pl_target;
 
 typedef struct pl_plan {
@@ -200,8 +215,29 @@ void pl_proc_stop(pl_proc *pr, double grace_s);
  */
 void pl_proc_adopt_orphans(void);
 
+/* ---- the plan's guard (plan_guard.c): servers never outlive the plan ---- */
+
+/*
+ * Fork the watchdog (its own process group) that stops every process carrying this plan's
+ * mark if rigor ends, SIGKILL included, before pl_guard_end. 0 or -1 with err.
+ */
+int pl_guard_start(double grace_s, char *err);
+/* Tell the watchdog the plan ended normally, and reap it. Safe without pl_guard_start. */
+void pl_guard_end(void);
+/* "RIGOR_PLAN_ID=TOKEN/target" into buf, for the start command's environment; -1 before
+ * pl_guard_start. */
+int pl_guard_mark(size_t target, char *buf, size_t len);
+/*
+ * After target's process group was stopped: stop (and name) the processes that still carry
+ * its mark, then, if its ready URL still answers, warn naming the process that holds the port.
+ */
+void pl_guard_after_stop(const pl_target *t, size_t target, double grace_s);
+
 /* The last ~max bytes of the captured output, indented for quoting (caller frees). */
 char *pl_proc_tail(const pl_proc *pr, size_t max);
+/* The last non-empty line of the captured output, control characters as '?', into buf
+ * ("" when there is none). Returns buf. */
+char *pl_proc_last_line(const pl_proc *pr, char *buf, size_t len);
 
 /* Directory holding the running executable (readlink /proc/self/exe), into buf. */
 int pl_self_dir(char *buf, size_t len);
@@ -210,6 +246,23 @@ int pl_self_dir(char *buf, size_t len);
 
 /* One line per cell (means and CI half-widths), comparisons, warnings; from analyze's doc. */
 void pl_summary_print(const pl_plan *p, const json_t *analysis, FILE *out);
+
+/* ---- external generators (plan_gen.c) ---- */
+
+/*
+ * Run target t's generator for one step (cell value `cell`, run index `run`) and import its
+ * output: the run object (new reference) with `generator`, and `server` / `wire` when
+ * server_pid > 0 / the plan captures. NULL with err when the command could not run, timed
+ * out or its output could not be imported (err quotes the command's last output lines);
+ * NULL with *interrupted set when *stop became non-zero (the command is stopped).
+ */
+json_t *pl_gen_run(const struct pl_plan *p, const pl_target *t, double cell, int run,
+                   pid_t server_pid, volatile sig_atomic_t *stop, bool *interrupted, char *err);
+
+/* The command with the placeholders of a step filled in (caller frees); NULL when out of
+ * memory. output is the output path; values are shell-quoted where they are text. */
+char *pl_gen_expand(const struct pl_plan *p, const pl_target *t, double cell, int run,
+                    const char *output);
 
 /* ---- the run loop (plan_exec.c) ---- */
 

@@ -17,6 +17,7 @@
 #include "core/err.h"
 #include "core/io.h"
 #include "core/units.h"
+#include "import/import.h"
 #include "plan/plan_int.h"
 
 #define PL_MAX_CELLS 1000
@@ -34,10 +35,14 @@ typedef struct pctx {
 static const char *const plan_keys[] = {
     "title", "description", "duration", "warmup", "runs", "concurrency", "rate", "connections",
     "order", "seed", "cooldown", "capture", "targets", "thresholds", "timeout", "ready_timeout",
-    "stop_grace", "baseline", NULL};
+    "stop_grace", "baseline", "generator", NULL};
 static const char *const target_keys[] = {
     "name", "url", "start", "ready", "env", "threads", "method", "headers", "body",
-    "thresholds", "insecure", "cacert", NULL};
+    "thresholds", "generator", "insecure", "cacert", NULL};
+static const char *const generator_keys[] = {"command", "format", "trim_warmup", "timeout",
+                                             NULL};
+static const char *const placeholders[] = {"url", "concurrency", "rate", "duration", "warmup",
+                                           "total", "output", "run", "target", NULL};
 
 /* Fill err with "FILE: KEY: message"; always returns -1. */
 __attribute__((format(printf, 3, 4)))
@@ -321,6 +326,82 @@ static int parse_body(pctx *c, const json_t *t, const char *prefix, pl_target *t
     return tg->body ? 0 : perr(c, path, "out of memory");
 }
 
+/* Every {word} of the command must be a placeholder; {rate} needs an open-loop plan. */
+static int check_placeholders(pctx *c, const char *path, const char *cmd, bool open_loop)
+{
+    for (const char *p = strchr(cmd, '{'); p; p = strchr(p + 1, '{')) {
+        size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_");
+        if (n == 0 || p[1 + n] != '}')
+            continue;   /* not a placeholder ({} in a script, ${VAR}...) */
+        size_t i = 0;
+        while (placeholders[i] && (strlen(placeholders[i]) != n ||
+                                   strncmp(placeholders[i], p + 1, n) != 0))
+            i++;
+        if (placeholders[i] == NULL)
+            return perr(c, path, "unknown placeholder {%.*s} (known: {url} {concurrency} "
+                        "{rate} {duration} {warmup} {total} {output} {run} {target})",
+                        (int)n, p + 1);
+        if (!open_loop && strcmp(placeholders[i], "rate") == 0)
+            return perr(c, path, "{rate} in a closed-loop plan (give \"rate\" instead of "
+                        "\"concurrency\")");
+    }
+    return 0;
+}
+
+/* "generator": {"command", "format", "trim_warmup", "timeout"} into g. */
+static int parse_generator(pctx *c, const json_t *obj, const char *prefix, pl_generator *g,
+                           bool open_loop)
+{
+    json_t *v = json_object_get(obj, "generator"), *tw;
+    char path[300], key[340];
+    snprintf(path, sizeof path, "%sgenerator", prefix);
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_object(v))
+        return perr(c, path, "expected an object such as {\"command\": \"hey -z {duration} "
+                    "-c {concurrency} -o csv {url}\", \"format\": \"hey\"}, got %s",
+                    type_name(v));
+    snprintf(key, sizeof key, "%s.", path);
+    if (check_keys(c, v, key, generator_keys) != 0)
+        return -1;
+    snprintf(key, sizeof key, "%s.command", path);
+    if (json_object_get(v, "command") == NULL)
+        return perr(c, key, "missing");
+    if (get_string(c, v, "command", key, &g->command) != 0 ||
+        check_placeholders(c, key, g->command, open_loop) != 0)
+        return -1;
+    snprintf(key, sizeof key, "%s.format", path);
+    if (json_object_get(v, "format") == NULL)
+        return perr(c, key, "missing (one of %s)", im_format_names());
+    if (get_string(c, v, "format", key, &g->format) != 0)
+        return -1;
+    if (!im_format_known(g->format, NULL))
+        return perr(c, key, "unknown format \"%s\" (known: %s)", g->format, im_format_names());
+    tw = json_object_get(v, "trim_warmup");
+    snprintf(key, sizeof key, "%s.trim_warmup", path);
+    if (tw && !json_is_boolean(tw))
+        return perr(c, key, "expected true or false, got %s", type_name(tw));
+    g->trim_warmup = json_is_true(tw);
+    if (g->trim_warmup && !im_format_per_request(g->format))
+        return perr(c, key, "%s holds aggregates only: no request can be dropped", g->format);
+    if (json_object_get(v, "timeout")) {
+        double d = 0;
+        if (get_duration(c, v, "timeout", &d, 0.001) != 0)
+            return -1;
+        g->timeout_s = d;
+    }
+    return 0;
+}
+
+static int copy_generator(const pl_generator *from, pl_generator *to)
+{
+    to->command = strdup(from->command);
+    to->format = strdup(from->format);
+    to->trim_warmup = from->trim_warmup;
+    to->timeout_s = from->timeout_s;
+    return to->command && to->format ? 0 : -1;
+}
+
 /* The name: given, or host:port of the URL. Printable, no control characters. */
 static int parse_name(pctx *c, const json_t *t, const char *prefix, pl_target *tg)
 {
@@ -403,7 +484,7 @@ static int parse_tls(pctx *c, const json_t *t, const char *prefix, pl_target *tg
     return 0;
 }
 
-static int parse_target(pctx *c, const json_t *t, size_t i, pl_target *tg)
+static int parse_target(pctx *c, const json_t *t, size_t i, pl_target *tg, bool open_loop)
 {
     char prefix[64], path[300];
     long long threads = 1;
@@ -437,7 +518,7 @@ static int parse_target(pctx *c, const json_t *t, size_t i, pl_target *tg)
         return -1;
     if (tg->ready == NULL && (tg->ready = strdup(tg->url)) == NULL)
         return perr(c, path, "out of memory");
-    return 0;
+    return parse_generator(c, t, prefix, &tg->gen, open_loop);
 }
 
 static int parse_targets(pctx *c, const json_t *root, pl_plan *p)
@@ -455,7 +536,7 @@ static int parse_targets(pctx *c, const json_t *root, pl_plan *p)
         return perr(c, "targets", "out of memory");
     for (size_t i = 0; i < json_array_size(v); i++) {
         p->ntargets++;
-        if (parse_target(c, json_array_get(v, i), i, &p->targets[i]) != 0)
+        if (parse_target(c, json_array_get(v, i), i, &p->targets[i], p->open_loop) != 0)
             return -1;
         for (size_t j = 0; j < i; j++) {
             if (strcmp(p->targets[j].name, p->targets[i].name) == 0) {
@@ -551,9 +632,33 @@ static int check_ports(pctx *c, const pl_plan *p)
     return 0;
 }
 
+/* The plan's generator for targets without their own; rigor-only keys refused with one. */
+static int check_generators(pctx *c, const json_t *root, pl_plan *p)
+{
+    static const char *const own[] = {"threads", "method", "headers", "body", NULL};
+    pl_generator plan_gen = {0};
+    int rc = parse_generator(c, root, "", &plan_gen, p->open_loop);
+    for (size_t i = 0; rc == 0 && i < p->ntargets; i++) {
+        pl_target *t = &p->targets[i];
+        if (t->gen.command == NULL && plan_gen.command && copy_generator(&plan_gen, &t->gen))
+            rc = perr(c, "generator", "out of memory");
+        const json_t *tj = json_array_get(json_object_get(root, "targets"), i);
+        for (size_t k = 0; rc == 0 && t->gen.command && own[k]; k++) {
+            char path[64];
+            snprintf(path, sizeof path, "targets[%zu].%s", i, own[k]);
+            if (json_object_get(tj, own[k]))
+                rc = perr(c, path, "not used with an external generator: put it in the "
+                          "generator's command");
+        }
+    }
+    free(plan_gen.command);
+    free(plan_gen.format);
+    return rc;
+}
+
 static int check_whole(pctx *c, const json_t *root, pl_plan *p)
 {
-    if (check_ports(c, p) != 0)
+    if (check_ports(c, p) != 0 || check_generators(c, root, p) != 0)
         return -1;
     if (json_object_get(root, "connections") && !p->open_loop)
         return perr(c, "connections", "only used with rate (closed loop uses concurrency)");
@@ -654,6 +759,8 @@ void pl_plan_free(pl_plan *p)
         free_strv(t->headers, t->nheaders);
         free(t->body);
         free_thresholds(t->thresholds, t->nthresholds);
+        free(t->gen.command);
+        free(t->gen.format);
     }
     free(p->targets);
     free_thresholds(p->thresholds, p->nthresholds);

@@ -41,6 +41,11 @@ static const char usage[] =
     "                       a duration (10ms), exp:MEAN (exponential) or uniform:A:B\n"
     "  --fault KIND         close | reset | garbage | stall instead of a response\n"
     "  --fault-rate P       probability of the fault per request, 0..1 or 'N%' (default 1)\n"
+    "  --idle-timeout D     close a connection silent for D (default 60s; 0 = never)\n"
+    "  --header-timeout D   close a connection whose request head takes longer than D\n"
+    "                       (default 60s; 0 = never); with both, idle or slow clients\n"
+    "                       cannot keep every descriptor (when out of them, accepting\n"
+    "                       pauses instead of spinning)\n"
     "  --tls-cert FILE      serve HTTPS (TLS 1.2/1.3, ALPN http/1.1, session tickets) with\n"
     "                       this PEM certificate chain (server certificate first)...\n"
     "  --tls-key FILE       ...and this PEM private key (both are needed)\n"
@@ -50,6 +55,7 @@ static const char usage[] =
     "\n"
     "examples:\n"
     "  rigor serve --listen 127.0.0.1:8080 --delay exp:2ms --threads 2\n"
+    "  rigor serve --listen :8080 --idle-timeout 5s --header-timeout 2s\n"
     "  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \\\n"
     "      -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \\\n"
     "      -keyout key.pem -out cert.pem\n"
@@ -145,6 +151,8 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
     json_object_set_new(o, "responses", json_integer((json_int_t)st->responses));
     json_object_set_new(o, "connections", json_integer((json_int_t)st->connections));
     json_object_set_new(o, "bad_requests", json_integer((json_int_t)st->bad_requests));
+    json_object_set_new(o, "timeouts", json_integer((json_int_t)st->timeouts));
+    json_object_set_new(o, "accept_pauses", json_integer((json_int_t)st->accept_pauses));
     json_object_set_new(o, "tls_handshakes", json_integer((json_int_t)st->tls_handshakes));
     json_object_set_new(o, "tls_resumed", json_integer((json_int_t)st->tls_resumed));
     json_object_set_new(o, "tls_failures", json_integer((json_int_t)st->tls_failures));
@@ -161,7 +169,7 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
 }
 
 enum { OPT_LISTEN = 256, OPT_THREADS, OPT_BODY, OPT_STATUS, OPT_DELAY, OPT_FAULT, OPT_RATE,
-       OPT_STATS, OPT_CERT, OPT_KEY };
+       OPT_STATS, OPT_IDLE, OPT_HEADER, OPT_CERT, OPT_KEY };
 
 static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, char *err)
 {
@@ -200,6 +208,14 @@ static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, c
     case OPT_STATS:
         *stats = arg;
         return 0;
+    case OPT_IDLE:
+    case OPT_HEADER: {
+        double *d = opt == OPT_IDLE ? &o->idle_timeout_s : &o->header_timeout_s;
+        if (rg_parse_duration(arg, d, err) < 0 || *d < 0 || *d > 86400)
+            return rg_err(err, "invalid --%s '%s' (a duration, 0 to 24h)",
+                          opt == OPT_IDLE ? "idle-timeout" : "header-timeout", arg);
+        return 0;
+    }
     case OPT_CERT:
         o->tls_cert = arg;
         return 0;
@@ -249,6 +265,9 @@ static int serve_until_signal(const sv_opts *o, const char *stats, bool quiet)
             "%llu bad requests)\n", (unsigned long long)st.requests,
             (unsigned long long)st.responses, (unsigned long long)st.connections,
             (unsigned long long)st.bad_requests);
+    if (st.accept_pauses > 0)
+        fprintf(stderr, "rigor serve: ran out of file descriptors %llu times (ulimit -n); "
+                "accepting paused meanwhile\n", (unsigned long long)st.accept_pauses);
     if (o->tls_cert != NULL)
         fprintf(stderr, "rigor serve: %llu TLS handshakes (%llu resumed), %llu TLS failures\n",
                 (unsigned long long)st.tls_handshakes, (unsigned long long)st.tls_resumed,
@@ -269,12 +288,15 @@ int cmd_serve(int argc, char **argv)
         {"fault", required_argument, NULL, OPT_FAULT},
         {"fault-rate", required_argument, NULL, OPT_RATE},
         {"stats-file", required_argument, NULL, OPT_STATS},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE},
+        {"header-timeout", required_argument, NULL, OPT_HEADER},
         {"tls-cert", required_argument, NULL, OPT_CERT},
         {"tls-key", required_argument, NULL, OPT_KEY},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    sv_opts o = {.threads = 1, .body_size = 12, .status = 200, .fault_rate = 1.0};
+    sv_opts o = {.threads = 1, .body_size = 12, .status = 200, .fault_rate = 1.0,
+                 .idle_timeout_s = 60, .header_timeout_s = 60};
     const char *stats = NULL;
     bool quiet = false;
     char err[RG_ERRLEN];
