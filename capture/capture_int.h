@@ -8,6 +8,10 @@
  *   tcp.c      per-direction reassembly: in-order delivery by sequence number, retransmissions
  *              dropped (the first copy's time is kept), bounded out-of-order buffer, gaps
  *   http.c     HTTP/1.x transaction matching: http-parser on both directions, FIFO per flow
+ *   tls.c      TLS flows without keys: record framing, handshake timing, transactions
+ *              approximated from application-data records; and the choice, per flow, between
+ *              http.c and tls.c (cap_app_*)
+ *   tls_hello.c   ClientHello / ServerHello fields (SNI, session id, version, resumption)
  *   engine.c   the per-packet entry point, counters and per-server-endpoint aggregation
  *   output.c   transaction log (JSON Lines), dataset runs, the sidecar's `wire` object
  *   pcapio.c   opening handles (live/offline), privilege drop
@@ -61,6 +65,14 @@ static inline int cap_u16(const cap_buf *b, size_t off, uint16_t *v)
     return 0;
 }
 
+static inline int cap_u24(const cap_buf *b, size_t off, uint32_t *v)
+{
+    if (off > b->len || b->len - off < 3)
+        return -1;
+    *v = (uint32_t)b->p[off] << 16 | (uint32_t)b->p[off + 1] << 8 | b->p[off + 2];
+    return 0;
+}
+
 static inline int cap_u32(const cap_buf *b, size_t off, uint32_t *v)
 {
     if (off > b->len || b->len - off < 4)
@@ -77,6 +89,16 @@ static inline int cap_sub(const cap_buf *b, size_t off, size_t len, cap_buf *out
         return -1;
     out->p = b->p + off;
     out->len = b->len - off < len ? b->len - off : len;
+    return 0;
+}
+
+/* Narrow b to exactly [off, off+len); -1 when any of it is missing. */
+static inline int cap_take(const cap_buf *b, size_t off, size_t len, cap_buf *out)
+{
+    if (off > b->len || b->len - off < len)
+        return -1;
+    out->p = b->p + off;
+    out->len = len;
     return 0;
 }
 
@@ -125,7 +147,8 @@ enum {
     CAP_TX_RETRANSMIT = 1 << 1,  /* a segment of this transaction was retransmitted */
     CAP_TX_GAP = 1 << 2,         /* bytes missing from the capture inside it */
     CAP_TX_UNMATCHED = 1 << 3,   /* a request without response or a response without request */
-    CAP_TX_TRUNCATED = 1 << 4    /* a message cut short (end of capture, close, gap) */
+    CAP_TX_TRUNCATED = 1 << 4,   /* a message cut short (end of capture, close, gap) */
+    CAP_TX_TLS = 1 << 5          /* timed from TLS records (tls.c), not from HTTP messages */
 };
 
 typedef struct cap_tx {
@@ -169,8 +192,62 @@ typedef struct cap_dir {
 
 typedef struct cap_endpoint cap_endpoint;
 
+/* ---- tls_hello.c: the first handshake message of each direction ------------------------- */
+
+#define CAP_TLS_HRR 2   /* cap_tls_hello.hrr: a HelloRetryRequest, not a ServerHello */
+
+typedef struct cap_tls_hello {
+    uint16_t version;         /* ServerHello: negotiated (supported_versions, else legacy) */
+    uint8_t psk;              /* ServerHello: pre_shared_key accepted (TLS 1.3 resumption) */
+    uint8_t hrr;              /* ServerHello: CAP_TLS_HRR when it is a HelloRetryRequest */
+    uint8_t sid_len;
+    uint8_t sid[32];          /* legacy_session_id */
+    uint16_t sni_len;         /* ClientHello: server_name (host_name), cut to CAP_HOST_MAX-1 */
+    char sni[CAP_HOST_MAX];
+} cap_tls_hello;
+
+/*
+ * Parse a handshake message body (after its 4-byte header) of type 1 (ClientHello) or
+ * 2 (ServerHello) (RFC 8446 §4.1.2, §4.1.3; RFC 5246 §7.4.1; SNI: RFC 6066 §3), every field
+ * through the bounds-checked accessors. 0, or -1 when the message is malformed (*h then holds
+ * what was read before the damage).
+ */
+int cap_tls_parse_hello(const cap_buf *msg, int type, cap_tls_hello *h);
+/* "TLSv1.2" for 0x0303 and so on; NULL for an unknown version. */
+const char *cap_tls_version_name(uint16_t v);
+
+/* ---- tls.c: per-flow TLS state --------------------------------------------------------- */
+
+#define CAP_TLS_HS_MAX 16384   /* largest first handshake message gathered across records */
+
+/* One direction's record framing. */
+typedef struct cap_tls_dir {
+    uint8_t hdr[5];           /* a record header split across segments */
+    uint8_t hdr_len;
+    uint8_t type;             /* content type of the record in progress */
+    uint8_t resync;           /* framing lost: wait for a segment starting with a record */
+    uint8_t hs_done;          /* the first handshake message was parsed (or given up) */
+    uint32_t left;            /* bytes of the record in progress still to come */
+    uint32_t rec_len;
+    uint64_t t_first;         /* time of the record's first byte */
+    uint8_t *hs;              /* the first handshake message, when split across records */
+    uint32_t hs_len;
+} cap_tls_dir;
+
+typedef struct cap_tls {
+    cap_tls_dir d[2];
+    cap_tls_hello ch, sh;     /* what the hellos said */
+    uint8_t ch_seen, sh_seen, client_fin, turn, tx_open, counted, resumed;
+    uint64_t t_hello;         /* first byte of the (first) ClientHello */
+    uint64_t t_client_data;   /* first client application-data record: handshake done */
+    uint64_t t_server_data;   /* first server application-data record after that */
+    cap_tx tx;                /* the transaction being assembled */
+} cap_tls;
+
 /* The TCP handshake as seen so far: SYN, then SYN/ACK, then the client's ACK (RTT recorded). */
 enum cap_hs { CAP_HS_NONE = 0, CAP_HS_SYN, CAP_HS_SYNACK, CAP_HS_DONE };
+
+enum cap_proto { CAP_PROTO_UNKNOWN = 0, CAP_PROTO_HTTP, CAP_PROTO_TLS };
 
 typedef struct cap_flow {
     struct cap_flow *hnext;                 /* hash chain */
@@ -185,6 +262,8 @@ typedef struct cap_flow {
     cap_tx *q;                              /* FIFO ring of requests awaiting responses */
     uint32_t q_head, q_count, q_cap;
     cap_tx orphan;                          /* a response without a request */
+    uint8_t proto;                          /* enum cap_proto: decided by the first payload */
+    cap_tls *tls;                           /* TLS flows only; kept when the flow is recycled */
     cap_endpoint *ep;
     struct cap_engine *eng;                 /* for the parser callbacks */
     char cname[64], sname[64];              /* "ADDR:PORT" of client and server */
@@ -208,7 +287,12 @@ struct cap_endpoint {
     uint16_t port;
     uint8_t v6;
     rg_hist *latency, *ttfb, *server_time, *handshake;
+    rg_hist *tls_handshake;   /* ClientHello -> first client application-data record */
     uint64_t requests, unmatched, truncated, parse_errors, status_err;
+    uint64_t tls_flows, tls_handshakes, tls_resumed, tls_incomplete;
+    uint64_t tls_versions[5]; /* TLS 1.0, 1.1, 1.2, 1.3, unknown */
+    char tls_sni[8][CAP_HOST_MAX];   /* the first SNI names seen, with their counts */
+    uint64_t tls_sni_n[8], tls_sni_other, tls_sni_none;
     uint64_t bytes_in, bytes_out, retransmits, midstream, flows;
     uint64_t first_ns, last_ns;
     uint64_t status[600];     /* counts per status code 100..599 (index = code) */
@@ -217,6 +301,7 @@ struct cap_endpoint {
 typedef struct cap_stats {
     uint64_t packets, bytes, tcp, other, frags, truncated, malformed, unsupported;
     uint64_t flows, evicted, retransmits, gaps, midstream, parse_errors;
+    uint64_t tls_flows, tls_records, tls_handshakes;
     uint64_t tx, complete, unmatched;
     uint64_t first_ns, last_ns;
     uint64_t drops, ifdrops;  /* from pcap_stats, filled by the caller */
@@ -297,6 +382,17 @@ void cap_http_eof(cap_engine *e, cap_flow *f, int d);
 void cap_http_close(cap_engine *e, cap_flow *f);
 /* Flag the messages in progress of direction d (retransmit, ...). */
 void cap_http_flag(cap_flow *f, int d, uint32_t flags);
+
+/* tls.c: the application layer of a flow, http.c or tls.c, chosen by its first payload */
+void cap_app_data(cap_engine *e, cap_flow *f, int d, const uint8_t *data, size_t len);
+void cap_app_gap(cap_engine *e, cap_flow *f, int d);
+void cap_app_eof(cap_engine *e, cap_flow *f, int d);
+void cap_app_close(cap_engine *e, cap_flow *f);
+void cap_app_flag(cap_flow *f, int d, uint32_t flags);
+/* TLS records of direction d (in order, at time f->dir[d].ts). */
+void cap_tls_data(cap_engine *e, cap_flow *f, int d, const uint8_t *data, size_t len);
+/* Free a flow's TLS state (flow released). */
+void cap_tls_free(cap_flow *f);
 
 /* ---- output.c ---------------------------------------------------------------------------- */
 

@@ -38,6 +38,8 @@ static const char usage[] =
     "Measure HTTP/1.x transactions as they cross the wire: request first byte, request last\n"
     "byte, response first byte and response last byte of every transaction, matched in order\n"
     "per connection (pipelining included), live on an interface or offline from a pcap/pcapng.\n"
+    "HTTPS without keys: TLS handshake time, SNI and version, and transactions approximated\n"
+    "from TLS records (flagged \"tls\"; one per request/response turn).\n"
     "\n"
     "Source (one of):\n"
     "  -i, --interface IFACE  capture live (e.g. lo, eth0, any); needs root or CAP_NET_RAW\n"
@@ -65,10 +67,16 @@ static const char usage[] =
     "Dataset runs have source \"capture\", url http://ADDR:PORT, requests, status, errors,\n"
     "latency (request first byte -> response last byte), ttfb (-> response first byte),\n"
     "server_time (request last byte -> response first byte), handshake_rtt and a capture\n"
-    "object (packets, bytes, drops, ifdrops, flows, unmatched, midstream). Kernel drops are\n"
-    "always reported. SIGINT ends a live capture cleanly and writes everything.\n"
+    "object (packets, bytes, drops, ifdrops, flows, unmatched, midstream); TLS endpoints have\n"
+    "url https://ADDR:PORT, tls_handshakes, tls_handshake (ClientHello -> the client's first\n"
+    "data record) and tls (versions, sni, resumed). Kernel drops are always reported.\n"
+    "SIGINT ends a live capture cleanly and writes everything.\n"
     "Exit status: 0 ok, 1 runtime failure (device), 2 usage or input error (bad file).\n"
-    "See docs/capture.md.\n";
+    "See docs/capture.md (what TLS timing can and cannot see).\n"
+    "\n"
+    "examples:\n"
+    "  rigor capture -i lo -f 'tcp port 8080' -o wire.json --log tx.jsonl\n"
+    "  rigor capture -r https.pcap -o wire.json     # TLS flows: timings from records\n";
 
 enum { O_LOG = 256, O_LABEL, O_TITLE, O_BUFFER, O_IMMEDIATE, O_SNAPLEN, O_USER, O_MAXFLOWS,
        O_IDLE };

@@ -56,6 +56,7 @@ static void endpoint_free(cap_endpoint *ep)
     rg_hist_free(ep->ttfb);
     rg_hist_free(ep->server_time);
     rg_hist_free(ep->handshake);
+    rg_hist_free(ep->tls_handshake);
     free(ep);
 }
 
@@ -88,7 +89,8 @@ cap_endpoint *cap_engine_endpoint(cap_engine *e, const uint8_t addr[16], uint16_
     ep->ttfb = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, RG_HIST_DEFAULT_SIGFIGS, err);
     ep->server_time = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, RG_HIST_DEFAULT_SIGFIGS, err);
     ep->handshake = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, RG_HIST_DEFAULT_SIGFIGS, err);
-    if (!ep->latency || !ep->ttfb || !ep->server_time || !ep->handshake) {
+    ep->tls_handshake = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, RG_HIST_DEFAULT_SIGFIGS, err);
+    if (!ep->latency || !ep->ttfb || !ep->server_time || !ep->handshake || !ep->tls_handshake) {
         endpoint_free(ep);
         return NULL;
     }

@@ -55,6 +55,7 @@ static void flow_release(cap_flow *f)
 {
     cap_tcp_free_dir(&f->dir[0]);
     cap_tcp_free_dir(&f->dir[1]);
+    cap_tls_free(f);
     free(f->q);
     free(f);
 }
@@ -128,9 +129,11 @@ static cap_flow *flow_alloc(cap_engine *e)
         e->free_list = f->hnext;
         cap_tx *q = f->q;
         uint32_t cap = f->q_cap;
+        cap_tls *tls = f->tls;             /* TLS state is recycled too (reset when used) */
         memset(f, 0, sizeof *f);
         f->q = q;
         f->q_cap = cap;
+        f->tls = tls;
         return f;
     }
     return calloc(1, sizeof *f);
@@ -197,7 +200,7 @@ void cap_flow_close(cap_engine *e, cap_flow *f)
 {
     cap_tcp_flush(e, f, 0);
     cap_tcp_flush(e, f, 1);
-    cap_http_close(e, f);
+    cap_app_close(e, f);
     cap_tcp_free_dir(&f->dir[0]);
     cap_tcp_free_dir(&f->dir[1]);
     cap_flow **pp = &e->buckets[f->hash & (e->nbuckets - 1)];

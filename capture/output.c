@@ -5,7 +5,10 @@
  * Design: everything is built with jansson. The log reuses one object per writer and updates
  * its values in place, so a transaction costs one serialization and no key allocation. Times
  * in the log are nanoseconds since the epoch (integers); unknown values are null, never
- * invented. Histograms are in microseconds like every rigor latency.
+ * invented. Histograms are in microseconds like every rigor latency. Transactions timed from
+ * TLS records (tls.c) carry the flag "tls" and a "tls" object (the connection's version, SNI,
+ * resumption and handshake times); endpoints that spoke TLS become https:// runs with
+ * tls_handshakes, tls_handshake and a tls object.
  *
  * Expected load: one log line per transaction (up to ~10^6/s offline); runs once per capture.
  */
@@ -41,12 +44,28 @@ static json_t *ns_or_null(uint64_t ns)
 static json_t *flags_json(uint32_t flags)
 {
     static const char *const names[] = {"midstream", "retransmit", "gap", "unmatched",
-                                        "truncated"};
+                                        "truncated", "tls"};
     json_t *a = json_array();
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
         if (flags & (1u << i))
             json_array_append_new(a, json_string(names[i]));
     return a;
+}
+
+/* The connection's TLS facts for a TLS-derived transaction (null when not seen). */
+static json_t *tls_json(const cap_flow *f)
+{
+    const cap_tls *t = f->tls;
+    const char *v = t->sh_seen ? cap_tls_version_name(t->sh.version) : NULL;
+    json_t *o = json_object(), *sni = t->ch.sni_len ? json_stringn(t->ch.sni, t->ch.sni_len)
+                                                    : NULL;
+    json_object_set_new(o, "version", v ? json_string(v) : json_null());
+    json_object_set_new(o, "sni", sni ? sni : json_null());
+    json_object_set_new(o, "resumed", t->counted ? json_boolean(t->resumed) : json_null());
+    json_object_set_new(o, "t_client_hello", ns_or_null(t->t_hello));
+    json_object_set_new(o, "t_client_data", ns_or_null(t->t_client_data));
+    json_object_set_new(o, "t_server_data", ns_or_null(t->t_server_data));
+    return o;
 }
 
 json_t *cap_tx_json(const cap_flow *f, const cap_tx *t)
@@ -69,6 +88,8 @@ json_t *cap_tx_json(const cap_flow *f, const cap_tx *t)
     json_object_set_new(o, "req_bytes", json_integer((json_int_t)t->req_bytes));
     json_object_set_new(o, "resp_bytes", json_integer((json_int_t)t->resp_bytes));
     json_object_set_new(o, "flags", flags_json(t->flags));
+    if (t->flags & CAP_TX_TLS)
+        json_object_set_new(o, "tls", tls_json(f));
     return o;
 }
 
@@ -178,9 +199,27 @@ static char *put_ns(char *p, const char *key, uint64_t ns)
     return ns ? put_u64(p, ns) : put_key(p, "null");
 }
 
+/* The "tls" object of a TLS-derived transaction, as tls_json() builds it. */
+static char *put_tls(char *p, const cap_flow *f)
+{
+    const cap_tls *t = f->tls;
+    const char *v = t->sh_seen ? cap_tls_version_name(t->sh.version) : NULL;
+    p = put_key(p, ",\"tls\":{\"version\":");
+    p = v ? put_plain(p, v) : put_key(p, "null");
+    p = put_key(p, ",\"sni\":");
+    p = t->ch.sni_len ? put_str(p, t->ch.sni, t->ch.sni_len) : put_key(p, "null");
+    p = put_key(p, ",\"resumed\":");
+    p = put_key(p, !t->counted ? "null" : t->resumed ? "true" : "false");
+    p = put_ns(p, ",\"t_client_hello\":", t->t_hello);
+    p = put_ns(p, ",\"t_client_data\":", t->t_client_data);
+    p = put_ns(p, ",\"t_server_data\":", t->t_server_data);
+    return put_key(p, "}");
+}
+
 void cap_log_tx(void *ctx, const cap_flow *f, const cap_tx *t)
 {
-    static const char *const names[] = {"midstream", "retransmit", "gap", "unmatched", "truncated"};
+    static const char *const names[] = {"midstream", "retransmit", "gap", "unmatched", "truncated",
+                                        "tls"};
     cap_log *l = ctx;
     char *p = l->buf;
     p = put_ns(p, "{\"t_req_first\":", t->t_req_first);
@@ -210,7 +249,10 @@ void cap_log_tx(void *ctx, const cap_flow *f, const cap_tx *t)
             sep = ",";
         }
     }
-    p = put_key(p, "]}\n");
+    p = put_key(p, "]");
+    if (t->flags & CAP_TX_TLS)
+        p = put_tls(p, f);
+    p = put_key(p, "}\n");
     fwrite(l->buf, 1, (size_t)(p - l->buf), l->fp);
 }
 
@@ -244,12 +286,40 @@ static json_t *capture_obj(const cap_engine *e, const cap_endpoint *ep)
     return c;
 }
 
+/* The TLS side of an endpoint's run: versions, SNI names, resumptions (tls.c counted them). */
+static json_t *tls_obj(const cap_endpoint *ep)
+{
+    static const char *const vnames[5] = {"TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", "unknown"};
+    json_t *o = json_object(), *v = json_object(), *sni = json_object();
+    for (int i = 0; i < 5; i++)
+        if (ep->tls_versions[i])
+            json_object_set_new(v, vnames[i], json_integer((json_int_t)ep->tls_versions[i]));
+    for (int i = 0; i < 8 && ep->tls_sni_n[i]; i++) {
+        json_t *n = json_integer((json_int_t)ep->tls_sni_n[i]);
+        if (json_object_set_new(sni, ep->tls_sni[i], n) != 0)   /* not UTF-8: counted apart */
+            json_object_set_new(sni, "(other)", json_integer((json_int_t)ep->tls_sni_n[i] +
+                                json_integer_value(json_object_get(sni, "(other)"))));
+    }
+    if (ep->tls_sni_other)
+        json_object_set_new(sni, "(other)", json_integer((json_int_t)ep->tls_sni_other +
+                            json_integer_value(json_object_get(sni, "(other)"))));
+    if (ep->tls_sni_none)
+        json_object_set_new(sni, "(none)", json_integer((json_int_t)ep->tls_sni_none));
+    json_object_set_new(o, "timing", json_string("records"));
+    json_object_set_new(o, "flows", json_integer((json_int_t)ep->tls_flows));
+    json_object_set_new(o, "versions", v);
+    json_object_set_new(o, "sni", sni);
+    json_object_set_new(o, "resumed", json_integer((json_int_t)ep->tls_resumed));
+    json_object_set_new(o, "incomplete", json_integer((json_int_t)ep->tls_incomplete));
+    return o;
+}
+
 static json_t *endpoint_run(const cap_engine *e, const cap_endpoint *ep, const json_t *ds,
                             const char *label, int complete)
 {
     char name[80], url[96], started[40];
     cap_fmt_endpoint(name, sizeof name, ep->addr, ep->port, ep->v6);
-    snprintf(url, sizeof url, "http://%s", name);
+    snprintf(url, sizeof url, "%s://%s", ep->tls_flows ? "https" : "http", name);
     const char *target = label ? label : name;
     const char *start = ep->first_ns ? rg_rfc3339(started, sizeof started, ep->first_ns) : NULL;
     json_t *r = rg_run_new(target, url, 0, 0, next_run_index(ds, target, url), "capture",
@@ -275,6 +345,11 @@ static json_t *endpoint_run(const cap_engine *e, const cap_endpoint *ep, const j
     json_object_set_new(r, "ttfb", rg_latency_json(ep->ttfb));
     json_object_set_new(r, "server_time", rg_latency_json(ep->server_time));
     json_object_set_new(r, "handshake_rtt", rg_latency_json(ep->handshake));
+    if (ep->tls_flows) {
+        json_object_set_new(r, "tls_handshakes", json_integer((json_int_t)ep->tls_handshakes));
+        json_object_set_new(r, "tls_handshake", rg_latency_json(ep->tls_handshake));
+        json_object_set_new(r, "tls", tls_obj(ep));
+    }
     json_object_set_new(r, "capture", capture_obj(e, ep));
     return r;
 }
@@ -316,6 +391,7 @@ json_t *cap_wire_json(const cap_engine *e)
     rg_hist *ttfb = merged(e, offsetof(cap_endpoint, ttfb));
     rg_hist *srv = merged(e, offsetof(cap_endpoint, server_time));
     rg_hist *hs = merged(e, offsetof(cap_endpoint, handshake));
+    rg_hist *tls = merged(e, offsetof(cap_endpoint, tls_handshake));
     json_t *w = rg_latency_json(lat);
     json_object_set_new(w, "ttfb", rg_latency_json(ttfb));
     json_object_set_new(w, "server_time", rg_latency_json(srv));
@@ -326,6 +402,11 @@ json_t *cap_wire_json(const cap_engine *e)
     json_object_set_new(w, "ifdrops", json_integer((json_int_t)e->st.ifdrops));
     json_object_set_new(w, "packets", json_integer((json_int_t)e->st.packets));
     json_object_set_new(w, "unmatched", json_integer((json_int_t)e->st.unmatched));
+    if (e->st.tls_flows > 0) {
+        json_object_set_new(w, "tls_handshakes", json_integer((json_int_t)e->st.tls_handshakes));
+        json_object_set_new(w, "tls_handshake", rg_latency_json(tls));
+    }
+    rg_hist_free(tls);
     rg_hist_free(lat);
     rg_hist_free(ttfb);
     rg_hist_free(srv);
@@ -347,6 +428,10 @@ void cap_print_summary(FILE *fp, const cap_engine *e)
             s->flows, s->midstream, s->evicted, s->retransmits, s->gaps, s->parse_errors);
     fprintf(fp, "transactions %" PRIu64 " (complete %" PRIu64 ", unmatched %" PRIu64 ")\n",
             s->tx, s->complete, s->unmatched);
+    if (s->tls_flows > 0)
+        fprintf(fp, "tls flows %" PRIu64 ", handshakes %" PRIu64 ", records %" PRIu64
+                " (transactions of TLS flows are timed from records)\n", s->tls_flows,
+                s->tls_handshakes, s->tls_records);
     for (const cap_endpoint *ep = e->endpoints; ep != NULL; ep = ep->next) {
         if (ep->requests == 0 && ep->unmatched == 0)
             continue;
@@ -357,6 +442,12 @@ void cap_print_summary(FILE *fp, const cap_engine *e)
         fprintf(fp, "  %-24s %8" PRIu64 " requests  latency p50 %s p99 %s  ttfb p50 %s"
                 "  server p50 %s\n", name, ep->requests, PCT(a, ep->latency, 50),
                 PCT(b, ep->latency, 99), PCT(c, ep->ttfb, 50), PCT(d, ep->server_time, 50));
+        n = rg_hist_count(ep->tls_handshake) > 0;
+        if (ep->tls_flows)
+            fprintf(fp, "  %-24s %8" PRIu64 " TLS handshakes (%" PRIu64 " resumed, %" PRIu64
+                    " incomplete)  handshake p50 %s p99 %s\n", "", ep->tls_handshakes,
+                    ep->tls_resumed, ep->tls_incomplete, PCT(a, ep->tls_handshake, 50),
+                    PCT(b, ep->tls_handshake, 99));
 #undef PCT
     }
 }

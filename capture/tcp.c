@@ -2,9 +2,10 @@
  * capture/tcp.c — TCP stream reassembly for one direction of a flow.
  *
  * Design: each direction keeps the next sequence number it expects (RFC 9293 arithmetic,
- * modulo 2^32). A segment that starts there is handed to the HTTP layer at once, in place,
- * with its own timestamp. A segment entirely below it is a retransmission: counted, flagged,
- * and dropped, so every byte keeps the time of its first copy on the wire. A segment that
+ * modulo 2^32). A segment that starts there is handed to the application layer at once (HTTP,
+ * or TLS records: cap_app_data), in place, with its own timestamp. A segment entirely below
+ * it is a retransmission: counted, flagged, and dropped, so every byte keeps the time of its
+ * first copy on the wire. A segment that
  * overlaps is trimmed to its new bytes. A segment beyond it is copied into a small sorted
  * out-of-order list, bounded in segments and bytes per direction; when the hole is filled the
  * list drains. When the bound is reached (or the flow ends with a hole), the hole becomes a
@@ -29,10 +30,10 @@ static void deliver(cap_engine *e, cap_flow *f, int d, const uint8_t *data, uint
     dir->ts = ts;
     dir->next_seq += len;
     if (caplen > 0)
-        cap_http_data(e, f, d, data, caplen);
+        cap_app_data(e, f, d, data, caplen);
     if (caplen < len) {
         e->st.gaps++;
-        cap_http_gap(e, f, d);
+        cap_app_gap(e, f, d);
     }
 }
 
@@ -47,7 +48,7 @@ static void deliver_new(cap_engine *e, cap_flow *f, int d, uint32_t seq, const u
         if (f->ep) f->ep->retransmits++;
     }
     if (trim > 0) {
-        cap_http_flag(f, d, CAP_TX_RETRANSMIT);
+        cap_app_flag(f, d, CAP_TX_RETRANSMIT);
     }
     uint32_t cl = caplen > trim ? caplen - trim : 0;
     deliver(e, f, d, data + (caplen > trim ? trim : caplen), cl, len - trim, ts);
@@ -58,7 +59,7 @@ static void check_fin(cap_engine *e, cap_flow *f, int d)
     cap_dir *dir = &f->dir[d];
     if (dir->fin_pending && !dir->fin && dir->fin_seq == dir->next_seq) {
         dir->fin = 1;
-        cap_http_eof(e, f, d);
+        cap_app_eof(e, f, d);
     }
 }
 
@@ -92,13 +93,13 @@ void cap_tcp_flush(cap_engine *e, cap_flow *f, int d)
     drain(e, f, d, 0);
     while (dir->ooo != NULL) {
         e->st.gaps++;
-        cap_http_gap(e, f, d);
+        cap_app_gap(e, f, d);
         dir->next_seq = dir->ooo->seq;
         drain(e, f, d, 0);
     }
     if (dir->fin_pending && !dir->fin && dir->fin_seq != dir->next_seq) {
         e->st.gaps++;
-        cap_http_gap(e, f, d);
+        cap_app_gap(e, f, d);
         dir->next_seq = dir->fin_seq;
         check_fin(e, f, d);
     }
@@ -132,7 +133,7 @@ static void store(cap_engine *e, cap_flow *f, int d, const cap_pkt *p, uint32_t 
         cap_tcp_flush(e, f, d);            /* out of room: the holes become gaps */
         if (SEQ_GT(p->seq, dir->next_seq)) {
             e->st.gaps++;
-            cap_http_gap(e, f, d);
+            cap_app_gap(e, f, d);
             dir->next_seq = p->seq;
         }
         if (SEQ_GT(p->seq + p->len, dir->next_seq))
@@ -211,7 +212,7 @@ void cap_tcp_segment(cap_engine *e, cap_flow *f, int d, const cap_pkt *p)
         else if (SEQ_LEQ(p->seq + p->len, dir->next_seq)) {
             e->st.retransmits++;
             if (f->ep) f->ep->retransmits++;
-            cap_http_flag(f, d, CAP_TX_RETRANSMIT);
+            cap_app_flag(f, d, CAP_TX_RETRANSMIT);
         } else
             deliver_new(e, f, d, p->seq, p->payload, caplen, p->len, p->ts);
     }

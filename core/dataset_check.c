@@ -175,7 +175,9 @@ static int check_run(const json_t *run, size_t i, char *err)
         {"throughput_rps", K_NUM_NONNEG, 0}, {"latency", K_LATENCY, 0},
         {"latency_uncorrected", K_LATENCY, 0}, {"ttfb", K_LATENCY, 0},
         {"server_time", K_LATENCY, 0}, {"timeseries", K_SERIES, 0}, {"server", K_OBJECT, 0},
-        {"wire", K_LATENCY, 0}, {"open_loop", K_OBJECT, 0}, {NULL, 0, 0}};
+        {"wire", K_LATENCY, 0}, {"open_loop", K_OBJECT, 0}, {"connect", K_LATENCY, 0},
+        {"tls_handshake", K_LATENCY, 0}, {"tls_handshakes", K_INT_NONNEG, 0}, {"tls", K_OBJECT, 0},
+        {NULL, 0, 0}};
     char path[64];
     snprintf(path, sizeof path, "runs[%zu]", i);
     if (!json_is_object(run))

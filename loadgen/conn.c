@@ -10,10 +10,16 @@
  * progress or a partial write). One vDSO clock read
  * per response serves both as the completion time and as the next request's send time.
  *
- * States (the diagram is at enum lg_conn_state in lg_int.h): CLOSED -> CONNECTING -> IDLE ->
- * WRITING -> READING -> IDLE ...; any error counts its kind, closes the socket and replaces
- * the connection (after a 10 ms back-off for connect errors, so a refused port is not
- * hammered in a tight loop).
+ * States (the diagram is at enum lg_conn_state in lg_int.h): CLOSED -> CONNECTING ->
+ * (HANDSHAKE, https) -> IDLE -> WRITING -> READING -> IDLE ...; any error counts its kind,
+ * closes the socket and replaces the connection (after a 10 ms back-off for connect and TLS
+ * handshake errors, so a refused port or a rejected certificate is not hammered in a tight
+ * loop).
+ *
+ * https: the socket calls go through io_read()/io_write(), which are read()/send() for http
+ * and tls.c's SSL_read/SSL_write for https (the plain path keeps its one system call per
+ * direction). The TCP connect time and the TLS handshake time of every connection are
+ * recorded (lg_worker_setup) apart from request latency.
  *
  * Bytes nobody asked for: a response that arrives before its request was written (a server
  * that answers on accept) would pair every later response with the wrong request, so any
@@ -32,7 +38,10 @@
  * (LG_PROBATION_TALKER_NS, doubled whenever a connection that waited that long turns out to
  * be paired wrong, up to LG_PROBATION_MAX_NS), and a response completed on a connection that
  * waited less is a protocol error too: its pairing is suspect. Open loop needs no probation:
- * its connections sit idle between their scheduled sends.
+ * its connections sit idle between their scheduled sends. For https the connection is
+ * established when its TLS handshake is done (ready()), and "its connect time" is then the
+ * handshake's; a TLS 1.3 server's session tickets after the handshake are not bytes: OpenSSL
+ * takes them and hands over nothing.
  *
  * Expected load: ~10^5 requests/s per thread; up to ~10^4 connections per run.
  */
@@ -49,6 +58,30 @@
 #define LG_PROBATION_MAX_NS 1000000000u
 
 static void issue_next(lg_conn *c, uint64_t now);
+
+/* read(): bytes, 0 at EOF, LG_IO_AGAIN or LG_IO_ERR (errno); TLS adds WANT_WRITE and TLS. */
+static inline ssize_t io_read(lg_conn *c, char *buf, size_t n)
+{
+    if (c->ssl != NULL)
+        return lg_tls_read(c, buf, n);
+    ssize_t r = read(c->fd, buf, n);
+    if (r < 0)
+        return errno == EAGAIN || errno == EINTR ? LG_IO_AGAIN : LG_IO_ERR;
+    return r;
+}
+
+/* send(): bytes, LG_IO_AGAIN, LG_IO_ERR or (TLS) LG_IO_TLS. */
+static inline ssize_t io_write(lg_conn *c, const char *buf, size_t n)
+{
+    if (c->ssl != NULL)
+        return lg_tls_write(c, buf, n);
+    /* MSG_NOSIGNAL: a peer that reset must be a write error, not a SIGPIPE for whoever
+     * embeds lg_run (rigor run does not have to ignore SIGPIPE) */
+    ssize_t r = send(c->fd, buf, n, MSG_NOSIGNAL);
+    if (r < 0)
+        return errno == EAGAIN || errno == EINTR ? LG_IO_AGAIN : LG_IO_ERR;
+    return r;
+}
 
 /* RFC 9112 §6.3: responses to HEAD, 1xx, 204 and 304 have no body, whatever the headers
  * say; returning 1 tells http-parser so. */
@@ -87,6 +120,8 @@ static void set_out(lg_conn *c, bool on)
 void lg_conn_close(lg_conn *c)
 {
     lg_worker *w = c->w;
+    if (c->ssl != NULL)
+        lg_tls_close(c);
     if (c->fd >= 0) {
         close(c->fd);
         c->fd = -1;
@@ -139,8 +174,8 @@ static void reconnect(lg_conn *c, uint64_t now, uint64_t delay_ns)
 void lg_conn_fail(lg_conn *c, int kind, uint64_t now)
 {
     lg_worker *w = c->w;
-    bool measured;
-    if (kind == LG_ERR_CONNECT) {
+    bool measured, setup = kind == LG_ERR_CONNECT || c->state == LG_C_HANDSHAKE;
+    if (setup) {
         measured = now >= w->sh->tw;
         promise(c, false);
         /* With -n a failed connection stands for the request it would have carried, so a
@@ -151,10 +186,11 @@ void lg_conn_fail(lg_conn *c, int kind, uint64_t now)
         measured = c->measured;
     }
     lg_worker_error(w, kind, now, measured);
-    reconnect(c, now, kind == LG_ERR_CONNECT ? LG_CONNECT_BACKOFF_NS : 0);
+    reconnect(c, now, setup ? LG_CONNECT_BACKOFF_NS : 0);
 }
 
-static void connected(lg_conn *c, uint64_t now)
+/* The connection can carry requests (TCP connected, and TLS done for https). */
+static void ready(lg_conn *c, uint64_t now)
 {
     lg_worker *w = c->w;
     promise(c, false);
@@ -174,6 +210,51 @@ static void connected(lg_conn *c, uint64_t now)
         return;
     }
     issue_next(c, now);
+}
+
+/*
+ * One handshake step on each event until OpenSSL is done or gives up. The clock is read
+ * after the step: a step can take a millisecond of CPU (key exchange, certificate checks),
+ * and the server's answer may arrive meanwhile, finishing the handshake within one call.
+ */
+static void handshake(lg_conn *c)
+{
+    int rc = lg_tls_handshake(c);
+    uint64_t now = rg_now_ns();
+    switch (rc) {
+    case LG_IO_DONE:
+        lg_worker_setup(c->w, true, now - c->sent);
+        ready(c, now);
+        return;
+    case LG_IO_AGAIN:
+        set_out(c, false);   /* EPOLLIN is always registered */
+        return;
+    case LG_IO_WANT_WRITE:
+        set_out(c, true);
+        return;
+    default:
+        lg_conn_fail(c, LG_ERR_TLS, now);
+    }
+}
+
+static void start_tls(lg_conn *c, uint64_t now)
+{
+    c->state = LG_C_HANDSHAKE;
+    c->sent = now;   /* for the handshake timeout and its time */
+    if (lg_tls_open(c) < 0) {
+        lg_conn_fail(c, LG_ERR_TLS, now);
+        return;
+    }
+    handshake(c);
+}
+
+static void connected(lg_conn *c, uint64_t now)
+{
+    lg_worker_setup(c->w, false, now - c->sent);
+    if (c->w->sh->tls != NULL)
+        start_tls(c, now);
+    else
+        ready(c, now);
 }
 
 /* Bytes while no request is in flight: the server talks first (see the file comment). */
@@ -201,7 +282,7 @@ void lg_conn_start(lg_conn *c, uint64_t now)
         return;
     }
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    c->sent = now;   /* for the connect timeout */
+    c->sent = rg_now_ns();   /* for the connect timeout and the connect time */
     c->state = LG_C_CONNECTING;
     int rc = connect(c->fd, (const struct sockaddr *)&sh->addr, sh->addrlen);
     if (rc < 0 && errno != EINPROGRESS) {
@@ -215,21 +296,19 @@ void lg_conn_start(lg_conn *c, uint64_t now)
         return;
     }
     if (rc == 0)
-        connected(c, now);
+        connected(c, rg_now_ns());   /* on loopback connect() may finish at once */
 }
 
 static void write_more(lg_conn *c, uint64_t now)
 {
     lg_worker *w = c->w;
     const lg_shared *sh = w->sh;
-    /* MSG_NOSIGNAL: a peer that reset must be a write error, not a SIGPIPE for whoever
-     * embeds lg_run (rigor run does not have to ignore SIGPIPE) */
-    ssize_t n = send(c->fd, sh->req + c->woff, sh->req_len - c->woff, MSG_NOSIGNAL);
+    ssize_t n = io_write(c, sh->req + c->woff, sh->req_len - c->woff);
     if (n < 0) {
-        if (errno == EAGAIN || errno == EINTR)
+        if (n == LG_IO_AGAIN)
             set_out(c, true);
         else
-            lg_conn_fail(c, LG_ERR_WRITE, now);
+            lg_conn_fail(c, n == LG_IO_TLS ? LG_ERR_TLS : LG_ERR_WRITE, now);
         return;
     }
     c->woff += (size_t)n;
@@ -359,23 +438,37 @@ static void eof(lg_conn *c, uint64_t now)
     reconnect(c, now, 0);   /* an idle keep-alive connection closed by the server */
 }
 
-static void do_read(lg_conn *c)
+/* One read; false when the connection was closed or nothing more is to be read now. */
+static bool read_once(lg_conn *c)
 {
     lg_worker *w = c->w;
-    ssize_t n = read(c->fd, w->rbuf, LG_RBUF);
+    ssize_t n = io_read(c, w->rbuf, LG_RBUF);
     uint64_t now = rg_now_ns();
     if (n > 0) {
         if (now >= w->sh->tw && now < w->sh->te)
             w->c.bytes_in += (uint64_t)n;
         parse(c, w->rbuf, (size_t)n, now);
-    } else if (n == 0) {
+        return true;
+    }
+    if (n == 0) {
         eof(c, now);
-    } else if (errno != EAGAIN && errno != EINTR) {
+    } else if (n == LG_IO_WANT_WRITE) {
+        set_out(c, true);   /* TLS: lg_conn_event reads again once writable */
+    } else if (n != LG_IO_AGAIN) {
         if (c->state == LG_C_READING || c->state == LG_C_WRITING)
-            lg_conn_fail(c, LG_ERR_READ, now);
+            lg_conn_fail(c, n == LG_IO_TLS ? LG_ERR_TLS : LG_ERR_READ, now);
         else
             reconnect(c, now, 0);
     }
+    return false;
+}
+
+/* Read what epoll announced; with TLS, also what OpenSSL read ahead (epoll cannot see it). */
+static void do_read(lg_conn *c)
+{
+    uint32_t gen = c->gen;
+    while (read_once(c) && c->ssl != NULL && c->gen == gen && lg_tls_pending(c))
+        ;
 }
 
 static void finish_connect(lg_conn *c)
@@ -397,11 +490,18 @@ void lg_conn_event(lg_conn *c, uint32_t events)
         finish_connect(c);
         return;
     }
+    if (c->state == LG_C_HANDSHAKE) {
+        handshake(c);
+        return;
+    }
     uint32_t gen = c->gen;
     if ((events & EPOLLOUT) && c->state == LG_C_WRITING) {
         write_more(c, rg_now_ns());
         if (c->gen != gen)
             return;   /* failed and replaced: the event was for the old socket */
+    } else if ((events & EPOLLOUT) && c->ssl != NULL && c->epout) {
+        set_out(c, false);   /* a TLS read that had to write first (see read_once) */
+        events |= EPOLLIN;
     }
     if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
         do_read(c);

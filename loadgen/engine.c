@@ -44,7 +44,10 @@ int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uin
     w->rbuf = malloc(LG_RBUF);
     w->lat = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, sh->sigfigs, err);
     w->lat_unc = w->lat ? rg_hist_clone_empty(w->lat) : NULL;
+    w->conn_tcp = w->lat ? rg_hist_clone_empty(w->lat) : NULL;
+    w->conn_tls = w->lat ? rg_hist_clone_empty(w->lat) : NULL;
     int bad = w->epfd < 0 || !w->conns || !w->rbuf || !w->lat || !w->lat_unc ||
+              !w->conn_tcp || !w->conn_tls ||
               rg_heap_init(&w->heap, nconns + 1) < 0;
     for (int i = 0; i < LG_SEC_RING && !bad; i++) {
         w->ring[i].hist = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, 2, err);
@@ -80,6 +83,9 @@ void lg_worker_free(lg_worker *w)
     free(w->rbuf);
     rg_hist_free(w->lat);
     rg_hist_free(w->lat_unc);
+    rg_hist_free(w->conn_tcp);
+    rg_hist_free(w->conn_tls);
+    lg_tls_worker_free(w);
     for (int i = 0; i < LG_SEC_RING; i++)
         rg_hist_free(w->ring[i].hist);
     rg_heap_free(&w->heap);
@@ -132,6 +138,15 @@ void lg_worker_done(lg_worker *w, lg_conn *c, uint64_t now, unsigned status)
     }
 }
 
+/*
+ * Connection setup is recorded for every connection of the run, warm-up included: with
+ * keep-alive the connections are made at the start, which a warm-up would otherwise hide.
+ */
+void lg_worker_setup(lg_worker *w, bool tls, uint64_t ns)
+{
+    rg_hist_record(tls ? w->conn_tls : w->conn_tcp, rg_ns_to_us(ns));
+}
+
 void lg_worker_error(lg_worker *w, int kind, uint64_t now, bool req_measured)
 {
     const lg_shared *sh = w->sh;
@@ -143,18 +158,21 @@ void lg_worker_error(lg_worker *w, int kind, uint64_t now, bool req_measured)
         w->ring[w->cur_sec % LG_SEC_RING].errors++;
 }
 
-/* The coarse timeout scan: a request or connect older than the timeout is failed. */
+/* The coarse timeout scan: a request, connect or TLS handshake older than the timeout is
+ * failed. */
 static void sweep(lg_worker *w, uint64_t now)
 {
     uint64_t limit = w->sh->timeout_ns;
     for (size_t i = 0; i < w->nconns; i++) {
         lg_conn *c = &w->conns[i];
-        if (c->fd < 0 || now - c->sent < limit)
-            continue;
+        if (c->fd < 0 || now < c->sent || now - c->sent < limit)
+            continue;   /* (a connect started after `now` was read has sent > now) */
         if (c->state == LG_C_WRITING || c->state == LG_C_READING)
             lg_conn_fail(c, LG_ERR_TIMEOUT, now);
         else if (c->state == LG_C_CONNECTING)
             lg_conn_fail(c, LG_ERR_CONNECT, now);
+        else if (c->state == LG_C_HANDSHAKE)
+            lg_conn_fail(c, LG_ERR_TLS, now);
     }
 }
 

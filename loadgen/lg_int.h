@@ -3,8 +3,13 @@
  * from another module; the unit tests of this module may include it).
  *
  * Pieces: URL parsing and request serialization (url.c), the open-loop schedule and the
- * split of work across threads (schedule.c), the per-thread engine (engine.c, conn.c) and
- * the controller that turns a run into a dataset object (run.c).
+ * split of work across threads (schedule.c), the per-thread engine (engine.c, conn.c), TLS
+ * with OpenSSL behind small handshake/read/write functions (tls.c), and the controller that
+ * turns a run into a dataset object (run.c).
+ *
+ * OpenSSL's types appear here only as incomplete struct pointers (struct ssl_st is SSL,
+ * struct ssl_ctx_st SSL_CTX, struct ssl_session_st SSL_SESSION): only tls.c includes
+ * <openssl/ssl.h>.
  */
 #ifndef RIGOR_LOADGEN_LG_INT_H
 #define RIGOR_LOADGEN_LG_INT_H
@@ -54,7 +59,7 @@ uint64_t lg_sched_count(uint64_t start_ns, double rate, uint64_t from_ns, uint64
 /* ---- the engine (engine.c, conn.c) ---- */
 
 enum { LG_ERR_CONNECT, LG_ERR_READ, LG_ERR_WRITE, LG_ERR_TIMEOUT, LG_ERR_PROTOCOL,
-       LG_ERR_STATUS, LG_NERR };
+       LG_ERR_STATUS, LG_ERR_TLS, LG_NERR };
 
 #define LG_NSTATUS 1000
 #define LG_SEC_RING 4
@@ -79,6 +84,9 @@ typedef struct lg_shared {
     uint64_t timeout_ns;
     bool count_mode;       /* -n */
     int sigfigs;
+    struct ssl_ctx_st *tls;  /* https: the run's client context (tls.c); NULL for http */
+    const char *tls_host;  /* the URL's host: SNI unless an IP literal */
+    bool tls_resume;       /* offer each thread's latest session on new connections */
 } lg_shared;
 
 /* One second of the time series, filled by one worker, read and reset by the controller. */
@@ -96,23 +104,33 @@ typedef struct lg_counts {
     uint64_t status[LG_NSTATUS];
 } lg_counts;
 
+/* TLS handshakes of one worker (summed after join). */
+typedef struct lg_tls_counts {
+    uint64_t handshakes, resumed, v12, v13;
+} lg_tls_counts;
+
 typedef struct lg_worker lg_worker;
 
 /*
  * The life of a connection slot (conn.c). Every state, and the function that makes each move:
  *
- *              lg_conn_start()              connected() -> issue_next(), or after
- *   CLOSED ---------------------> CONNECTING ---------------------------> IDLE
- *                                             the probation (conn.c) via lg_conn_due()
- *     ^                                                                 |    ^
- *     |                                      send_request(): at once    |    | complete()
- *     |                                      (closed loop), or when     |    | (keep-alive)
- *     |                                      lg_conn_due() (open loop)  v    |
- *     |                                                        WRITING ----> READING
+ *              lg_conn_start()              connected() -> ready() -> issue_next(), or
+ *   CLOSED ---------------------> CONNECTING ----------------------------------> IDLE
+ *     ^                               |      after the probation (conn.c)  ^  |    ^
+ *     |             https: connected()|      via lg_conn_due()             |  |    |
+ *     |             -> start_tls()    v      handshake() done: ready()     |  |    | complete()
+ *     |                           HANDSHAKE -------------------------------+  |    | (keep-alive)
+ *     |                     handshake() again on each event while             |    |
+ *     |                     OpenSSL wants to read or write         send_request(): at once
+ *     |                                                            (closed loop), or when
+ *     |                                                            lg_conn_due() (open loop)
+ *     |                                                                       v    |
+ *     |                                                              WRITING ----> READING
  *     |                                                          write_more() sent it all
  *     |
  *     +--- lg_conn_fail() -> reconnect() -> lg_conn_close(), from any state: the new
  *          connection starts at once, or from lg_conn_due() after the connect back-off
+ *          (a failed connect or TLS handshake)
  *
  *   IDLE or CLOSED -> DONE   issue_next(), reconnect() or lg_conn_due() when budget_left()
  *                            says no more requests (window over, -n budget spent)
@@ -121,14 +139,17 @@ typedef struct lg_worker lg_worker;
  *   any -> CLOSED            lg_conn_close() at the end of the run
  *
  * A request is in flight (counted in lg_worker.inflight) exactly in WRITING and READING;
- * bytes from the server in any other state are a protocol error.
+ * bytes from the server in any other state are a protocol error. A connection is set up
+ * (promised, with -n) from CLOSED until ready(); every failure while CONNECTING is a
+ * `connect` error and every failure in HANDSHAKE a `tls` error.
  */
-enum lg_conn_state { LG_C_CLOSED, LG_C_CONNECTING, LG_C_IDLE, LG_C_WRITING, LG_C_READING,
-                     LG_C_DONE };
+enum lg_conn_state { LG_C_CLOSED, LG_C_CONNECTING, LG_C_HANDSHAKE, LG_C_IDLE, LG_C_WRITING,
+                     LG_C_READING, LG_C_DONE };
 
 typedef struct lg_conn {
     rg_heap_node hn;      /* open-loop due time or reconnect time */
     lg_worker *w;
+    struct ssl_st *ssl;   /* https: the connection's TLS state (tls.c); NULL for http */
     int fd;
     uint32_t gen;         /* bumped at every close: tells a stale event from a fresh one */
     enum lg_conn_state state;
@@ -141,7 +162,7 @@ typedef struct lg_conn {
     bool sent_any;           /* the slot has sent a request in this run (conn.c probation) */
     http_parser parser;
     size_t woff;
-    uint64_t intended, sent;
+    uint64_t intended, sent;  /* sent: also when the connect or the handshake began */
     uint64_t gidx;        /* global connection index (open-loop schedule) */
     uint64_t k;           /* requests issued by this connection slot (open loop) */
 } lg_conn;
@@ -161,7 +182,13 @@ struct lg_worker {
     rg_heap heap;
     char *rbuf;
     rg_hist *lat, *lat_unc;
+    rg_hist *conn_tcp, *conn_tls;  /* connection setup (µs), every connection of the run */
     lg_counts c;
+    lg_tls_counts tls;
+    struct ssl_session_st **tls_pool;  /* sessions the server gave, newest last (tls.c) */
+    uint32_t tls_npool;
+    char tls_cipher[64], tls_alpn[32];  /* of the first handshake */
+    char tls_err[200];    /* why the first TLS failure happened; "" if none */
     uint64_t last_done_ns;
     uint64_t first_fd_error;  /* errno of the first socket() failure, 0 if none */
     bool talks_first;         /* the server sent bytes before a request (conn.c probation) */
@@ -189,6 +216,8 @@ void lg_conn_fail(lg_conn *c, int kind, uint64_t now);
 /* conn.c: close the socket (end of run). */
 void lg_conn_close(lg_conn *c);
 
+/* engine.c: a connection's TCP connect (tls false) or TLS handshake (tls true) took ns. */
+void lg_worker_setup(lg_worker *w, bool tls, uint64_t ns);
 /* engine.c: a response completed on c at now with this status. */
 void lg_worker_done(lg_worker *w, lg_conn *c, uint64_t now, unsigned status);
 /* engine.c: count an error; req_measured says whether the failed request was inside the window. */
@@ -200,6 +229,33 @@ int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uin
 void lg_worker_free(lg_worker *w);
 /* Thread body: run the event loop until the window ends, the budget is done or stop. */
 void *lg_worker_main(void *arg);
+
+/* ---- TLS (tls.c): OpenSSL behind results the connection state machine acts on ---- */
+
+/* What a TLS (or plain) I/O call did, besides returning bytes (> 0) or end of stream (0). */
+enum { LG_IO_DONE = 1, LG_IO_AGAIN = -1, LG_IO_WANT_WRITE = -2, LG_IO_ERR = -3,
+       LG_IO_TLS = -4 };
+
+/* The run's client context from cfg and its URL: verification, trust, versions, ALPN
+ * http/1.1, resumption. NULL with err (unreadable --cacert...). */
+struct ssl_ctx_st *lg_tls_ctx(const lg_config *cfg, const lg_url *u, uint64_t conns, char *err);
+void lg_tls_ctx_free(struct ssl_ctx_st *ctx);   /* accepts NULL */
+/* Attach a TLS state to c's connected socket (SNI, the worker's session). 0 or -1. */
+int lg_tls_open(lg_conn *c);
+/* One step of the handshake: LG_IO_DONE (counted), LG_IO_AGAIN (wants to read),
+ * LG_IO_WANT_WRITE, or LG_IO_TLS (failed; the reason is kept in w->tls_err). */
+int lg_tls_handshake(lg_conn *c);
+/* SSL_read/SSL_write: bytes, 0 at the end of the stream (read), or an LG_IO_* code:
+ * AGAIN (no data / would block), WANT_WRITE (read needs the socket writable), ERR (a
+ * socket error, errno), TLS (a TLS failure, reason in w->tls_err). */
+ssize_t lg_tls_read(lg_conn *c, char *buf, size_t n);
+ssize_t lg_tls_write(lg_conn *c, const char *buf, size_t n);
+/* True when OpenSSL holds bytes already read from the socket (epoll will not say so). */
+bool lg_tls_pending(const lg_conn *c);
+/* Free c's TLS state without any I/O (no close_notify: the socket is closed next). */
+void lg_tls_close(lg_conn *c);
+/* Free a worker's saved sessions. */
+void lg_tls_worker_free(lg_worker *w);
 
 /* Shared stop flag (run.c); checked by workers once per loop iteration. */
 extern atomic_int lg_stop_flag;

@@ -125,11 +125,14 @@ static int judge_run(sweep_state *s, const json_t *run)
     }
     if (req > 0 || json_is_false(json_object_get(run, "complete")))
         return 0;
+    char tls[48] = "";
+    if (json_object_get(errs, "tls") != NULL)
+        snprintf(tls, sizeof tls, ", tls %.0f", rg_json_num(errs, "tls", 0));
     rg_error("load: no response completed in run %s: %llu errors (connect %.0f, read %.0f,"
-             " write %.0f, timeout %.0f, protocol %.0f)%s", s->label,
+             " write %.0f, timeout %.0f, protocol %.0f%s)%s", s->label,
              (unsigned long long)rg_errors_total(errs), rg_json_num(errs, "connect", 0),
              rg_json_num(errs, "read", 0), rg_json_num(errs, "write", 0),
-             rg_json_num(errs, "timeout", 0), rg_json_num(errs, "protocol", 0),
+             rg_json_num(errs, "timeout", 0), rg_json_num(errs, "protocol", 0), tls,
              rg_json_num(errs, "connect", 0) > 0 ? " - is the server running?" : "");
     return 1;
 }

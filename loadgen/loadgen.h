@@ -21,7 +21,7 @@
 #define LG_MAX_PIDS 64   /* server processes one run may follow (--pid) */
 
 typedef struct lg_config {
-    const char *url;            /* http://host[:port]/path?query (https: rejected) */
+    const char *url;            /* http:// or https://host[:port]/path?query */
     const char *target;         /* label stored as `target`; NULL = the URL's host:port */
     const char *method;         /* default "GET" */
     const char *const *headers; /* "Name: value" strings */
@@ -41,6 +41,13 @@ typedef struct lg_config {
     size_t nserver_pids;        /*   is then ignored. At most LG_MAX_PIDS */
     const char *capture_iface;  /* run the capture sidecar on this interface when non-NULL */
     int sigfigs;                /* histogram precision; 0 = default 3 */
+    /* https only (loadgen/tls.c): certificate verification is on unless insecure; cacert
+     * replaces the system's trusted CAs with the PEM file's; tls_resume reuses each thread's
+     * latest session on new connections; tls_version pins 12 or 13 (0 = 1.2 or 1.3). */
+    bool insecure;              /* default false */
+    const char *cacert;         /* default NULL: the system store */
+    bool tls_resume;            /* default true */
+    int tls_version;            /* default 0 */
     /* Called from the controlling thread about 4 times a second while the run goes on. */
     void (*progress)(void *ctx, double elapsed_s, double total_s, uint64_t requests,
                      uint64_t errors);
@@ -70,6 +77,7 @@ void lg_clear_stop(void);
  * load. http_parser_parse_url splits the URL; the rules on top are rigor's.
  */
 typedef struct lg_url {
+    bool tls;             /* https:// */
     char host[256];       /* without brackets for IPv6 literals */
     char hostport[300];   /* the Host header value: as written in the URL */
     uint16_t port;
@@ -77,8 +85,8 @@ typedef struct lg_url {
 } lg_url;
 
 /*
- * Parse an absolute http:// URL (RFC 9110 §4.2.1). https is rejected with a message saying it
- * is not supported; userinfo, fragments and empty hosts are rejected. 0, or -1 with err.
+ * Parse an absolute http:// or https:// URL (RFC 9110 §4.2.1, §4.2.2; default ports 80 and
+ * 443); other schemes, userinfo, fragments and empty hosts are rejected. 0, or -1 with err.
  * Free with lg_url_free.
  */
 int lg_url_parse(const char *s, lg_url *u, char *err);
@@ -95,6 +103,23 @@ int lg_header_check(const char *h, char *err);
 
 /* Check a request method: 1 to 32 of A-Z, '-', '_' (GET, POST, M-SEARCH). 0, or -1 with err. */
 int lg_method_check(const char *m, char *err);
+
+/*
+ * Check the TLS settings of cfg against its URL before any run (loadgen/tls.c): the TLS
+ * options need an https:// URL, --cacert must be a readable PEM file holding at least one
+ * certificate, tls_version 0, 12 or 13. Builds and frees the run's TLS context, so what
+ * passes here is what a run accepts. 0, or -1 with err.
+ */
+int lg_tls_check(const lg_config *cfg, char *err);
+
+/*
+ * A client TLS state (OpenSSL's SSL) on the connected socket fd with exactly the settings a
+ * run of cfg uses against u (verification, --cacert, SNI, ALPN http/1.1, versions), for a
+ * caller that drives the handshake and the I/O itself: the plan's readiness probe. NULL
+ * with err. Free with lg_tls_client_free (the socket stays open).
+ */
+struct ssl_st *lg_tls_client_new(const lg_config *cfg, const lg_url *u, int fd, char *err);
+void lg_tls_client_free(struct ssl_st *ssl);   /* accepts NULL */
 
 /*
  * Server monitoring from /proc (loadgen/procstat.c), used by lg_run when server_pid > 0 and

@@ -2,7 +2,7 @@
  * loadgen/run.c — lg_run: one measured run, from a config to a dataset v1 run object.
  *
  * Design: the calling thread is the controller. It resolves the target, serializes the
- * request, raises RLIMIT_NOFILE, starts T workers (engine.c) that share nothing writable,
+ * request, builds the TLS context for https (tls.c), raises RLIMIT_NOFILE, starts T workers (engine.c) that share nothing writable,
  * then wakes every 20 ms to collect finished seconds of the time series, sample the server
  * from /proc once a second, and call the progress callback about 4 times a second. After
  * pthread_join it sums the workers' counters and merges their histograms (run_json.c builds
@@ -34,6 +34,7 @@ void lg_config_init(lg_config *cfg)
     cfg->duration_s = 10;
     cfg->timeout_s = 10;
     cfg->keepalive = true;
+    cfg->tls_resume = true;
 }
 
 void lg_request_stop(void) { atomic_store(&lg_stop_flag, 1); }
@@ -90,6 +91,13 @@ static int prepare(lg_runctx *r, const lg_config *cfg, char *err)
     sh->timeout_ns = (uint64_t)(cfg->timeout_s * 1e9);
     sh->count_mode = cfg->requests > 0;
     sh->sigfigs = cfg->sigfigs ? cfg->sigfigs : RG_HIST_DEFAULT_SIGFIGS;
+    if (r->url.tls) {
+        sh->tls = lg_tls_ctx(cfg, &r->url, cfg->connections, err);
+        if (sh->tls == NULL)
+            return -1;
+        sh->tls_host = r->url.host;
+        sh->tls_resume = cfg->tls_resume;
+    }
     r->nthreads = cfg->threads < 1 ? 1 : cfg->threads;
     if ((uint64_t)r->nthreads > cfg->connections)
         r->nthreads = (int)cfg->connections;
@@ -115,6 +123,7 @@ static void cleanup(lg_runctx *r)
     for (int i = 0; i < r->ninit; i++)
         lg_worker_free(&r->workers[i]);
     free(r->workers);
+    lg_tls_ctx_free(r->sh.tls);
     free(r->req);
     lg_url_free(&r->url);
     rg_hist_free(r->sec_scratch);

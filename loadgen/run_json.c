@@ -2,8 +2,9 @@
  * loadgen/run_json.c — from the workers' counters to one dataset v1 run object.
  *
  * Design: the run keys of docs/dataset-format.md are produced here and only here: identity keys by rg_run_new,
- * then the measured ones in the SPEC's order, then loadgen's own additions (connections,
- * threads, warmup_s, timeout_s, keepalive, open_loop). Per-worker histograms are merged after
+ * then the measured ones in the SPEC's order, then connection setup (connect, and for https
+ * tls_handshakes, tls_handshake, tls), then loadgen's own additions (connections, threads,
+ * warmup_s, timeout_s, keepalive, open_loop). Per-worker histograms are merged after
  * join (merge(a, b) equals recording a ∪ b, core/hist.h). The per-second time series is built
  * while the run goes on (lg_run_consume_second) so its memory is one ring per worker.
  */
@@ -86,6 +87,12 @@ static void merge_workers(lg_runctx *r, lg_counts *tot, uint64_t *sent, uint64_t
             tot->status[k] += w->c.status[k];
         rg_hist_merge(w0->lat, w->lat);
         rg_hist_merge(w0->lat_unc, w->lat_unc);
+        rg_hist_merge(w0->conn_tcp, w->conn_tcp);
+        rg_hist_merge(w0->conn_tls, w->conn_tls);
+        w0->tls.handshakes += w->tls.handshakes;
+        w0->tls.resumed += w->tls.resumed;
+        w0->tls.v12 += w->tls.v12;
+        w0->tls.v13 += w->tls.v13;
         *sent += w->sent_window;
         if (w->last_done_ns > *last_done)
             *last_done = w->last_done_ns;
@@ -194,6 +201,38 @@ static json_t *open_loop_json(const lg_runctx *r, uint64_t sent, uint64_t reques
     return o;
 }
 
+/* The first worker's first handshake tells the cipher and ALPN; its first failure why. */
+static const lg_worker *first_tls(const lg_runctx *r, bool failure)
+{
+    for (int i = 0; i < r->nthreads; i++) {
+        const lg_worker *w = &r->workers[i];
+        if (failure ? w->tls_err[0] != '\0' : w->tls_cipher[0] != '\0')
+            return w;
+    }
+    return NULL;
+}
+
+/* https: tls_handshakes, tls_handshake, and what was negotiated. */
+static void add_tls_keys(json_t *run, const lg_runctx *r, const lg_config *cfg)
+{
+    const lg_worker *w0 = &r->workers[0], *hs = first_tls(r, false);
+    json_t *v = json_object(), *t = json_object();
+    if (w0->tls.v12)
+        json_object_set_new(v, "TLSv1.2", json_integer((json_int_t)w0->tls.v12));
+    if (w0->tls.v13)
+        json_object_set_new(v, "TLSv1.3", json_integer((json_int_t)w0->tls.v13));
+    json_object_set_new(run, "tls_handshakes", json_integer((json_int_t)w0->tls.handshakes));
+    json_object_set_new(run, "tls_handshake", rg_latency_json(w0->conn_tls));
+    json_object_set_new(t, "versions", v);
+    json_object_set_new(t, "resumed", json_integer((json_int_t)w0->tls.resumed));
+    json_object_set_new(t, "cipher", hs ? json_string(hs->tls_cipher) : json_null());
+    json_object_set_new(t, "alpn", hs && hs->tls_alpn[0] ? json_string(hs->tls_alpn)
+                                                         : json_null());
+    json_object_set_new(t, "verify", json_boolean(!cfg->insecure));
+    json_object_set_new(t, "resume", json_boolean(cfg->tls_resume));
+    json_object_set_new(run, "tls", t);
+}
+
 /* How the run was made. "keepalive" is what happened, not what was asked: false when the
  * server closed the connection after most responses (each request then paid a connect). */
 static void add_config_keys(json_t *run, const lg_runctx *r, const lg_config *cfg,
@@ -227,9 +266,12 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
     }
     json_object_set_new(run, "duration_s", json_real(dur));
     json_object_set_new(run, "requests", json_integer((json_int_t)tot.requests));
-    json_object_set_new(run, "errors", rg_errors_json(tot.err[LG_ERR_CONNECT], tot.err[LG_ERR_READ],
-                        tot.err[LG_ERR_WRITE], tot.err[LG_ERR_TIMEOUT], tot.err[LG_ERR_PROTOCOL],
-                        tot.err[LG_ERR_STATUS]));
+    json_t *errors = rg_errors_json(tot.err[LG_ERR_CONNECT], tot.err[LG_ERR_READ],
+                                    tot.err[LG_ERR_WRITE], tot.err[LG_ERR_TIMEOUT],
+                                    tot.err[LG_ERR_PROTOCOL], tot.err[LG_ERR_STATUS]);
+    if (r->url.tls)   /* a kind that only https runs can have */
+        json_object_set_new(errors, "tls", json_integer((json_int_t)tot.err[LG_ERR_TLS]));
+    json_object_set_new(run, "errors", errors);
     json_object_set_new(run, "status", status_json(&tot));
     json_object_set_new(run, "bytes_in", json_integer((json_int_t)tot.bytes_in));
     json_object_set_new(run, "bytes_out", json_integer((json_int_t)tot.bytes_out));
@@ -242,6 +284,9 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
         json_object_set_new(run, "server", server_json(r, cfg));
     if (r->wire != NULL)
         json_object_set(run, "wire", r->wire);
+    json_object_set_new(run, "connect", rg_latency_json(r->workers[0].conn_tcp));
+    if (r->url.tls)
+        add_tls_keys(run, r, cfg);
     add_config_keys(run, r, cfg, &tot);
     if (cfg->rate > 0)
         json_object_set_new(run, "open_loop", open_loop_json(r, sent, tot.requests, dur,
@@ -251,5 +296,15 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
             rg_warn("socket(): %s", strerror((int)r->workers[i].first_fd_error));
             break;
         }
+    const lg_worker *tf = first_tls(r, true);
+    if (tf != NULL && tot.err[LG_ERR_TLS] > 0)
+        rg_warn("load: %llu TLS error%s with %s; the first: %s%s",
+                (unsigned long long)tot.err[LG_ERR_TLS], tot.err[LG_ERR_TLS] == 1 ? "" : "s",
+                r->url.hostport, tf->tls_err,
+                strstr(tf->tls_err, "mismatch") != NULL
+                    ? " (the URL's host must be a name the certificate gives; -k skips "
+                      "verification)"
+                : strncmp(tf->tls_err, "certificate", 11) == 0
+                    ? " (--cacert FILE trusts the server's CA; -k skips verification)" : "");
     return run;
 }

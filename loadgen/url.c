@@ -2,8 +2,8 @@
  * loadgen/url.c — target URLs, name resolution and the one pre-serialized request.
  *
  * Design: http_parser_parse_url (the http-parser library's RFC 3986 splitter) cuts the URL;
- * this file only decides what rigor accepts (http only, a host, a port in range, no userinfo,
- * no fragment). The request is serialized once per run (RFC 9112 §3) and every connection
+ * this file only decides what rigor accepts (http or https, a host, a port in range, no
+ * userinfo, no fragment). The request is serialized once per run (RFC 9112 §3) and every connection
  * writes the same bytes with one write(); nothing here runs on the hot path.
  */
 #include <ctype.h>
@@ -28,17 +28,17 @@ static int field(const char *s, const struct http_parser_url *pu, int f, char *o
     return (int)len;
 }
 
-static int check_scheme(const char *s, const struct http_parser_url *pu, char *err)
+/* http or https (case-insensitive, RFC 3986 §3.1); sets u->tls. */
+static int check_scheme(const char *s, const struct http_parser_url *pu, lg_url *u, char *err)
 {
     char scheme[16];
     if (field(s, pu, UF_SCHEMA, scheme, sizeof scheme) <= 0)
         return rg_err(err, "invalid URL '%s': expected http://host[:port]/path", s);
     for (char *p = scheme; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    if (strcmp(scheme, "https") == 0)
-        return rg_err(err, "https is not supported yet (URL '%s'); use http://", s);
-    if (strcmp(scheme, "http") != 0)
-        return rg_err(err, "unsupported URL scheme '%s' in '%s'; only http:// is supported",
+    u->tls = strcmp(scheme, "https") == 0;
+    if (!u->tls && strcmp(scheme, "http") != 0)
+        return rg_err(err, "unsupported URL scheme '%s' in '%s'; use http:// or https://",
                       scheme, s);
     return 0;
 }
@@ -74,13 +74,13 @@ int lg_url_parse(const char *s, lg_url *u, char *err)
         return rg_err(err, "invalid URL '%s': expected http://host[:port]/path",
                       s ? s : "");
     }
-    if (check_scheme(s, &pu, err) < 0)
+    if (check_scheme(s, &pu, u, err) < 0)
         return -1;
     if (pu.field_set & ((1 << UF_USERINFO) | (1 << UF_FRAGMENT)))
         return rg_err(err, "invalid URL '%s': user info and #fragments are not allowed", s);
     if (field(s, &pu, UF_HOST, u->host, sizeof u->host) <= 0)
         return rg_err(err, "invalid URL '%s': no host", s);
-    u->port = 80;
+    u->port = u->tls ? 443 : 80;
     if (pu.field_set & (1 << UF_PORT)) {
         if (pu.port == 0)
             return rg_err(err, "invalid URL '%s': port 0", s);

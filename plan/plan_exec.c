@@ -239,14 +239,15 @@ static int check_targets(exec_state *st)
         const pl_target *t = &p->targets[i];
         if (st->left[i] == 0)
             continue;
-        int code = pl_http_probe(t->ready, 3.0, err);
+        pl_probe_tls tls = {t->insecure, t->cacert};
+        int code = pl_http_probe(t->ready, &tls, 3.0, err);
         if (t->start == NULL && code < 0) {
             st->res->status = rg_fail(RG_EXIT_USAGE, "run", "%s: targets[%zu] (%s): %s does "
                                       "not answer (%s); start it, or give a \"start\" command",
                                       p->path, i, t->name, t->ready, err);
             return -1;
         }
-        if (t->start != NULL && code > 0) {
+        if (t->start != NULL && (code > 0 || code == -2)) {   /* -2: TLS answered */
             st->res->status = rg_fail(RG_EXIT_USAGE, "run", "%s: targets[%zu] (%s): something "
                                       "already answers at %s before its start command ran; "
                                       "stop it or use another port", p->path, i, t->name,
@@ -280,7 +281,8 @@ static int start_target(exec_state *st, size_t i)
                                 err);
     free(env);
     if (started != 0 ||
-        pl_proc_wait_ready(pr, t->ready, st->p->ready_timeout_s, &stop_signal, err) != 0) {
+        pl_proc_wait_ready(pr, t->ready, &(pl_probe_tls){t->insecure, t->cacert},
+                           st->p->ready_timeout_s, &stop_signal, err) != 0) {
         /* One line (the help's promise): exit 2 when nothing was loaded yet, as for a target
          * that does not answer; 1 mid-plan, where --resume continues. */
         char last[300];
@@ -368,6 +370,8 @@ static void fill_config(const exec_state *st, const pl_step *s, lg_config *cfg)
     cfg->nheaders = t->nheaders;
     cfg->body = t->body;
     cfg->body_len = t->body_len;
+    cfg->insecure = t->insecure;
+    cfg->cacert = t->cacert;
     cfg->threads = t->threads;
     cfg->connections = p->open_loop ? p->connections : (uint64_t)p->cells[s->cell];
     cfg->rate = p->open_loop ? p->cells[s->cell] : 0;

@@ -310,6 +310,7 @@ void pl_guard_after_stop(const pl_target *t, size_t target, double grace_s)
                     "stopped; start servers in the foreground", t->name, n,
                     n == 1 ? "" : "es", who, n > 1 ? ", ..." : "");
     }
-    if (pl_http_probe(t->ready, 1.0, e) > 0)
+    int code = pl_http_probe(t->ready, &(pl_probe_tls){t->insecure, t->cacert}, 1.0, e);
+    if (code > 0 || code == -2)   /* -2: a TLS server answered, with a certificate refused */
         report_holder(t);
 }

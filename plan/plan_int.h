@@ -48,11 +48,20 @@ size_t pl_thresholds_check(const struct pl_plan *p, const json_t *analysis, FILE
 
 /* ---- the readiness probe (plan_http.c) ---- */
 
+/* The TLS settings of a target (https URLs). */
+typedef struct pl_probe_tls {
+    bool insecure;             /* do not verify the certificate */
+    const char *cacert;        /* trust this PEM file's CAs instead of the system's */
+} pl_probe_tls;
+
 /*
- * One HTTP/1.1 GET of url with Connection: close, waiting at most timeout_s in total.
- * Returns the response status code (100..599) or -1 with err (e.g. "connection refused").
+ * One HTTP/1.1 GET of url with Connection: close, waiting at most timeout_s in total; an
+ * https url is fetched over TLS with the settings in tls (NULL: verify against the system's
+ * CAs). Returns the response status code (100..599), -1 with err when nothing answers
+ * (e.g. "connection refused"), or -2 with err when the server's certificate does not
+ * verify (waiting will not fix that).
  */
-int pl_http_probe(const char *url, double timeout_s, char *err);
+int pl_http_probe(const char *url, const pl_probe_tls *tls, double timeout_s, char *err);
 
 /* ---- the plan (plan_parse.c) ---- */
 
@@ -79,6 +88,8 @@ typedef struct pl_target {
     size_t nenv;
     int threads;               /* load generator threads, default 1 */
     char *method;              /* default "GET" */
+    bool insecure;             /* https: do not verify the certificate */
+    char *cacert;              /* https: trust this PEM file's CAs; NULL = the system's */
     char **headers;            /* "Name: value" */
     size_t nheaders;
     char *body;                /* NULL = none */
@@ -163,7 +174,7 @@ int pl_proc_start(pl_proc *pr, const char *command, char *const *env, size_t nen
  * Poll `ready` until it answers HTTP, the process exits, timeout_s passes or *stop becomes
  * non-zero. 0 when ready; -1 with err otherwise ("exited with status 1 before it was ready").
  */
-int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
+int pl_proc_wait_ready(pl_proc *pr, const char *ready, const pl_probe_tls *tls, double timeout_s,
                        volatile sig_atomic_t *stop, char *err);
 
 /* How the leader ended, for messages: "exited with status 1", "was killed by signal 9 (...)". */

@@ -38,7 +38,7 @@ static const char *const plan_keys[] = {
     "stop_grace", "baseline", "generator", NULL};
 static const char *const target_keys[] = {
     "name", "url", "start", "ready", "env", "threads", "method", "headers", "body",
-    "thresholds", "generator", NULL};
+    "thresholds", "generator", "insecure", "cacert", NULL};
 static const char *const generator_keys[] = {"command", "format", "trim_warmup", "timeout",
                                              NULL};
 static const char *const placeholders[] = {"url", "concurrency", "rate", "duration", "warmup",
@@ -457,6 +457,33 @@ static int parse_method(pctx *c, const json_t *t, const char *prefix, pl_target 
     return 0;
 }
 
+/*
+ * "insecure" (boolean) and "cacert" (a PEM file): https targets only, checked by the load
+ * generator's own rules (the file must hold a certificate), as a run would use them.
+ */
+static int parse_tls(pctx *c, const json_t *t, const char *prefix, pl_target *tg)
+{
+    char path[300], e[RG_ERRLEN];
+    json_t *v = json_object_get(t, "insecure");
+    snprintf(path, sizeof path, "%sinsecure", prefix);
+    if (v != NULL && !json_is_null(v) && !json_is_boolean(v))
+        return perr(c, path, "expected true or false, got %s", type_name(v));
+    tg->insecure = json_is_true(v);
+    snprintf(path, sizeof path, "%scacert", prefix);
+    if (get_string(c, t, "cacert", path, &tg->cacert) != 0)
+        return -1;
+    lg_config cfg;
+    lg_config_init(&cfg);
+    cfg.url = tg->url;
+    cfg.insecure = tg->insecure;
+    cfg.cacert = tg->cacert;
+    if (lg_tls_check(&cfg, e) != 0) {
+        snprintf(path, sizeof path, "%s%s", prefix, tg->cacert ? "cacert" : "insecure");
+        return perr(c, path, "%s", e);
+    }
+    return 0;
+}
+
 static int parse_target(pctx *c, const json_t *t, size_t i, pl_target *tg, bool open_loop)
 {
     char prefix[64], path[300];
@@ -485,6 +512,7 @@ static int parse_target(pctx *c, const json_t *t, size_t i, pl_target *tg, bool 
     snprintf(path, sizeof path, "%sthresholds", prefix);
     if (parse_env(c, t, prefix, tg) != 0 || parse_headers(c, t, prefix, tg) != 0 ||
         parse_body(c, t, prefix, tg) != 0 || parse_method(c, t, prefix, tg) != 0 ||
+        parse_tls(c, t, prefix, tg) != 0 ||
         parse_thresholds(c, json_object_get(t, "thresholds"), path, &tg->thresholds,
                          &tg->nthresholds) != 0)
         return -1;
@@ -723,6 +751,7 @@ void pl_plan_free(pl_plan *p)
         pl_target *t = &p->targets[i];
         free(t->name);
         free(t->url);
+        free(t->cacert);
         free(t->start);
         free(t->ready);
         free_strv(t->env, t->nenv);

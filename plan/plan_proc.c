@@ -174,7 +174,7 @@ void pl_proc_describe_exit(const pl_proc *pr, char *buf, size_t len)
         snprintf(buf, len, "stopped");
 }
 
-int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
+int pl_proc_wait_ready(pl_proc *pr, const char *ready, const pl_probe_tls *tls, double timeout_s,
                        volatile sig_atomic_t *stop, char *err)
 {
     uint64_t deadline = rg_now_ns() + (uint64_t)(timeout_s * 1e9);
@@ -192,8 +192,11 @@ int pl_proc_wait_ready(pl_proc *pr, const char *ready, double timeout_s,
             return rg_err(err, "%s did not answer within %s (last try: %.300s)", ready,
                           rg_fmt_seconds((char[32]){0}, 32, timeout_s), last);
         double left = (double)(deadline - now) / 1e9;
-        if (pl_http_probe(ready, left < 1.0 ? left : 1.0, last) > 0)
+        int code = pl_http_probe(ready, tls, left < 1.0 ? left : 1.0, last);
+        if (code > 0)
             return 0;
+        if (code == -2)
+            return rg_err(err, "%s: %s", ready, last);
         sleep_ms(50);
     }
 }

@@ -28,8 +28,8 @@ static const char usage[] =
     "usage: rigor serve [options]\n"
     "\n"
     "The reference HTTP/1.1 target: epoll, keep-alive, pipelining-safe, with knobs for the\n"
-    "response, its service time and faults. Runs until SIGINT or SIGTERM, then prints\n"
-    "'served N requests' on stderr.\n"
+    "response, its service time and faults; HTTPS with --tls-cert and --tls-key. Runs until\n"
+    "SIGINT or SIGTERM, then prints 'served N requests' on stderr.\n"
     "\n"
     "options:\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080); IPv6 as [::1]:8080;\n"
@@ -46,13 +46,20 @@ static const char usage[] =
     "                       (default 60s; 0 = never); with both, idle or slow clients\n"
     "                       cannot keep every descriptor (when out of them, accepting\n"
     "                       pauses instead of spinning)\n"
+    "  --tls-cert FILE      serve HTTPS (TLS 1.2/1.3, ALPN http/1.1, session tickets) with\n"
+    "                       this PEM certificate chain (server certificate first)...\n"
+    "  --tls-key FILE       ...and this PEM private key (both are needed)\n"
     "  --stats-file FILE    at exit write {\"requests\", \"responses\", \"connections\", ...}\n"
     "  -q, --quiet          no startup line\n"
     "  -h, --help           this help\n"
     "\n"
     "examples:\n"
     "  rigor serve --listen 127.0.0.1:8080 --delay exp:2ms --threads 2\n"
-    "  rigor serve --listen :8080 --idle-timeout 5s --header-timeout 2s\n";
+    "  rigor serve --listen :8080 --idle-timeout 5s --header-timeout 2s\n"
+    "  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \\\n"
+    "      -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \\\n"
+    "      -keyout key.pem -out cert.pem\n"
+    "  rigor serve --listen 127.0.0.1:8443 --tls-cert cert.pem --tls-key key.pem\n";
 
 static const char *const fault_names[SV_NFAULT] = {"none", "close", "reset", "garbage",
                                                       "stall"};
@@ -146,6 +153,9 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
     json_object_set_new(o, "bad_requests", json_integer((json_int_t)st->bad_requests));
     json_object_set_new(o, "timeouts", json_integer((json_int_t)st->timeouts));
     json_object_set_new(o, "accept_pauses", json_integer((json_int_t)st->accept_pauses));
+    json_object_set_new(o, "tls_handshakes", json_integer((json_int_t)st->tls_handshakes));
+    json_object_set_new(o, "tls_resumed", json_integer((json_int_t)st->tls_resumed));
+    json_object_set_new(o, "tls_failures", json_integer((json_int_t)st->tls_failures));
     for (int k = 1; k < SV_NFAULT; k++)
         json_object_set_new(f, fault_names[k], json_integer((json_int_t)st->faults[k]));
     json_object_set_new(o, "faults", f);
@@ -159,7 +169,7 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
 }
 
 enum { OPT_LISTEN = 256, OPT_THREADS, OPT_BODY, OPT_STATUS, OPT_DELAY, OPT_FAULT, OPT_RATE,
-       OPT_STATS, OPT_IDLE, OPT_HEADER };
+       OPT_STATS, OPT_IDLE, OPT_HEADER, OPT_CERT, OPT_KEY };
 
 static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, char *err)
 {
@@ -206,6 +216,12 @@ static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, c
                           opt == OPT_IDLE ? "idle-timeout" : "header-timeout", arg);
         return 0;
     }
+    case OPT_CERT:
+        o->tls_cert = arg;
+        return 0;
+    case OPT_KEY:
+        o->tls_key = arg;
+        return 0;
     }
     return -1;
 }
@@ -238,8 +254,9 @@ static int serve_until_signal(const sv_opts *o, const char *stats, bool quiet)
     if (s == NULL)
         return rg_fail(RG_EXIT_FAIL, "serve", "%s", err);
     if (!quiet)
-        fprintf(stderr, "rigor serve: listening on port %u (%d thread%s)\n",
-                (unsigned)sv_port(s), o->threads, o->threads == 1 ? "" : "s");
+        fprintf(stderr, "rigor serve: listening on port %u (%d thread%s%s)\n",
+                (unsigned)sv_port(s), o->threads, o->threads == 1 ? "" : "s",
+                o->tls_cert ? ", https" : "");
     int sig = 0;
     sigwait(&set, &sig);
     sv_stats st;
@@ -251,6 +268,10 @@ static int serve_until_signal(const sv_opts *o, const char *stats, bool quiet)
     if (st.accept_pauses > 0)
         fprintf(stderr, "rigor serve: ran out of file descriptors %llu times (ulimit -n); "
                 "accepting paused meanwhile\n", (unsigned long long)st.accept_pauses);
+    if (o->tls_cert != NULL)
+        fprintf(stderr, "rigor serve: %llu TLS handshakes (%llu resumed), %llu TLS failures\n",
+                (unsigned long long)st.tls_handshakes, (unsigned long long)st.tls_resumed,
+                (unsigned long long)st.tls_failures);
     if (stats != NULL && write_stats(stats, &st, err) < 0)
         return rg_fail(RG_EXIT_FAIL, "serve", "%s", err);
     return RG_EXIT_OK;
@@ -269,6 +290,8 @@ int cmd_serve(int argc, char **argv)
         {"stats-file", required_argument, NULL, OPT_STATS},
         {"idle-timeout", required_argument, NULL, OPT_IDLE},
         {"header-timeout", required_argument, NULL, OPT_HEADER},
+        {"tls-cert", required_argument, NULL, OPT_CERT},
+        {"tls-key", required_argument, NULL, OPT_KEY},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -297,5 +320,9 @@ int cmd_serve(int argc, char **argv)
     }
     if (optind < argc)
         return rg_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if ((o.tls_cert == NULL) != (o.tls_key == NULL))
+        return rg_usage_error("serve", "--tls-cert and --tls-key go together");
+    if (o.tls_cert != NULL && sv_tls_check(o.tls_cert, o.tls_key, err) < 0)
+        return rg_usage_error("serve", "%s", err);
     return serve_until_signal(&o, stats, quiet);
 }

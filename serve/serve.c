@@ -12,6 +12,9 @@
  * other connections, and HTTP/1.1 ordering (RFC 9112 §9.3.2) is kept.
  * Faults (tests of the load generator's error accounting) replace a response with: close,
  * reset (RST through SO_LINGER 0), garbage bytes, or a stall (the connection is never answered).
+ * HTTPS (--tls-cert/--tls-key): the connection's reads and writes go through conn_read() and
+ * conn_write(), which are read()/send() or serve_tls.c's SSL_read/SSL_write; the handshake
+ * happens inside the first reads, in the same event loop.
  *
  * Running out of descriptors: accept() then fails with EMFILE while the connection stays in
  * the backlog, so a level-triggered listener would wake epoll again at once and spin a core.
@@ -42,6 +45,7 @@
 #include "core/heap.h"
 #include "core/units.h"
 #include "serve/serve.h"
+#include "serve/serve_tls_int.h"
 
 #define SV_RBUF (64 * 1024)
 #define SV_EVENTS 256
@@ -61,7 +65,10 @@ typedef struct sv_conn {
     rg_heap_node hn;          /* first member: due time of the head pending response */
     sv_thread *t;
     struct sv_conn *prev, *next;   /* the thread's list of connections (freed at stop) */
+    struct ssl_st *ssl;       /* https only */
     int fd;
+    bool tls_want_out;        /* TLS: a read must write first (wait for EPOLLOUT) */
+    bool tls_done;            /* TLS: the handshake was counted */
     bool closing;             /* close once the output is written */
     bool stalled;
     uint32_t events;          /* what epoll watches now (see update_events) */
@@ -96,6 +103,7 @@ struct sv_server {
     sv_thread *threads;
     char *resp[SV_VARIANTS];
     size_t resp_len[SV_VARIANTS];
+    struct ssl_ctx_st *tls;   /* https: shared by the threads */
     atomic_int stop;
 };
 
@@ -178,7 +186,7 @@ static int out_append(sv_conn *c, const char *p, size_t n)
 static void update_events(sv_conn *c)
 {
     uint32_t ev;
-    bool out = c->out_off < c->out_len;
+    bool out = c->out_off < c->out_len || c->tls_want_out;
     if (c->stalled)
         ev = EPOLLRDHUP;
     else if (c->closing)
@@ -201,17 +209,42 @@ static void conn_free(sv_conn *c)
     if (c->next)
         c->next->prev = c->prev;
     rg_heap_remove(&c->t->heap, &c->hn);
+    sv_tls_free(c->ssl);
     close(c->fd);
     free(c->out);
     free(c->pend);
     free(c);
 }
 
+/* read() or SSL_read (which may also want EPOLLOUT first: c->tls_want_out). */
+static ssize_t conn_read(sv_conn *c, void *buf, size_t n)
+{
+    if (c->ssl == NULL)
+        return read(c->fd, buf, n);
+    ssize_t r = sv_tls_read(c->ssl, buf, n, &c->tls_want_out);
+    bool resumed;
+    if (!c->tls_done && sv_tls_done(c->ssl, &resumed)) {
+        c->tls_done = true;
+        c->t->st.tls_handshakes++;
+        c->t->st.tls_resumed += resumed;
+    }
+    if (r < 0 && errno == EPROTO)
+        c->t->st.tls_failures++;
+    return r;
+}
+
+static ssize_t conn_write(sv_conn *c, const void *buf, size_t n)
+{
+    if (c->ssl == NULL)
+        return send(c->fd, buf, n, MSG_NOSIGNAL);
+    return sv_tls_write(c->ssl, buf, n);
+}
+
 /* Write what is queued; keep EPOLLOUT only while something is left. Returns -1 if freed. */
 static int flush(sv_conn *c)
 {
     while (c->out_off < c->out_len) {
-        ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+        ssize_t n = conn_write(c, c->out + c->out_off, c->out_len - c->out_off);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN) {
@@ -227,6 +260,8 @@ static int flush(sv_conn *c)
     }
     c->out_off = c->out_len = 0;
     if (c->closing && c->pend_n == 0) {   /* delayed responses still to come go first */
+        if (c->ssl != NULL)
+            sv_tls_close_notify(c->ssl);
         conn_free(c);
         return -1;
     }
@@ -364,26 +399,33 @@ static void peer_done(sv_conn *c)
     update_events(c);
 }
 
-static void handle_read(sv_conn *c)
+/*
+ * One read, parsed, answered. Returns 1 when c is still open and TLS holds bytes it read
+ * ahead (read again now: epoll will not report them), else 0 (c may have been freed).
+ */
+static int handle_read(sv_conn *c)
 {
     sv_thread *t = c->t;
-    ssize_t n = read(c->fd, t->rbuf, SV_RBUF);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return;
+    ssize_t n = conn_read(c, t->rbuf, SV_RBUF);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        if (c->ssl != NULL)
+            update_events(c);   /* EPOLLOUT on or off as OpenSSL wants (no-op if unchanged) */
+        return 0;
+    }
     if (n == 0) {
         peer_done(c);
-        return;
+        return 0;
     }
     if (n < 0) {
         conn_free(c);
-        return;
+        return 0;
     }
     c->active = t->now;
     size_t used = http_parser_execute(&c->parser, &sv_settings, t->rbuf, (size_t)n);
     enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
     if (c->fault != SV_FAULT_NONE) {
         do_fault(c);
-        return;
+        return 0;
     }
     if (e == HPE_PAUSED) {          /* a request that closes the connection */
         c->closing = true;
@@ -396,9 +438,10 @@ static void handle_read(sv_conn *c)
         c->closing = true;
     }
     if (c->pend_n > 0 && c->closing && c->out_len == 0)
-        return;   /* a delayed response will be written, then the connection closed */
-    if (c->out_len > 0 || c->closing)
-        flush(c);
+        return 0;   /* a delayed response will be written, then the connection closed */
+    if ((c->out_len > 0 || c->closing) && flush(c) < 0)
+        return 0;
+    return c->ssl != NULL && !c->closing && !c->stalled && sv_tls_pending(c->ssl);
 }
 
 /* Arm (EPOLLIN) or disarm (no events) the listener. */
@@ -425,7 +468,13 @@ static void handle_accept(sv_thread *t)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         sv_conn *c = calloc(1, sizeof *c);
         struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = c};
+        if (c != NULL && t->srv->tls != NULL && (c->ssl = sv_tls_new(t->srv->tls, fd)) == NULL) {
+            free(c);
+            c = NULL;
+        }
         if (c == NULL || epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+            if (c != NULL)
+                sv_tls_free(c->ssl);
             free(c);
             close(fd);
             continue;
@@ -454,10 +503,15 @@ static void conn_event(sv_conn *c, uint32_t ev)
     }
     if ((ev & EPOLLOUT) && flush(c) < 0)
         return;
+    if ((ev & EPOLLOUT) && c->tls_want_out) {
+        c->tls_want_out = false;   /* the TLS read that had to write first goes on */
+        ev |= EPOLLIN;
+    }
     if (ev & (EPOLLHUP | EPOLLERR))
         conn_free(c);   /* reset or fully closed: nobody to answer */
     else if (ev & EPOLLIN)
-        handle_read(c);
+        while (handle_read(c) == 1)
+            ;
     else if (ev & EPOLLRDHUP)
         peer_done(c);
 }
@@ -624,8 +678,16 @@ static void server_free(sv_server *s)
         thread_free(&s->threads[i]);
     for (int v = 0; v < SV_VARIANTS; v++)
         free(s->resp[v]);
+    sv_tls_ctx_free(s->tls);
     free(s->threads);
     free(s);
+}
+
+int sv_tls_check(const char *cert, const char *key, char *err)
+{
+    struct ssl_ctx_st *ctx = sv_tls_ctx_new(cert, key, err);
+    sv_tls_ctx_free(ctx);
+    return ctx == NULL ? -1 : 0;
 }
 
 sv_server *sv_start(const sv_opts *o, char *err)
@@ -645,6 +707,10 @@ sv_server *sv_start(const sv_opts *o, char *err)
     if (s->threads == NULL || build_responses(s) < 0) {
         rg_err_set(err, "out of memory (body of %llu bytes?)",
                    (unsigned long long)o->body_size);
+        server_free(s);
+        return NULL;
+    }
+    if (o->tls_cert != NULL && (s->tls = sv_tls_ctx_new(o->tls_cert, o->tls_key, err)) == NULL) {
         server_free(s);
         return NULL;
     }
@@ -687,6 +753,9 @@ void sv_stop(sv_server *s, sv_stats *st)
             st->bad_requests += x->bad_requests;
             st->timeouts += x->timeouts;
             st->accept_pauses += x->accept_pauses;
+            st->tls_handshakes += x->tls_handshakes;
+            st->tls_resumed += x->tls_resumed;
+            st->tls_failures += x->tls_failures;
             for (int k = 0; k < SV_NFAULT; k++)
                 st->faults[k] += x->faults[k];
         }

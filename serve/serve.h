@@ -1,7 +1,7 @@
 /*
  * serve/serve.h — `rigor serve`, the reference HTTP target: the engine (serve.c) as used by
  * its command (cmd_serve.c), by tests that need a server inside their own process, and by
- * nothing else. The module needs only core/.
+ * nothing else. The module needs only core/ (and OpenSSL for --tls-cert, serve_tls.c).
  */
 #ifndef RIGOR_SERVE_SERVE_H
 #define RIGOR_SERVE_SERVE_H
@@ -25,6 +25,8 @@ typedef struct sv_opts {
     double fault_rate;         /* 0..1 */
     double idle_timeout_s;     /* close a connection silent this long (0 = never) */
     double header_timeout_s;   /* close one whose request head takes longer (0 = never) */
+    const char *tls_cert;      /* both set: HTTPS with this PEM chain and key (serve_tls.c) */
+    const char *tls_key;
 } sv_opts;
 
 typedef struct sv_stats {
@@ -35,6 +37,9 @@ typedef struct sv_stats {
     uint64_t timeouts;         /* connections closed by the idle or header timeout */
     uint64_t accept_pauses;    /* times accepting stopped for want of descriptors */
     uint64_t faults[SV_NFAULT];
+    uint64_t tls_handshakes;   /* completed TLS handshakes (https) */
+    uint64_t tls_resumed;      /* of which resumed a session */
+    uint64_t tls_failures;     /* connections closed by a TLS failure (bad handshake, record) */
 } sv_stats;
 
 typedef struct sv_server sv_server;
@@ -45,6 +50,9 @@ typedef struct sv_server sv_server;
 int sv_parse_delay(const char *s, sv_opts *o, char *err);
 /* Parse "HOST:PORT", "[V6]:PORT" or ":PORT"/"PORT" (127.0.0.1). 0, or -1 with err. */
 int sv_parse_listen(const char *s, sv_opts *o, char *err);
+
+/* Check that cert and key load and match (as sv_start will). 0, or -1 with err. */
+int sv_tls_check(const char *cert, const char *key, char *err);
 
 /*
  * Bind the listening sockets (one per thread, SO_REUSEPORT, the port chosen by the first when

@@ -5,13 +5,15 @@
 #
 # Profiles (several may be given; the packages are the union):
 #   --build   compile ./rigor: compiler, pkg-config, libpcap, GSL, jansson, http-parser,
-#             libcsv, expat, zlib
+#             libcsv, expat, zlib, OpenSSL (libssl)
 #   --demo    --build + gnuplot (the demo's charts)
 #   --test    --demo + what `make check` drives: nginx, tcpdump, curl, ab, python3, ip, ps,
-#             hey (the plan e2e drives it as an external generator)
+#             hey (the plan e2e drives it as an external generator), openssl (the HTTPS
+#             tests make their certificates with it)
 #             (the default, and what `make deps` installs)
 #   --bench   --test + the peers compared in bench/ (wrk, hey, h2load, tshark, ministat,
-#             scipy, Node.js and npm, GNU time)
+#             scipy, Node.js and npm, GNU time), strace and valgrind (bench/https.sh counts
+#             system calls and instructions)
 #   --fuzz    --build + clang and its libFuzzer runtime (make fuzz FUZZ=1 CC=clang)
 #   --fresh-root   debootstrap (tools/fresh-root.sh)
 #   -q        say nothing when everything is present
@@ -25,10 +27,10 @@
 # conflicts with Debian's npm) is used as it is, never replaced by Debian's.
 set -eu
 
-BUILD="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev libcsv-dev libexpat1-dev zlib1g-dev"
+BUILD="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev libcsv-dev libexpat1-dev zlib1g-dev libssl-dev"
 DEMO="gnuplot-nox"
-TEST="nginx-light tcpdump curl apache2-utils python3 iproute2 procps hey"
-BENCH="wrk hey nghttp2-client tshark ministat python3-scipy time"
+TEST="nginx-light tcpdump curl apache2-utils python3 iproute2 procps hey openssl"
+BENCH="wrk hey nghttp2-client tshark ministat python3-scipy time strace valgrind"
 FUZZ="clang libclang-rt-dev"
 FRESH="debootstrap ca-certificates"
 

@@ -13,8 +13,18 @@ t_run "no URL" 2 "$RIGOR" load
 t_has "no URL: message" "$T_ERR" "missing URL"
 t_run "malformed URL" 2 "$RIGOR" load "127.0.0.1:$DEAD" -n 1
 t_has "malformed URL: message" "$T_ERR" "invalid URL"
-t_run "https" 2 "$RIGOR" load "https://127.0.0.1:$DEAD/" -n 1
-t_has "https: message" "$T_ERR" "https is not supported"
+t_run "ftp URL" 2 "$RIGOR" load "ftp://127.0.0.1:$DEAD/" -n 1
+t_has "ftp URL: message" "$T_ERR" "unsupported URL scheme 'ftp'"
+t_run "-k on http://" 2 "$RIGOR" load "$U" -n 1 -k
+t_has "-k on http://: message" "$T_ERR" "need an https:// URL"
+t_run "--cacert missing file" 2 "$RIGOR" load "https://127.0.0.1:$DEAD/" -n 1 --cacert "$D/nonexistent.pem"
+t_has "--cacert missing file: message" "$T_ERR" "cannot use --cacert"
+printf 'not a certificate\n' > "$D/junk.pem"
+t_run "--cacert not PEM" 2 "$RIGOR" load "https://127.0.0.1:$DEAD/" -n 1 --cacert "$D/junk.pem"
+t_run "-k and --cacert" 2 "$RIGOR" load "https://127.0.0.1:$DEAD/" -n 1 -k --cacert "$D/junk.pem"
+t_has "-k and --cacert: message" "$T_ERR" "exclusive"
+t_run "--tls-version 1.1" 2 "$RIGOR" load "https://127.0.0.1:$DEAD/" -n 1 --tls-version 1.1
+t_has "--tls-version 1.1: message" "$T_ERR" "1.2 or 1.3"
 t_run "unknown host" 2 "$RIGOR" load "http://no-such-host.invalid/" -n 1
 t_has "unknown host: message" "$T_ERR" "cannot resolve host"
 t_run "-c 0" 2 "$RIGOR" load "$U" -c 0

@@ -31,8 +31,10 @@ bad "duplicate names" "{\"concurrency\": [1], \"targets\": [{\"name\": \"x\", $U
     "bad.json: targets[1].name: duplicate name \"x\" (also targets[0])"
 bad "missing URL" "{\"concurrency\": [1], \"targets\": [{\"name\": \"x\", $U, $S}, {\"name\": \"y\"}]}" \
     "bad.json: targets[1].url: missing"
-bad "https URL" "{\"concurrency\": [1], \"targets\": [{\"url\": \"https://127.0.0.1/\"}]}" \
-    "targets[0].url: https is not supported"
+bad "insecure on an http URL" "{\"concurrency\": [1], \"targets\": [{\"url\": \"http://127.0.0.1/\", \"insecure\": true}]}" \
+    "targets[0].insecure: the TLS options (-k, --cacert, --no-tls-resume, --tls-version) need an https:// URL"
+bad "missing cacert" "{\"concurrency\": [1], \"targets\": [{\"url\": \"https://127.0.0.1/\", \"cacert\": \"/nonexistent.pem\"}]}" \
+    "targets[0].cacert: cannot use --cacert /nonexistent.pem"
 bad "URL with a #fragment" "{\"concurrency\": [1], \"targets\": [{\"url\": \"http://127.0.0.1:$port/x#frag\", $S}]}" \
     "bad.json: targets[0].url: invalid URL 'http://127.0.0.1:$port/x#frag': user info and #fragments are not allowed"
 printf '%s\n' "{\"concurrency\": [1], \"targets\": [{\"url\": \"http://127.0.0.1:$port/x#frag\", $S}]}" >"$T_DIR/frag.json"

@@ -124,9 +124,14 @@ static void test_bad_config(void)
     char err[RG_ERRLEN];
     lg_config cfg;
     lg_config_init(&cfg);
-    cfg.url = "https://127.0.0.1/";
+    cfg.url = "ftp://127.0.0.1/";
     CHECK(lg_run(&cfg, 1, err) == NULL);
-    CHECK_HAS(err, "https");
+    CHECK_HAS(err, "unsupported URL scheme");
+    cfg.url = "https://127.0.0.1:1/";
+    cfg.cacert = "/nonexistent.pem";   /* the TLS context is built before any connection */
+    CHECK(lg_run(&cfg, 1, err) == NULL);
+    CHECK_HAS(err, "cannot use --cacert /nonexistent.pem");
+    cfg.cacert = NULL;
     cfg.url = "http://127.0.0.1/";
     cfg.connections = 0;
     CHECK(lg_run(&cfg, 1, err) == NULL);

@@ -29,14 +29,27 @@ static void test_url_good(void)
     lg_url_free(&u);
     CHECK_INT(lg_url_parse("http://h/?q", &u, err), 0);
     CHECK_STR(u.path, "/?q");
+    CHECK(!u.tls);
+    lg_url_free(&u);
+    /* https (RFC 9110 §4.2.2): default port 443, the Host header without it */
+    CHECK_INT(lg_url_parse("https://example.test/x", &u, err), 0);
+    CHECK(u.tls);
+    CHECK_INT(u.port, 443);
+    CHECK_STR(u.hostport, "example.test");
+    lg_url_free(&u);
+    CHECK_INT(lg_url_parse("HTTPS://[::1]:8443/", &u, err), 0);
+    CHECK(u.tls);
+    CHECK_INT(u.port, 8443);
+    CHECK_STR(u.hostport, "[::1]:8443");
     lg_url_free(&u);
 }
 
 static void test_url_bad(void)
 {
     static const struct { const char *url, *msg; } cases[] = {
-        {"https://127.0.0.1/", "https is not supported"},
         {"ftp://127.0.0.1/", "unsupported URL scheme"},
+        {"httpx://127.0.0.1/", "unsupported URL scheme"},
+        {"https://user@h/", "user info"},
         {"127.0.0.1:8080", "invalid URL"},
         {"http://", "invalid URL"},
         {"http://:80/", "invalid URL"},

@@ -53,6 +53,22 @@ static void test_minimal_defaults(void)
     pl_plan_free(p);
 }
 
+/* https targets: the default port, insecure carried to the run's configuration. */
+static void test_https_target(void)
+{
+    pl_plan *p = parse("{\"concurrency\": 1, \"targets\": [{\"url\": \"https://127.0.0.1/\","
+                       " \"insecure\": true}, {\"url\": \"https://localhost:8443/\"}]}");
+    CHECK_MSG(p != NULL, "%s", err);
+    if (p == NULL)
+        return;
+    CHECK_STR(p->targets[0].name, "127.0.0.1:443");
+    CHECK(p->targets[0].insecure);
+    CHECK(p->targets[0].cacert == NULL);
+    CHECK(!p->targets[1].insecure);
+    CHECK_STR(p->targets[1].ready, "https://localhost:8443/");
+    pl_plan_free(p);
+}
+
 static void test_full_plan(void)
 {
     const char *text =
@@ -152,8 +168,16 @@ static void test_rejects_targets(void)
     rejects("{\"concurrency\": 1, \"targets\": [{\"name\": \"a\", \"url\": \"http://h/\"},"
             " {\"name\": \"a\", \"url\": \"http://g/\"}]}",
             "p.json: targets[1].name: duplicate name \"a\" (also targets[0])");
-    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"https://h/\"}]}",
-            "targets[0].url: https is not supported");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"ftp://h/\"}]}",
+            "targets[0].url: unsupported URL scheme 'ftp'");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"https://h/\", \"insecure\": 1}]}",
+            "p.json: targets[0].insecure: expected true or false, got an integer");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/\", \"insecure\": true}]}",
+            "p.json: targets[0].insecure: the TLS options");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"https://h/\", \"cacert\": \"/no/such.pem\"}]}",
+            "p.json: targets[0].cacert: cannot use --cacert /no/such.pem");
+    rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"https://h/\", \"cacert\": \"x\", \"insecure\": true}]}",
+            "p.json: targets[0].cacert: --cacert and -k are exclusive");
     rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h:99999/\"}]}",
             "targets[0].url: invalid URL 'http://h:99999/'");
     rejects("{\"concurrency\": 1, \"targets\": [{\"url\": \"http://h/x#frag\"}]}",
@@ -246,6 +270,7 @@ int main(void)
 {
     RUN(test_minimal_defaults);
     RUN(test_full_plan);
+    RUN(test_https_target);
     RUN(test_rejects_syntax);
     RUN(test_rejects_keys);
     RUN(test_rejects_durations);

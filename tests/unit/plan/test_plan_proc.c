@@ -110,15 +110,15 @@ static void test_probe(void)
     char url[64];
     CHECK(srv_start(&s, "HTTP/1.1 204 No Content\r\n\r\n") == 0);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/x", s.port);
-    CHECK_INT(pl_http_probe(url, 2, err), 204);
+    CHECK_INT(pl_http_probe(url, NULL, 2, err), 204);
     srv_stop(&s);
     CHECK(srv_start(&s, "SSH-2.0-OpenSSH\r\n") == 0);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", s.port);
-    CHECK_INT(pl_http_probe(url, 2, err), -1);
+    CHECK_INT(pl_http_probe(url, NULL, 2, err), -1);
     CHECK_HAS(err, "not an HTTP/1.x response");
     srv_stop(&s);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", closed_port());
-    CHECK_INT(pl_http_probe(url, 2, err), -1);
+    CHECK_INT(pl_http_probe(url, NULL, 2, err), -1);
     CHECK_HAS(err, "Connection refused");
 }
 
@@ -129,7 +129,7 @@ static void test_exit_before_ready(void)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", closed_port());
     CHECK(pl_proc_start(&pr, "echo 'cannot bind: address in use' >&2; exit 3", NULL, 0, NULL,
                         err) == 0);
-    CHECK(pl_proc_wait_ready(&pr, url, 10, NULL, err) != 0);
+    CHECK(pl_proc_wait_ready(&pr, url, NULL, 10, NULL, err) != 0);
     CHECK_HAS(err, "exited with status 3");
     char *tail = pl_proc_tail(&pr, 2000);
     CHECK_HAS(tail, "  | cannot bind: address in use");
@@ -147,7 +147,7 @@ static void test_ready_env_path(void)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", s.port);
     CHECK(pl_proc_start(&pr, "echo \"$RIGOR_T\"; echo \"$PATH\"; exec sleep 30", env, 1,
                         "/opt/rigor-bin", err) == 0);
-    CHECK_MSG(pl_proc_wait_ready(&pr, url, 10, NULL, err) == 0, "%s", err);
+    CHECK_MSG(pl_proc_wait_ready(&pr, url, NULL, 10, NULL, err) == 0, "%s", err);
     CHECK(pl_proc_alive(&pr));
     usleep(100000);
     char *tail = pl_proc_tail(&pr, 2000);
@@ -166,11 +166,11 @@ static void test_ready_timeout_and_stop_flag(void)
     volatile sig_atomic_t stop = 0;
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", closed_port());
     CHECK(pl_proc_start(&pr, "exec sleep 30", NULL, 0, NULL, err) == 0);
-    CHECK(pl_proc_wait_ready(&pr, url, 0.3, &stop, err) != 0);
+    CHECK(pl_proc_wait_ready(&pr, url, NULL, 0.3, &stop, err) != 0);
     CHECK_HAS(err, "did not answer within");
     CHECK_HAS(err, "Connection refused");
     stop = 1;
-    CHECK(pl_proc_wait_ready(&pr, url, 10, &stop, err) != 0);
+    CHECK(pl_proc_wait_ready(&pr, url, NULL, 10, &stop, err) != 0);
     CHECK_HAS(err, "interrupted");
     pid_t pid = pr.pid;
     pl_proc_stop(&pr, 2);
