@@ -232,6 +232,33 @@ json_t *pl_gen_run(const struct pl_plan *p, const pl_target *t, double cell, int
 char *pl_gen_expand(const struct pl_plan *p, const pl_target *t, double cell, int run,
                     const char *output);
 
+/* ---- merging the runs of several load hosts (plan_merge.c, plan_merge_series.c) ---- */
+
+typedef struct pl_host_run {
+    const char *host;          /* the host's label (load_hosts entry, or file name) */
+    const char *file;          /* the dataset file it came from, or NULL */
+    const json_t *run;         /* its run (borrowed); NULL when it produced none */
+    const char *problem;       /* why there is no run (e.g. "was killed by signal 9"), or NULL */
+} pl_host_run;
+
+typedef struct pl_merge_opts {
+    double max_skew_s;         /* window starts/ends further apart fail; < 0 = the default:
+                                * 1% of the median window, at least 10 ms */
+} pl_merge_opts;
+
+/*
+ * Merge the runs several hosts made of one step (docs/distributed.md): counts and errors by
+ * kind summed, latency histograms merged exactly, series summed per absolute second, the
+ * window the overlap of the hosts' windows, every host's run kept in `hosts`. A host without
+ * a run, cut short, late, ending early, not overlapping, or missing from a --split makes the
+ * merged run "complete": false with the reason in merge.problems (naming the host).
+ * Returns the merged run (new reference; target, url, cell and run index from the hosts, the
+ * caller may override them), or NULL with err when the runs cannot be merged exactly:
+ * different targets, URLs, methods or loop kinds, histograms of different precision, a host
+ * with requests but no histogram, an input that is already a merge.
+ */
+json_t *pl_merge(const pl_host_run *h, size_t n, const pl_merge_opts *o, char *err);
+
 /* ---- the run loop (plan_exec.c) ---- */
 
 typedef struct pl_exec_opts {
