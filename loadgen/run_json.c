@@ -213,7 +213,8 @@ static json_t *client_json(const lg_runctx *r)
     struct timespec now;
     char host[256] = "";
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-    double cpu = (double)(now.tv_sec - r->cpu0.tv_sec) + (double)(now.tv_nsec - r->cpu0.tv_nsec) / 1e9;
+    double cpu = (double)(now.tv_sec - r->cpu0.tv_sec) +
+                 (double)(now.tv_nsec - r->cpu0.tv_nsec) / 1e9;
     double wall = r->end_ns > r->woke ? (double)(r->end_ns - r->woke) / 1e9 : 0.0;
     gethostname(host, sizeof host - 1);
     json_t *c = json_object();

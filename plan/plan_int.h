@@ -129,6 +129,14 @@ typedef struct pl_plan {
     pl_threshold *thresholds;  /* global thresholds */
     size_t nthresholds;
     json_t *json;              /* the plan as read, for meta.plan.definition */
+    /* several load hosts (docs/distributed.md); nhosts == 0: rigor's own process loads */
+    char **hosts;              /* "load_hosts" */
+    size_t nhosts;
+    char *remote;              /* command template with {host} (and {index}) */
+    char *remote_rigor;        /* how rigor is run on the hosts, default "rigor" */
+    double start_lead_s;       /* how far ahead the start time is set */
+    double max_skew_s;         /* windows further apart make the run incomplete; < 0 default */
+    bool clock_probe;          /* the hosts probe the coordinator's clock over stdin/stdout */
 } pl_plan;
 
 /* Load and validate a plan file. NULL with err "FILE: key.path: problem" (RG_ERRLEN). */
@@ -207,6 +215,13 @@ void pl_proc_adopt_orphans(void);
 /* The last ~max bytes of the captured output, indented for quoting (caller frees). */
 char *pl_proc_tail(const pl_proc *pr, size_t max);
 
+/*
+ * A child's environment: ours, overridden by env ("NAME=value"), with PATH prefixed by
+ * path_prefix (may be NULL). NULL-terminated; free with pl_proc_env_free; NULL on OOM.
+ */
+char **pl_proc_env(char *const *env, size_t nenv, const char *path_prefix);
+void pl_proc_env_free(char **e);   /* accepts NULL */
+
 /* Directory holding the running executable (readlink /proc/self/exe), into buf. */
 int pl_self_dir(char *buf, size_t len);
 
@@ -258,6 +273,30 @@ typedef struct pl_merge_opts {
  * with requests but no histogram, an input that is already a merge.
  */
 json_t *pl_merge(const pl_host_run *h, size_t n, const pl_merge_opts *o, char *err);
+
+/* s single-quoted for /bin/sh into a new string ('it'\''s'); NULL on OOM (plan_gen.c). */
+char *pl_shell_quote(const char *s);
+
+/* ---- plans on several load hosts (plan_remote.c, plan_remote_cmd.c) ---- */
+
+/*
+ * Make one step on every load host (docs/distributed.md): `rigor load` with --split I/N,
+ * --start-at, --clock-probe and -o - started through the plan's remote template, probes
+ * answered, datasets collected, runs merged (pl_merge). Returns the merged run (new
+ * reference) — "complete": false, naming the hosts, when one failed, lagged or was killed —
+ * or NULL with err when no host produced a run or the runs cannot be merged. *interrupted
+ * is set when *stop became non-zero (the hosts were told to stop, their runs kept).
+ */
+json_t *pl_remote_step(const pl_plan *p, const pl_target *t, double cell, int run,
+                       pid_t server_pid, volatile sig_atomic_t *stop, bool *interrupted,
+                       char *err);
+
+/*
+ * The shell command line that starts host i's load for a step, with start_at (a time as
+ * rigor load's --start-at takes it). New string (caller frees), NULL on OOM.
+ */
+char *pl_remote_command(const pl_plan *p, const pl_target *t, double cell, size_t i,
+                        const char *start_at);
 
 /* ---- the run loop (plan_exec.c) ---- */
 
