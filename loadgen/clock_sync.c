@@ -206,12 +206,13 @@ int lg_clock_probe(int in_fd, int out_fd, int n, double timeout_s, lg_offset *ou
 
 int lg_chrony_parse(const char *csv, lg_ntp *out, char *err)
 {
-    char *copy = strdup(csv), *save = NULL, *f[16] = {0};
+    char *copy = strdup(csv), *rest = copy, *f[16] = {0};
     int k = 0;
     if (copy == NULL)
         return rg_err(err, "out of memory");
-    for (char *t = strtok_r(copy, ",\n", &save); t && k < 16; t = strtok_r(NULL, ",\n", &save))
-        f[k++] = t;
+    copy[strcspn(copy, "\r\n")] = '\0';
+    while (rest != NULL && k < 16)   /* strsep keeps empty fields (an unknown name) */
+        f[k++] = strsep(&rest, ",");
     memset(out, 0, sizeof *out);
     int rc = 0;
     char *e1, *e2, *e3;

@@ -14,16 +14,16 @@
 /* "remote": {host} is required; {host} and {index} are the only placeholders. */
 static int check_remote(pctx *c, const char *tmpl)
 {
-    if (strstr(tmpl, "{host}") == NULL)
-        return pl_perr(c, "remote", "must contain {host}, e.g. \"ssh {host}\" or \"ip netns "
-                    "exec {host}\"");
     for (const char *q = strchr(tmpl, '{'); q; q = strchr(q + 1, '{')) {
         size_t n = strspn(q + 1, "abcdefghijklmnopqrstuvwxyz_");
         if (n > 0 && q[1 + n] == '}' && strncmp(q, "{host}", 6) != 0 &&
             strncmp(q, "{index}", 7) != 0)
             return pl_perr(c, "remote", "unknown placeholder {%.*s} (known: {host} {index})",
-                        (int)n, q + 1);
+                           (int)n, q + 1);
     }
+    if (strstr(tmpl, "{host}") == NULL)
+        return pl_perr(c, "remote", "must contain {host}, e.g. \"ssh {host}\" or \"ip netns "
+                       "exec {host}\"");
     return 0;
 }
 
