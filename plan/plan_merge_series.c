@@ -143,8 +143,8 @@ static void window_problems(pl_mx *m, const int64_t *ws, const int64_t *we, cons
             oe = we[j] < oe ? we[j] : oe;
             others++;
         }
-        if (!has[i] || others == 0)
-            continue;
+        if (!has[i] || others == 0 || json_is_false(json_object_get(m->h[i].run, "complete")))
+            continue;   /* a run cut short is a problem already; its window says nothing */
         if (ws[i] >= oe || we[i] <= os)
             pl_mx_say(m->problems, "%s: its window did not overlap the other hosts' (it %s "
                       "%.3f s %s)", m->h[i].host, ws[i] >= oe ? "started" : "ended",

@@ -250,6 +250,19 @@ static void supervise(rm_step *s, volatile sig_atomic_t *stop)
     s->interrupted = stop && *stop;
 }
 
+/*
+ * How a host's command ended. A shell (the template's, or a remote one) reports a command
+ * killed by signal N as status 128 + N, which is said too.
+ */
+static void describe(const pl_proc *pr, char *buf, size_t len)
+{
+    pl_proc_describe_exit(pr, buf, len);
+    int st = WIFEXITED(pr->status) ? WEXITSTATUS(pr->status) : 0;
+    if (st > 128 && st < 128 + 65)
+        snprintf(buf + strlen(buf), len - strlen(buf), " (as a shell reports a command that "
+                 "was killed by signal %d, %s)", st - 128, strsignal(st - 128));
+}
+
 /* Host i's run from its output, or NULL with h->problem said. */
 static json_t *host_run(rm_host *h)
 {
@@ -267,7 +280,7 @@ static json_t *host_run(rm_host *h)
     if (h->problem[0] != '\0')
         return NULL;
     char *tail = pl_proc_tail(&h->pr, 600);
-    pl_proc_describe_exit(&h->pr, how, sizeof how);
+    describe(&h->pr, how, sizeof how);
     snprintf(h->problem, sizeof h->problem, "%s without a run%s\n%s", how,
              h->len > 0 ? " (its output is not a dataset of one run)" : "", tail ? tail : "");
     free(tail);

@@ -2,12 +2,13 @@
 # Install the Debian packages rigor needs to build and to run its tests.
 #   sh tools/deps.sh           build + test dependencies
 #   sh tools/deps.sh --bench   also the peers compared in bench/ (wrk, ab, h2load, tshark, ministat)
-# hey is a test dependency: the plan e2e test drives it as an external generator.
+# hey is a test dependency: the plan e2e test drives it as an external generator; faketime
+# (libfaketime) gives one load host of the distributed e2e test a clock 0.7 s behind.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev libcsv-dev libexpat1-dev zlib1g-dev gnuplot-nox"
-TEST_PKGS="nginx-light tcpdump curl apache2-utils python3 iproute2 procps hey"
+TEST_PKGS="nginx-light tcpdump curl apache2-utils python3 iproute2 procps hey faketime"
 BENCH_PKGS="wrk hey nghttp2-client tshark ministat python3-scipy nodejs npm time"
 
 want="$BUILD_PKGS $TEST_PKGS"
