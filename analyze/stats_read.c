@@ -62,7 +62,8 @@ static int parse_line(const char *p, const char *end, int column, double *v, cha
     char *stop;
     errno = 0;
     *v = strtod(tok, &stop);
-    if (stop == tok || *stop != '\0') {
+    /* strtod also reads C's hexadecimal ("0x10" = 16): a column of data never means that */
+    if (stop == tok || *stop != '\0' || strpbrk(tok, "xX") != NULL) {
         snprintf(what, wlen, "not a number '%s'", tok);
         return -1;
     }

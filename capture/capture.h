@@ -11,6 +11,7 @@
 #define RIGOR_CAPTURE_CAPTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 typedef struct cap_sidecar cap_sidecar;
@@ -23,6 +24,14 @@ typedef struct cap_sidecar cap_sidecar;
  * the caller must still write its dataset): the process needs root or CAP_NET_RAW.
  */
 cap_sidecar *cap_sidecar_start(const char *iface, const char *filter, char *err);
+
+/*
+ * The measured window, in ns since the epoch (CLOCK_REALTIME, as packet timestamps):
+ * transactions whose response ends inside [start_ns, end_ns) are counted (all of them until
+ * this is called: call it before the traffic starts). end_ns UINT64_MAX = until stopped.
+ * Callable from any thread.
+ */
+void cap_sidecar_window(cap_sidecar *sc, uint64_t start_ns, uint64_t end_ns);
 
 /*
  * Stop sniffing, drain what was captured, free the sidecar, and return the `wire` object

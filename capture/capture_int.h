@@ -21,6 +21,7 @@
 #ifndef RIGOR_CAPTURE_CAPTURE_INT_H
 #define RIGOR_CAPTURE_CAPTURE_INT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -235,7 +236,17 @@ typedef struct cap_engine {
     uint64_t now;
     cap_tx_sink sink;
     void *sink_ctx;
+    /* Only transactions that complete (and retransmissions seen) in [win_start, win_end), ns
+     * since the epoch, are counted: the load generator's measured window (warm-up excluded),
+     * set from its thread while the sidecar's runs, hence atomic. Default: everything. */
+    _Atomic uint64_t win_start, win_end;
 } cap_engine;
+
+static inline int cap_in_window(cap_engine *e, uint64_t ts)
+{
+    return ts >= atomic_load_explicit(&e->win_start, memory_order_relaxed) &&
+           ts < atomic_load_explicit(&e->win_end, memory_order_relaxed);
+}
 
 /* New engine for link type dlt; NULL with err (RG_ERRLEN) on OOM. */
 cap_engine *cap_engine_new(const cap_config *cfg, int dlt, char *err);

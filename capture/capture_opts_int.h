@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include "capture/pcapio_int.h"
+#include "core/dataset.h"
 
 typedef struct cap_opts {
     const char *iface, *file, *filter, *wfile, *logfile, *dataset, *label, *title, *user;
@@ -23,7 +24,8 @@ typedef struct cap_opts {
  */
 int cap_capture_main(const cap_opts *o, const json_t *ds, json_t **runs);
 
-/* Append runs (stolen) to ds and save it atomically to path; returns rc or a failure status. */
-int cap_save_runs(json_t *ds, const char *path, json_t *runs, int rc);
+/* Append runs (stolen) to ds and save it to path (rg_dataset_save_runs, df as read at open);
+ * returns rc or a failure status. */
+int cap_save_runs(json_t *ds, const char *path, rg_dataset_file *df, json_t *runs, int rc);
 
 #endif

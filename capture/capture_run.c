@@ -61,14 +61,23 @@ typedef struct outputs {
 
 static int open_outputs(const cap_opts *o, pcap_t *p, outputs *out)
 {
+    char err[RG_ERRLEN];
     memset(out, 0, sizeof *out);
-    if (o->wfile != NULL && (out->dumper = pcap_dump_open(p, o->wfile)) == NULL)
-        return rg_fail(RG_EXIT_USAGE, "capture", "cannot write '%s': %s", o->wfile, pcap_geterr(p));
+    /* rg_open_output rather than pcap_dump_open/fopen: the user's umask, and no writing
+     * through a planted symbolic link while still root */
+    if (o->wfile != NULL) {
+        FILE *f = strcmp(o->wfile, "-") == 0 ? stdout : rg_open_output(o->wfile, err);
+        if (f == NULL)
+            return rg_fail(RG_EXIT_USAGE, "capture", "%s", err);
+        if ((out->dumper = pcap_dump_fopen(p, f)) == NULL)
+            return rg_fail(RG_EXIT_USAGE, "capture", "cannot write '%s': %s", o->wfile,
+                           pcap_geterr(p));
+    }
     if (o->logfile != NULL) {
         static char buf[1 << 20];          /* one log per process; fewer write calls */
-        out->log = strcmp(o->logfile, "-") == 0 ? stdout : fopen(o->logfile, "w");
+        out->log = strcmp(o->logfile, "-") == 0 ? stdout : rg_open_output(o->logfile, err);
         if (out->log == NULL)
-            return rg_fail(RG_EXIT_USAGE, "capture", "cannot write '%s': %m", o->logfile);
+            return rg_fail(RG_EXIT_USAGE, "capture", "%s", err);
         if (out->log != stdout)
             setvbuf(out->log, buf, _IOFBF, sizeof buf);
         if ((out->writer = cap_log_new(out->log)) == NULL)
@@ -141,6 +150,22 @@ static void install_signals(struct sigaction *old_int, struct sigaction *old_ter
     sigaction(SIGTERM, &sa, old_term);
 }
 
+/* Nothing to measure: a file with only its header is a failure (exit 1, nothing to append),
+ * a quiet interface during a live capture is worth a warning. Returns the exit status. */
+static int no_packets(const cap_opts *o)
+{
+    int filtered = o->filter != NULL && o->filter[0] != '\0';
+    if (o->file != NULL && filtered)
+        return rg_fail(RG_EXIT_FAIL, "capture", "%s: no packets match the filter '%s'",
+                       strcmp(o->file, "-") == 0 ? "standard input" : o->file, o->filter);
+    if (o->file != NULL)
+        return rg_fail(RG_EXIT_FAIL, "capture", "%s: no packets: the file holds only its "
+                       "header", strcmp(o->file, "-") == 0 ? "standard input" : o->file);
+    rg_warn("capture: no packets seen on %s%s%s", o->iface, filtered ? " matching " : "",
+            filtered ? o->filter : "");
+    return 0;
+}
+
 int cap_capture_main(const cap_opts *o, const json_t *ds, json_t **runs)
 {
     char err[RG_ERRLEN];
@@ -183,6 +208,8 @@ int cap_capture_main(const cap_opts *o, const json_t *ds, json_t **runs)
     if (e->st.drops > 0)
         rg_warn("capture: the kernel dropped %llu packets: timings of the affected flows "
                 "are incomplete (try --buffer)", (unsigned long long)e->st.drops);
+    if (e->st.packets == 0 && rc == 0)
+        rc = no_packets(o);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
 done:;

@@ -189,9 +189,12 @@ static int check_dataset_dir(const char *path)
         dir[1] = '\0';
     else
         *slash = '\0';
+    char err[RG_ERRLEN];
     if (access(dir, W_OK) != 0)
         return rg_usage_error("capture", "cannot write a dataset in '%s': %s", dir,
                               strerror(errno));
+    if (rg_check_output(path, err) != 0)
+        return rg_usage_error("capture", "%s", err);
     return 0;
 }
 
@@ -204,7 +207,7 @@ static void forward_signal(int sig)
 }
 
 /* Parent side of the privilege separation: wait for the child's runs and save them. */
-static int privsep_parent(int fd, json_t *ds, const char *path)
+static int privsep_parent(int fd, json_t *ds, const char *path, rg_dataset_file *df)
 {
     json_error_t je;
     json_t *runs = json_loadfd(fd, JSON_DISABLE_EOF_CHECK, &je);
@@ -213,10 +216,10 @@ static int privsep_parent(int fd, json_t *ds, const char *path)
     while (waitpid(child_pid, &status, 0) < 0 && errno == EINTR)
         ;
     int rc = WIFEXITED(status) ? WEXITSTATUS(status) : RG_EXIT_FAIL;
-    return cap_save_runs(ds, path, runs, rc);
+    return cap_save_runs(ds, path, df, runs, rc);
 }
 
-int cap_save_runs(json_t *ds, const char *path, json_t *runs, int rc)
+int cap_save_runs(json_t *ds, const char *path, rg_dataset_file *df, json_t *runs, int rc)
 {
     char err[RG_ERRLEN];
     if (!json_is_array(runs)) {
@@ -228,7 +231,7 @@ int cap_save_runs(json_t *ds, const char *path, json_t *runs, int rc)
     json_array_foreach(runs, i, r)
         rg_dataset_append_run(ds, json_incref(r));
     json_decref(runs);
-    if (rg_dataset_save(path, ds, err) != 0)
+    if (rg_dataset_save_runs(path, ds, df, err) != 0)
         return rg_fail(RG_EXIT_FAIL, "capture", "%s", err);
     rg_info("capture: %zu run%s appended to %s", n, n == 1 ? "" : "s", path);
     return rc;
@@ -242,10 +245,11 @@ int cmd_capture(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? RG_EXIT_OK : rc;
     json_t *ds = NULL;
+    rg_dataset_file df = {0};
     if (o.dataset != NULL) {
         if ((rc = check_dataset_dir(o.dataset)) != 0)
             return rc;
-        ds = rg_dataset_open_or_new(o.dataset, o.title, argc, argv, err);
+        ds = rg_dataset_open_or_new(o.dataset, o.title, argc, argv, &df, err);
         if (ds == NULL)
             return rg_usage_error("capture", "%s", err);
     }
@@ -254,7 +258,7 @@ int cmd_capture(int argc, char **argv)
         json_t *runs = NULL;
         rc = cap_capture_main(&o, ds, &runs);
         if (ds != NULL)
-            rc = cap_save_runs(ds, o.dataset, runs, rc);
+            rc = cap_save_runs(ds, o.dataset, &df, runs, rc);
         json_decref(ds);
         return rc;
     }
@@ -283,7 +287,7 @@ int cmd_capture(int argc, char **argv)
         _exit(rc);
     }
     close(fds[1]);
-    rc = privsep_parent(fds[0], ds, o.dataset);
+    rc = privsep_parent(fds[0], ds, o.dataset, &df);
     json_decref(ds);
     return rc;
 }

@@ -38,6 +38,8 @@ cap_engine *cap_engine_new(const cap_config *cfg, int dlt, char *err)
         return NULL;
     }
     e->cfg = *cfg;
+    atomic_init(&e->win_start, 0);
+    atomic_init(&e->win_end, UINT64_MAX);
     if (e->cfg.max_flows == 0)
         e->cfg.max_flows = 1;
     e->dlt = dlt;
@@ -141,6 +143,11 @@ void cap_engine_emit(cap_engine *e, cap_flow *f, cap_tx *tx)
         ep->truncated++;
     int matched = tx->t_req_first != 0 && tx->t_resp_last != 0 &&
                   tx->t_resp_last >= tx->t_req_first && !(tx->flags & CAP_TX_UNMATCHED);
+    if (matched && !cap_in_window(e, tx->t_resp_last)) {
+        if (e->sink)   /* outside the measured window: logged, not counted */
+            e->sink(e->sink_ctx, f, tx);
+        return;
+    }
     if (matched) {
         e->st.complete++;
         if (ep)

@@ -9,6 +9,10 @@
  * the kernel hands over a partly filled block only when its timer retires it, and the run's
  * last responses are in that block.
  *
+ * The wire figures cover the load generator's measured window only (cap_sidecar_window): the
+ * engine counts a transaction when its response's last byte falls inside it, the same rule as
+ * the client's (a response completed in the window), so warm-up traffic stays out.
+ *
  * Privileges are NOT dropped here: setuid() is process-wide, and the load generator that
  * hosts the sidecar must still write its dataset wherever it was asked to. Run the load
  * generator with CAP_NET_RAW (or as root) to use --capture.
@@ -76,6 +80,14 @@ fail:
         pcap_close(sc->p);
     free(sc);
     return NULL;
+}
+
+void cap_sidecar_window(cap_sidecar *sc, uint64_t start_ns, uint64_t end_ns)
+{
+    if (sc == NULL)
+        return;
+    atomic_store_explicit(&sc->e->win_start, start_ns, memory_order_relaxed);
+    atomic_store_explicit(&sc->e->win_end, end_ns, memory_order_relaxed);
 }
 
 json_t *cap_sidecar_stop(cap_sidecar *sc)

@@ -42,9 +42,11 @@ static void deliver_new(cap_engine *e, cap_flow *f, int d, uint32_t seq, const u
 {
     cap_dir *dir = &f->dir[d];
     uint32_t trim = dir->next_seq - seq;   /* 0 <= trim < len, checked by the caller */
-    if (trim > 0) {
+    if (trim > 0 && cap_in_window(e, ts)) {
         e->st.retransmits++;
         if (f->ep) f->ep->retransmits++;
+    }
+    if (trim > 0) {
         cap_http_flag(f, d, CAP_TX_RETRANSMIT);
     }
     uint32_t cl = caplen > trim ? caplen - trim : 0;

@@ -17,6 +17,8 @@
 #define RIGOR_CORE_DATASET_H
 
 #include <jansson.h>
+#include <sys/types.h>
+#include <time.h>
 #include "core/err.h"
 #include "core/hist.h"
 
@@ -38,11 +40,41 @@ json_t *rg_dataset_new(const char *title, int argc, char **argv);
 json_t *rg_dataset_load(const char *path, char *err);
 
 /*
+ * What a writer that appends runs knows of its dataset file (core/dataset_lock.c). Zeroed:
+ * nothing (a new document). `saved`: the document's first `saved` runs are the file's, the
+ * ones after them are this writer's, not yet saved; a caller that removes runs from the
+ * document sets it again. The identity is the file's as this writer last read or wrote it.
+ */
+typedef struct rg_dataset_file {
+    size_t saved;
+    int known;                 /* dev, ino, size, mtime below are set */
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+} rg_dataset_file;
+
+/*
  * Load path if it exists (validated, appended to), else return rg_dataset_new(...).
- * For `-o FILE` on commands that append runs. NULL with err when the file exists but is bad.
+ * For `-o FILE` on commands that append runs; df (may be NULL) is filled for
+ * rg_dataset_save_runs. NULL with err when the file exists but is bad.
  */
 json_t *rg_dataset_open_or_new(const char *path, const char *title, int argc, char **argv,
-                               char *err);
+                               rg_dataset_file *df, char *err);
+
+/* rg_dataset_load that also fills df (the file's identity, saved = its runs). */
+json_t *rg_dataset_load_tracked(const char *path, rg_dataset_file *df, char *err);
+
+/*
+ * Save ds to path so that concurrent writers never lose each other's runs: under an
+ * exclusive flock on the file, if the file is no longer the one this writer last read or
+ * wrote, it is read again and this writer's new runs (ds's runs after df->saved) are appended
+ * to what it holds now; otherwise ds is written as it is (meta changes and removed runs
+ * included). Either way ds then equals the file, and df is updated. A missing file is
+ * created without ever replacing one made meanwhile. Waits while another writer holds the
+ * lock (a save takes milliseconds). 0, or -1 with err (the file is then unchanged).
+ */
+int rg_dataset_save_runs(const char *path, json_t *ds, rg_dataset_file *df, char *err);
 
 /* Validate an in-memory document; 0 or -1 with err (path only; no file/line). */
 int rg_dataset_validate(const json_t *ds, char *err);

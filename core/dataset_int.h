@@ -5,6 +5,9 @@
 #define RIGOR_CORE_DATASET_INT_H
 
 #include <stddef.h>
+#include <jansson.h>
+
+#define MAX_DATASET_BYTES ((size_t)2 << 30)
 
 /*
  * Find where the value at a validation path ("runs[3].latency.p99", as produced by
@@ -12,5 +15,11 @@
  * when found, -1 otherwise (the deepest prefix found is reported instead when possible).
  */
 int rg_json_locate(const char *text, size_t len, const char *path, int *line, int *column);
+
+/*
+ * Parse and validate dataset text (len bytes; a NUL inside is an error that says so).
+ * name is for messages. New reference, or NULL with err "name:line:col: what".
+ */
+json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *err);
 
 #endif

@@ -16,7 +16,6 @@
 #include "core/io.h"
 #include "core/units.h"
 
-#define MAX_DATASET_BYTES ((size_t)2 << 30)
 
 static int is_scalar_array(const json_t *a)
 {
@@ -130,24 +129,36 @@ static void located_error(const char *name, const char *text, size_t len, const 
     rg_err_set(err, "%.200s:%d:%d: %.280s", name, line, col, verr);
 }
 
-json_t *rg_dataset_load(const char *path, char *err)
+/* A NUL byte ends a C string and so jansson's view of the text: name it, with its place. */
+static int check_nul(const char *name, const char *text, size_t len, char *err)
 {
-    size_t len;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    char *text = rg_read_file(path, &len, MAX_DATASET_BYTES, err);
-    if (text == NULL)
-        return NULL;
+    const char *nul = memchr(text, '\0', len);
+    if (nul == NULL)
+        return 0;
+    int line = 1, col = 1;
+    for (const char *p = text; p < nul; p++, col++)
+        if (*p == '\n') {
+            line++;
+            col = 0;
+        }
+    return rg_err(err, "%.300s:%d:%d: a NUL byte (\\0) at byte %zu: a dataset is JSON text, "
+                  "which never holds one (a binary or damaged file?)", name, line, col,
+                  (size_t)(nul - text));
+}
+
+json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *err)
+{
     if (len == 0 || strspn(text, " \t\r\n") == len) {
         rg_err_set(err, "%.300s: empty file, not a rigor dataset", name);
-        free(text);
         return NULL;
     }
+    if (check_nul(name, text, len, err) != 0)
+        return NULL;
     json_error_t je;
     json_t *ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (ds == NULL) {
         rg_err_set(err, "%.200s:%d:%d: invalid JSON: %.200s", name, je.line, je.column,
                    je.text);
-        free(text);
         return NULL;
     }
     char verr[RG_ERRLEN];
@@ -156,15 +167,28 @@ json_t *rg_dataset_load(const char *path, char *err)
         json_decref(ds);
         ds = NULL;
     }
+    return ds;
+}
+
+json_t *rg_dataset_load(const char *path, char *err)
+{
+    size_t len;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char *text = rg_read_file(path, &len, MAX_DATASET_BYTES, err);
+    if (text == NULL)
+        return NULL;
+    json_t *ds = rg_dataset_parse(name, text, len, err);
     free(text);
     return ds;
 }
 
 json_t *rg_dataset_open_or_new(const char *path, const char *title, int argc, char **argv,
-                               char *err)
+                               rg_dataset_file *df, char *err)
 {
     struct stat st;
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0)
-        return rg_dataset_load(path, err);
+    if (df != NULL)
+        memset(df, 0, sizeof *df);
+    if (strcmp(path, "-") != 0 && lstat(path, &st) == 0)
+        return df != NULL ? rg_dataset_load_tracked(path, df, err) : rg_dataset_load(path, err);
     return rg_dataset_new(title, argc, argv);
 }

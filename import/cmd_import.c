@@ -274,7 +274,7 @@ static int import_all(int nfiles, char **files, imp_opts *o, json_t *ds)
     return rc;
 }
 
-static int write_out(const imp_opts *o, const json_t *ds)
+static int write_out(const imp_opts *o, json_t *ds, rg_dataset_file *df)
 {
     char err[RG_ERRLEN];
     if (strcmp(o->out, "-") == 0) {
@@ -285,7 +285,8 @@ static int write_out(const imp_opts *o, const json_t *ds)
         free(text);
         return fflush(stdout) == 0 ? 0 : rg_fail(RG_EXIT_FAIL, "import", "cannot write stdout");
     }
-    if (rg_dataset_save(o->out, ds, err) != 0)
+    /* under the dataset's lock: a `rigor load -o` writing the same file keeps its runs */
+    if (rg_dataset_save_runs(o->out, ds, df, err) != 0)
         return rg_fail(RG_EXIT_FAIL, "import", "%s", err);
     return 0;
 }
@@ -293,6 +294,7 @@ static int write_out(const imp_opts *o, const json_t *ds)
 int cmd_import(int argc, char **argv)
 {
     imp_opts o;
+    rg_dataset_file df = {0};
     char err[RG_ERRLEN];
     memset(&o, 0, sizeof o);
     im_opts_init(&o.io);
@@ -309,7 +311,8 @@ int cmd_import(int argc, char **argv)
     if (o.quiet && rg_log_level > RG_LOG_WARN)
         rg_log_level = RG_LOG_WARN;
     json_t *ds = strcmp(o.out, "-") == 0 ? rg_dataset_new(o.title, argc, typed)
-                                         : rg_dataset_open_or_new(o.out, o.title, argc, typed, err);
+                                         : rg_dataset_open_or_new(o.out, o.title, argc, typed, &df,
+                                                                  err);
     free(typed);
     if (ds == NULL)
         return rg_fail(RG_EXIT_USAGE, "import", "%s", err);
@@ -319,7 +322,7 @@ int cmd_import(int argc, char **argv)
         json_object_set_new(prov, "source", json_string("import"));
     rc = import_all(argc - optind, argv + optind, &o, ds);
     if (rc == 0)
-        rc = write_out(&o, ds);
+        rc = write_out(&o, ds, &df);
     json_decref(ds);
     return rc;
 }

@@ -49,7 +49,9 @@ static const char usage[] =
     "                          after every run); '-' writes the dataset to stdout at the end\n"
     "      --label NAME        the runs' target label (default host:port of the URL)\n"
     "      --title TEXT        title of a new dataset\n"
-    "      --pid PID           sample the server's CPU and RSS (and its children's) every second\n"
+    "      --pid PID[,PID...]  sample the server's CPU and RSS (and its children's) every second;\n"
+    "                          several pids (commas or blanks: $(pidof nginx)) are summed,\n"
+    "                          each process once\n"
     "      --capture IFACE     also measure on-wire timings on this interface\n"
     "  -q, --quiet             no progress line\n"
     "several load hosts (docs/distributed.md):\n"
@@ -76,7 +78,7 @@ static const char usage[] =
     "examples:\n"
     "  rigor load http://127.0.0.1:8080/ -c 50 -d 10s\n"
     "  rigor load http://127.0.0.1:8080/ -c 10,100,500 --runs 5 -o results.json\n"
-    "  rigor load http://127.0.0.1:8080/ -c 100 --rate 5000 -d 30s --pid $(pidof nginx)\n"
+    "  rigor load http://127.0.0.1:8080/ -c 100 --rate 5000 -d 30s --pid \"$(pidof nginx)\"\n"
     "  rigor load http://10.0.0.1:8080/ -c 300 --split 2/3 --start-at 2026-12-01T10:00:05Z \\\n"
     "      -d 30s -o h2.json        # on host 2 of 3; then: rigor merge h*.json -o all.json\n";
 
@@ -164,6 +166,49 @@ static int parse_rates(lg_load_opts *o, const char *arg, char *err)
     return 0;
 }
 
+/* One pid of --pid: it must exist. 0, or -1 with err. */
+static int add_pid(lg_load_opts *o, const char *word, char *err)
+{
+    uint64_t v;
+    if (parse_count_opt("--pid", word, 1, 4194304, &v, err) < 0)
+        return -1;
+    if (o->npids == LG_MAX_PIDS)
+        return rg_err(err, "--pid: at most %d processes", LG_MAX_PIDS);
+    if (kill((pid_t)v, 0) < 0 && access("/proc/self", F_OK) == 0) {
+        char p[64];
+        snprintf(p, sizeof p, "/proc/%llu", (unsigned long long)v);
+        if (access(p, F_OK) < 0)
+            return rg_err(err, "--pid %s: no such process", word);
+    }
+    for (size_t i = 0; i < o->npids; i++)
+        if (o->pids[i] == (pid_t)v)
+            return 0;
+    o->pids[o->npids++] = (pid_t)v;
+    o->cfg.server_pids = o->pids;
+    o->cfg.nserver_pids = o->npids;
+    return 0;
+}
+
+/* --pid LIST: pids separated by commas or blanks ("$(pidof nginx)"). 0, or -1 with err. */
+static int parse_pids(lg_load_opts *o, const char *arg, char *err)
+{
+    char word[32];
+    const char *p = arg;
+    if (strspn(arg, ", \t\n") == strlen(arg))
+        return rg_err(err, "--pid needs a process id");
+    while (*(p += strspn(p, ", \t\n")) != '\0') {
+        size_t n = strcspn(p, ", \t\n");
+        if (n >= sizeof word)
+            return rg_err(err, "invalid --pid '%.40s'", p);
+        memcpy(word, p, n);
+        word[n] = '\0';
+        if (add_pid(o, word, err) < 0)
+            return -1;
+        p += n;
+    }
+    return 0;
+}
+
 /* One option; 0, or -1 with err. `seen` collects -d/-n for their mutual exclusion. */
 static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char *err)
 {
@@ -197,20 +242,14 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
     case OPT_LABEL:
         if (*arg == '\0')
             return rg_err(err, "--label must not be empty");
+        for (const unsigned char *p = (const unsigned char *)arg; *p; p++)
+            if (*p < 0x20 || *p == 0x7f)   /* as a plan's target name (plan_parse.c) */
+                return rg_err(err, "--label contains a control character (byte 0x%02x)", *p);
         c->target = arg;
         return 0;
     case OPT_TITLE: o->title = arg; return 0;
     case OPT_PID:
-        if (parse_count_opt("--pid", arg, 1, 4194304, &v, err) < 0)
-            return -1;
-        if (kill((pid_t)v, 0) < 0 && access("/proc/self", F_OK) == 0) {
-            char p[64];
-            snprintf(p, sizeof p, "/proc/%llu", (unsigned long long)v);
-            if (access(p, F_OK) < 0)
-                return rg_err(err, "--pid %s: no such process", arg);
-        }
-        c->server_pid = (pid_t)v;
-        return 0;
+        return parse_pids(o, arg, err);
     case OPT_CAPTURE: c->capture_iface = arg; return 0;
     case OPT_START_AT: {
         uint64_t t;   /* checked now; parsed again once the clock offset is known */
@@ -245,7 +284,7 @@ static int check_output(const char *path, char *err)
     if (access(dir, W_OK | X_OK) < 0)
         return rg_err(err, "cannot write -o %.200s: directory %.200s: %s", path, dir,
                       strerror(errno));
-    return 0;
+    return rg_check_output(path, err);
 }
 
 /* Checks that need the whole command line: URL, method, host, exclusive options. */
@@ -389,13 +428,29 @@ static int load_main(int argc, char **argv)
             return rg_usage_error("load", "%s", err);
         }
     }
-    if (optind >= argc || optind + 1 < argc) {
-        free_opts(&o);
-        if (optind >= argc)
-            return rg_usage_error("load", "missing URL");
-        return rg_usage_error("load", "unexpected argument '%s'", argv[optind + 1]);
+    /* `--pid $(pidof nginx)` unquoted splits into words: with --pid, the all-digit
+     * arguments are more pids (a URL is never all digits); one argument must remain. */
+    const char *url = NULL, *extra = NULL;
+    for (int i = optind; i < argc; i++) {
+        bool digits = argv[i][0] != '\0' && strspn(argv[i], "0123456789") == strlen(argv[i]);
+        if (o.npids > 0 && digits) {
+            if (add_pid(&o, argv[i], err) < 0) {
+                free_opts(&o);
+                return rg_usage_error("load", "%s", err);
+            }
+        } else if (url == NULL) {
+            url = argv[i];
+        } else if (extra == NULL) {
+            extra = argv[i];
+        }
     }
-    o.cfg.url = argv[optind];
+    if (url == NULL || extra != NULL) {
+        free_opts(&o);
+        if (url == NULL)
+            return rg_usage_error("load", "missing URL");
+        return rg_usage_error("load", "unexpected argument '%s'", extra);
+    }
+    o.cfg.url = url;
     if (check_all(&o, seen, err) < 0) {
         free_opts(&o);
         return rg_usage_error("load", "%s", err);

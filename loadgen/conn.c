@@ -15,6 +15,25 @@
  * the connection (after a 10 ms back-off for connect errors, so a refused port is not
  * hammered in a tight loop).
  *
+ * Bytes nobody asked for: a response that arrives before its request was written (a server
+ * that answers on accept) would pair every later response with the wrong request, so any
+ * byte read while no request is in flight (IDLE, DONE) is a protocol error and the
+ * connection is replaced. Noticing it costs no system call: epoll reports the bytes and the
+ * read that takes them finds the connection idle, or finds them after a complete response.
+ * A closed-loop connection is idle only for an instant, though (the next request goes out as
+ * a response completes), and a server that greets on accept then looks exactly like a correct
+ * one answering one request late; hence the probation. Until a slot has sent its first
+ * request, its connection waits, established and quiet, for LG_PROBATION_NS plus twice its
+ * connect time (a greeting comes one round trip and an accept() after the handshake), and
+ * never less than LG_PROBATION_LEAD_NS into the run, where lg_run opens a closed-loop window
+ * at the earliest: the wait is never measured, nothing is sent before the window when there
+ * is no warm-up, and it costs no system call.
+ * Once a worker has seen such bytes (talks_first), a new connection waits probation_ns
+ * (LG_PROBATION_TALKER_NS, doubled whenever a connection that waited that long turns out to
+ * be paired wrong, up to LG_PROBATION_MAX_NS), and a response completed on a connection that
+ * waited less is a protocol error too: its pairing is suspect. Open loop needs no probation:
+ * its connections sit idle between their scheduled sends.
+ *
  * Expected load: ~10^5 requests/s per thread; up to ~10^4 connections per run.
  */
 #include <errno.h>
@@ -26,6 +45,8 @@
 #include "loadgen/lg_int.h"
 
 #define LG_CONNECT_BACKOFF_NS 10000000u
+#define LG_PROBATION_TALKER_NS 50000000u
+#define LG_PROBATION_MAX_NS 1000000000u
 
 static void issue_next(lg_conn *c, uint64_t now);
 
@@ -76,6 +97,7 @@ void lg_conn_close(lg_conn *c)
         w->inflight--;
     c->state = LG_C_CLOSED;
     c->epout = false;
+    c->probation_ns = 0;
 }
 
 /*
@@ -134,9 +156,36 @@ void lg_conn_fail(lg_conn *c, int kind, uint64_t now)
 
 static void connected(lg_conn *c, uint64_t now)
 {
+    lg_worker *w = c->w;
     promise(c, false);
     set_out(c, false);
+    w->c.opened++;
+    c->proven_ns = w->sh->rate > 0 ? UINT64_MAX : 0;   /* open loop: no probation needed */
+    if (w->sh->rate <= 0 && (!c->sent_any || w->talks_first)) {
+        /* the probation (see the file comment): established and quiet before a request */
+        uint64_t q = w->talks_first ? w->probation_ns : LG_PROBATION_NS + 2 * (now - c->sent);
+        c->probation_ns = q < LG_PROBATION_MAX_NS ? q : LG_PROBATION_MAX_NS;
+        c->state = LG_C_IDLE;
+        /* never before t0 + LG_PROBATION_LEAD_NS, where lg_run opens the window at the
+         * earliest: with no warm-up, every request sent is one measured */
+        uint64_t due = now + c->probation_ns, lead = w->sh->t0 + LG_PROBATION_LEAD_NS;
+        c->hn.due = due > lead ? due : lead;
+        rg_heap_push(&w->heap, &c->hn);
+        return;
+    }
     issue_next(c, now);
+}
+
+/* Bytes while no request is in flight: the server talks first (see the file comment). */
+static void unasked(lg_conn *c, uint64_t now)
+{
+    lg_worker *w = c->w;
+    if (!w->talks_first)
+        w->probation_ns = LG_PROBATION_TALKER_NS;
+    else if (c->proven_ns >= w->probation_ns && w->probation_ns < LG_PROBATION_MAX_NS)
+        w->probation_ns *= 2;   /* it waited that long and still talked first */
+    w->talks_first = true;
+    lg_conn_fail(c, LG_ERR_PROTOCOL, now);
 }
 
 void lg_conn_start(lg_conn *c, uint64_t now)
@@ -211,6 +260,7 @@ static void send_request(lg_conn *c, uint64_t intended, uint64_t now)
     c->complete = false;
     c->intended = intended;
     c->sent = now;
+    c->sent_any = true;
     c->woff = 0;
     c->state = LG_C_WRITING;
     w->inflight++;
@@ -246,6 +296,10 @@ void lg_conn_due(lg_conn *c, uint64_t now)
     if (c->state == LG_C_CLOSED) {
         lg_conn_start(c, now);
     } else if (c->state == LG_C_IDLE) {
+        if (c->probation_ns > 0) {   /* quiet all along */
+            c->proven_ns = c->probation_ns;
+            c->probation_ns = 0;
+        }
         if (!budget_left(c->w, now))
             c->state = LG_C_DONE;
         else
@@ -256,7 +310,15 @@ void lg_conn_due(lg_conn *c, uint64_t now)
 static void complete(lg_conn *c, uint64_t now)
 {
     lg_worker *w = c->w;
-    bool keep = w->sh->keepalive && http_should_keep_alive(&c->parser);
+    if (w->talks_first && c->proven_ns < w->probation_ns) {
+        lg_conn_fail(c, LG_ERR_PROTOCOL, now);   /* paired after too short a probation */
+        return;
+    }
+    const lg_shared *sh = w->sh;
+    bool keep = sh->keepalive && http_should_keep_alive(&c->parser);
+    if (!keep && sh->keepalive &&
+        (sh->count_mode ? c->measured : now >= sh->tw && now < sh->te))
+        w->c.server_closes++;   /* the server closes what we would keep: keepalive false */
     w->inflight--;
     c->state = LG_C_IDLE;
     lg_worker_done(w, c, now, c->parser.status_code);
@@ -269,13 +331,13 @@ static void complete(lg_conn *c, uint64_t now)
 static void parse(lg_conn *c, const char *buf, size_t n, uint64_t now)
 {
     if (c->state != LG_C_READING && c->state != LG_C_WRITING) {
-        lg_conn_fail(c, LG_ERR_PROTOCOL, now);   /* bytes nobody asked for */
+        unasked(c, now);   /* bytes nobody asked for */
         return;
     }
     size_t used = http_parser_execute(&c->parser, &settings, buf, n);
     if (c->complete) {
         if (used != n)
-            lg_conn_fail(c, LG_ERR_PROTOCOL, now);   /* data after the response */
+            unasked(c, now);   /* data after the response: nobody asked for it */
         else
             complete(c, now);
     } else if (HTTP_PARSER_ERRNO(&c->parser) != HPE_OK) {

@@ -59,6 +59,11 @@ enum { LG_ERR_CONNECT, LG_ERR_READ, LG_ERR_WRITE, LG_ERR_TIMEOUT, LG_ERR_PROTOCO
 #define LG_NSTATUS 1000
 #define LG_SEC_RING 4
 #define LG_RBUF (64 * 1024)
+/* A slot's first connection waits this long, quiet, before its first request (conn.c), and
+ * not before LEAD into the run; lg_run opens a closed-loop window no earlier than LEAD, so
+ * the wait is never measured. */
+#define LG_PROBATION_NS 10000000u
+#define LG_PROBATION_LEAD_NS 20000000u
 
 /* Everything the workers share, read-only once they run. */
 typedef struct lg_shared {
@@ -87,8 +92,10 @@ typedef struct lg_sec_slot {
 /* Counters of one worker (summed after join). */
 typedef struct lg_counts {
     uint64_t requests, bytes_in, bytes_out;
-    uint64_t outside;      /* responses completed outside the window (warm-up, after the end) */
-    uint64_t inflight_end; /* requests written but unanswered when the worker stopped */
+    uint64_t outside;         /* responses completed outside the window (warm-up, after it) */
+    uint64_t inflight_end;    /* requests written but unanswered when the worker stopped */
+    uint64_t opened;          /* connections established, whole run */
+    uint64_t server_closes;   /* measured responses after which the server closed (keep-alive asked) */
     uint64_t err[LG_NERR];
     uint64_t status[LG_NSTATUS];
 } lg_counts;
@@ -98,8 +105,9 @@ typedef struct lg_worker lg_worker;
 /*
  * The life of a connection slot (conn.c). Every state, and the function that makes each move:
  *
- *              lg_conn_start()              connected() -> issue_next()
+ *              lg_conn_start()              connected() -> issue_next(), or after
  *   CLOSED ---------------------> CONNECTING ---------------------------> IDLE
+ *                                             the probation (conn.c) via lg_conn_due()
  *     ^                                                                 |    ^
  *     |                                      send_request(): at once    |    | complete()
  *     |                                      (closed loop), or when     |    | (keep-alive)
@@ -132,6 +140,9 @@ typedef struct lg_conn {
     bool complete;        /* set by the parser callback */
     bool measured;        /* -n: this request was issued inside the window */
     bool promised;        /* -n: being (re)connected to carry a request of the budget */
+    uint64_t probation_ns;   /* > 0: established, waiting this long quiet (conn.c) */
+    uint64_t proven_ns;      /* the probation it passed (UINT64_MAX in open loop) */
+    bool sent_any;           /* the slot has sent a request in this run (conn.c probation) */
     http_parser parser;
     size_t woff;
     uint64_t intended, sent;
@@ -157,6 +168,8 @@ struct lg_worker {
     lg_counts c;
     uint64_t last_done_ns;
     uint64_t first_fd_error;  /* errno of the first socket() failure, 0 if none */
+    bool talks_first;         /* the server sent bytes before a request (conn.c probation) */
+    uint64_t probation_ns;    /* a new connection's probation once talks_first is set */
     /* time series: worker writes ring[s % LG_SEC_RING] while in second s */
     lg_sec_slot ring[LG_SEC_RING];
     int64_t cur_sec;

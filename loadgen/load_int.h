@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "loadgen/loadgen.h"
 
 #define LG_MAX_HEADERS 64
@@ -25,6 +26,8 @@ typedef struct lg_load_opts {
     bool quiet;
     const char *headers[LG_MAX_HEADERS];
     char *body_buf;             /* owned: --body @FILE contents */
+    pid_t pids[LG_MAX_PIDS];    /* --pid list (cfg.server_pids points here) */
+    size_t npids;
     int argc;
     char **argv;
     /* distributed runs (docs/distributed.md) */

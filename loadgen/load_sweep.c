@@ -5,7 +5,8 @@
  * the sweep goes in K interleaved rounds (every cell once, then again), so a slow drift of the
  * machine spreads over all cells instead of biasing the last one. Each run is appended to the
  * dataset and the file is saved (atomically) right away: an interrupt or a crash never loses
- * a finished run. The first SIGINT asks lg_run to stop (the run is kept, "complete": false)
+ * a finished run. Saves go through rg_dataset_save_runs, so another process appending to the
+ * same file meanwhile keeps its runs too. The first SIGINT asks lg_run to stop (the run is kept, "complete": false)
  * and ends the sweep; a second one exits at once.
  *
  * On one of several load hosts (--start-at, --split, --clock-probe; docs/distributed.md) the
@@ -50,6 +51,7 @@ typedef struct sweep_state {
     double last_t;
     int failed;
     size_t saved;
+    rg_dataset_file df;   /* the -o file as last read or written (concurrent writers) */
     char label[96];
 } sweep_state;
 
@@ -188,7 +190,7 @@ static int one_run(sweep_state *s, uint64_t conns, double rate)
         return 0;
     }
     rg_dataset_append_run(s->ds, run);
-    if (strcmp(o->out, "-") != 0 && rg_dataset_save(o->out, s->ds, err) < 0) {
+    if (strcmp(o->out, "-") != 0 && rg_dataset_save_runs(o->out, s->ds, &s->df, err) < 0) {
         rg_error("load: cannot save %s: %s", o->out, err);
         s->failed = 1;
         return -1;
@@ -243,7 +245,7 @@ int lg_load_sweep(lg_load_opts *o)
     if (o->out != NULL) {
         s.ds = strcmp(o->out, "-") == 0 ? rg_dataset_new(o->title, o->argc, o->argv)
                                         : rg_dataset_open_or_new(o->out, o->title, o->argc,
-                                                                 o->argv, err);
+                                                                 o->argv, &s.df, err);
         if (s.ds == NULL)
             return rg_usage_error("load", "%s", err);
     }

@@ -18,6 +18,8 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#define LG_MAX_PIDS 64   /* server processes one run may follow (--pid) */
+
 typedef struct lg_config {
     const char *url;            /* http://host[:port]/path?query (https: rejected) */
     const char *target;         /* label stored as `target`; NULL = the URL's host:port */
@@ -35,6 +37,8 @@ typedef struct lg_config {
     double timeout_s;           /* per request; default 10 */
     bool keepalive;             /* default true */
     pid_t server_pid;           /* sample /proc/PID (and children) when > 0 */
+    const pid_t *server_pids;   /* or several (each tree, every process once); server_pid */
+    size_t nserver_pids;        /*   is then ignored. At most LG_MAX_PIDS */
     const char *capture_iface;  /* run the capture sidecar on this interface when non-NULL */
     int sigfigs;                /* histogram precision; 0 = default 3 */
     /*
@@ -116,6 +120,9 @@ typedef struct lg_procstat lg_procstat;
 
 /* Start following pid (its first sample is taken now). NULL with err when it does not exist. */
 lg_procstat *lg_procstat_new(pid_t pid, char *err);
+/* The same for several pids (1..LG_MAX_PIDS): the union of their trees, each process once.
+ * NULL with err when the first does not exist. */
+lg_procstat *lg_procstat_new_set(const pid_t *pids, size_t n, char *err);
 /*
  * CPU use since the previous sample (or since lg_procstat_new) as a percentage of one core
  * (200 = two cores busy), and the tree's current RSS in KiB. 0, or -1 once the process is gone.

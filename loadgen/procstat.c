@@ -2,12 +2,13 @@
  * loadgen/procstat.c — CPU and memory of a server process tree, sampled from /proc.
  *
  * Design: each sample walks /proc once, reading every process's stat line (pid, ppid, utime,
- * stime, rss), then sums the tree rooted at the followed pid. Dead children's CPU survives in
+ * stime, rss), then sums the trees rooted at the followed pids (each process once). Dead children's CPU survives in
  * the root's cutime/cstime once reaped, so the total keeps growing as workers come and go
  * (a child that died unreaped between samples is lost; the delta is clamped at 0).
  * Expected load: one sample a second, a few hundred processes on the machine.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@
 #include "loadgen/lg_int.h"
 
 struct lg_procstat {
-    pid_t pid;
+    pid_t pids[LG_MAX_PIDS];
+    size_t npids;
     uint64_t last_ticks;
     uint64_t last_ns;
 };
@@ -93,8 +95,22 @@ static proc_row *read_all(size_t *n)
     return rows;
 }
 
-/* Sum the tree rooted at pid: marks members by repeated passes over parent links. */
-static int tree_totals(pid_t pid, uint64_t *ticks, uint64_t *rss_pages)
+/* Is pid one of the roots? */
+static bool is_root(pid_t pid, const pid_t *roots, size_t nroots)
+{
+    for (size_t i = 0; i < nroots; i++)
+        if (roots[i] == pid)
+            return true;
+    return false;
+}
+
+/*
+ * Sum the trees rooted at the given pids: marks members by repeated passes over parent
+ * links, so a process under two roots (`pidof nginx` names the master and its workers) is
+ * counted once. Reaped children's CPU comes from the cutime+cstime of the top roots (those
+ * whose parent is not a member). 0, or -1 when no root exists.
+ */
+static int tree_totals(const pid_t *roots, size_t nroots, uint64_t *ticks, uint64_t *rss_pages)
 {
     size_t n = 0;
     proc_row *rows = read_all(&n);
@@ -103,10 +119,9 @@ static int tree_totals(pid_t pid, uint64_t *ticks, uint64_t *rss_pages)
     char *in = calloc(n ? n : 1, 1);
     int found = 0;
     for (size_t i = 0; i < n && in; i++)
-        if (rows[i].pid == pid) {
+        if (is_root(rows[i].pid, roots, nroots)) {
             in[i] = 1;
             found = 1;
-            *ticks = rows[i].cticks;
         }
     for (int changed = found; changed && in;) {
         changed = 0;
@@ -121,12 +136,19 @@ static int tree_totals(pid_t pid, uint64_t *ticks, uint64_t *rss_pages)
                 }
         }
     }
+    *ticks = 0;
     *rss_pages = 0;
-    for (size_t i = 0; i < n && in && found; i++)
-        if (in[i]) {
-            *ticks += rows[i].ticks;
-            *rss_pages += rows[i].rss_pages;
-        }
+    for (size_t i = 0; i < n && in && found; i++) {
+        if (!in[i])
+            continue;
+        *ticks += rows[i].ticks;
+        *rss_pages += rows[i].rss_pages;
+        bool top = true;
+        for (size_t j = 0; j < n && top; j++)
+            top = !(in[j] && rows[j].pid == rows[i].ppid);
+        if (top)
+            *ticks += rows[i].cticks;
+    }
     free(in);
     free(rows);
     return found ? 0 : -1;
@@ -134,9 +156,14 @@ static int tree_totals(pid_t pid, uint64_t *ticks, uint64_t *rss_pages)
 
 lg_procstat *lg_procstat_new(pid_t pid, char *err)
 {
+    return lg_procstat_new_set(&pid, 1, err);
+}
+
+lg_procstat *lg_procstat_new_set(const pid_t *pids, size_t n, char *err)
+{
     uint64_t ticks = 0, rss = 0;
-    if (pid <= 0 || tree_totals(pid, &ticks, &rss) < 0) {
-        rg_err_set(err, "no process with pid %d to monitor", (int)pid);
+    if (n == 0 || n > LG_MAX_PIDS || pids[0] <= 0 || tree_totals(pids, n, &ticks, &rss) < 0) {
+        rg_err_set(err, "no process with pid %d to monitor", n ? (int)pids[0] : 0);
         return NULL;
     }
     lg_procstat *ps = malloc(sizeof *ps);
@@ -144,7 +171,8 @@ lg_procstat *lg_procstat_new(pid_t pid, char *err)
         rg_err_set(err, "out of memory");
         return NULL;
     }
-    ps->pid = pid;
+    memcpy(ps->pids, pids, n * sizeof *pids);
+    ps->npids = n;
     ps->last_ticks = ticks;
     ps->last_ns = rg_now_ns();
     return ps;
@@ -153,7 +181,7 @@ lg_procstat *lg_procstat_new(pid_t pid, char *err)
 int lg_procstat_sample(lg_procstat *ps, double *cpu_pct, uint64_t *rss_kb)
 {
     uint64_t ticks = 0, rss = 0;
-    if (tree_totals(ps->pid, &ticks, &rss) < 0)
+    if (tree_totals(ps->pids, ps->npids, &ticks, &rss) < 0)
         return -1;
     uint64_t now = rg_now_ns();
     double dt = (double)(now - ps->last_ns) / 1e9;

@@ -163,12 +163,18 @@ static void collect_seconds(lg_runctx *r, bool final)
         lg_run_consume_second(r, r->next_sec);
 }
 
-/* Server CPU and RSS once a second of the window (the first call only starts the clock). */
+/*
+ * Server CPU and RSS once a second of the window; the call at the window's start only
+ * restarts the clock (lg_procstat_new started it before the warm-up). The last call (final)
+ * also samples the last partial second if it is at least 0.2 s long, and whatever there is
+ * when no sample was taken yet: a run shorter than a second still gets a figure, over the
+ * whole run (coarse: the kernel counts CPU time in clock ticks).
+ */
 static void sample_server(lg_runctx *r, uint64_t now, bool final)
 {
-    if (r->ps == NULL || now < r->sh.tw)
+    if (r->ps == NULL || (now < r->sh.tw && !final))
         return;
-    if (!r->ps_started) {
+    if (!r->ps_started && !final) {
         double c;
         uint64_t rss;
         lg_procstat_sample(r->ps, &c, &rss);
@@ -176,7 +182,8 @@ static void sample_server(lg_runctx *r, uint64_t now, bool final)
         r->next_sample = now + 1000000000u;
         return;
     }
-    if (now < r->next_sample && !(final && now >= r->next_sample - 800000000u))
+    if (r->ps_started && now < r->next_sample &&
+        !(final && (now >= r->next_sample - 800000000u || r->nsamples == 0)))
         return;
     double cpu;
     uint64_t rss;
@@ -234,6 +241,16 @@ static void control(lg_runctx *r, const lg_config *cfg)
     sample_server(r, r->end_ns, true);
 }
 
+/* The wire figures cover the same window as ours: [tw, te) moved to the packets' clock. */
+static void set_wire_window(lg_runctx *r)
+{
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    uint64_t mono = rg_now_ns(), real = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
+    uint64_t start = r->sh.tw - mono + real;
+    cap_sidecar_window(r->cap, start, r->sh.te == UINT64_MAX ? UINT64_MAX : r->sh.te - mono + real);
+}
+
 static int start_threads(lg_runctx *r, char *err)
 {
     for (int i = 0; i < r->nthreads; i++) {
@@ -251,8 +268,9 @@ static int start_threads(lg_runctx *r, char *err)
 
 static int start_monitors(lg_runctx *r, const lg_config *cfg, char *err)
 {
-    if (cfg->server_pid > 0) {
-        r->ps = lg_procstat_new(cfg->server_pid, err);
+    if (cfg->nserver_pids > 0 || cfg->server_pid > 0) {
+        r->ps = cfg->nserver_pids > 0 ? lg_procstat_new_set(cfg->server_pids, cfg->nserver_pids, err)
+                                      : lg_procstat_new(cfg->server_pid, err);
         if (r->ps == NULL)
             return -1;
     }
@@ -328,7 +346,9 @@ static void set_window(lg_runctx *r, const lg_config *cfg)
 {
     lg_shared *sh = &r->sh;
     uint64_t warm = (uint64_t)(cfg->warmup_s * 1e9), dur = (uint64_t)(cfg->duration_s * 1e9);
-    uint64_t anchor = r->start_target + warm;
+    /* Closed loop: connections open and pass their probation (conn.c) before the window. */
+    uint64_t lead = cfg->rate > 0 ? 0 : LG_PROBATION_LEAD_NS;
+    uint64_t anchor = r->start_target + (warm > lead ? warm : lead);
     if (cfg->absolute_grid) {   /* the warm-up stretched to the next whole second */
         int64_t ref = (int64_t)anchor + r->mono2ref, rem = ref % 1000000000;
         if (rem != 0)
@@ -358,6 +378,8 @@ json_t *lg_run(const lg_config *cfg, int run_index, char *err)
     if (wait_start(&r, cfg, err) < 0)
         goto out;
     set_window(&r, cfg);
+    if (r.cap != NULL)
+        set_wire_window(&r);
     if (start_threads(&r, err) < 0)
         goto out;
     control(&r, cfg);

@@ -86,6 +86,8 @@ static void merge_workers(lg_runctx *r, lg_counts *tot, uint64_t *sent, uint64_t
         tot->requests += w->c.requests;
         tot->outside += w->c.outside;
         tot->inflight_end += w->c.inflight_end;
+        tot->opened += w->c.opened;
+        tot->server_closes += w->c.server_closes;
         tot->bytes_in += w->c.bytes_in;
         tot->bytes_out += w->c.bytes_out;
         for (int k = 0; k < LG_NERR; k++)
@@ -139,10 +141,18 @@ static json_t *series_json(lg_runctx *r)
     return ts;
 }
 
-static json_t *server_json(const lg_runctx *r, pid_t pid)
+static json_t *server_json(const lg_runctx *r, const lg_config *cfg)
 {
     json_t *s = json_object();
-    json_object_set_new(s, "pid", json_integer(pid));
+    bool several = cfg->nserver_pids > 1;
+    json_object_set_new(s, "pid", json_integer(cfg->nserver_pids ? cfg->server_pids[0]
+                                                                  : cfg->server_pid));
+    if (several) {   /* --pid 1,2,3: every one, the first also as "pid" */
+        json_t *a = json_array();
+        for (size_t i = 0; i < cfg->nserver_pids; i++)
+            json_array_append_new(a, json_integer(cfg->server_pids[i]));
+        json_object_set_new(s, "pids", a);
+    }
     if (r->nsamples > 0) {
         json_object_set_new(s, "cpu_pct_mean", json_real(r->cpu_sum / (double)r->nsamples));
         json_object_set_new(s, "cpu_pct_max", json_real(r->cpu_max));
@@ -250,14 +260,24 @@ static json_t *open_loop_json(const lg_runctx *r, uint64_t sent, uint64_t reques
     return o;
 }
 
-/* warmup_s is the warm-up that happened: stretched to a whole second with --start-at. */
-static void add_config_keys(json_t *run, const lg_runctx *r, const lg_config *cfg)
+/*
+ * How the run was made. "keepalive" is what happened, not what was asked: false when the
+ * server closed the connection after most responses (each request then paid a connect).
+ * warmup_s is the one asked for, or with --start-at the one that happened (stretched to
+ * end on a whole second).
+ */
+static void add_config_keys(json_t *run, const lg_runctx *r, const lg_config *cfg,
+                            const lg_counts *tot)
 {
+    bool kept = cfg->keepalive && tot->server_closes * 2 <= tot->requests;
     json_object_set_new(run, "connections", json_integer((json_int_t)cfg->connections));
     json_object_set_new(run, "threads", json_integer(r->nthreads));
     json_object_set_new(run, "method", json_string(cfg->method ? cfg->method : "GET"));
-    json_object_set_new(run, "keepalive", json_boolean(cfg->keepalive));
-    json_object_set_new(run, "warmup_s", json_real((double)(r->sh.tw - r->sh.t0) / 1e9));
+    json_object_set_new(run, "keepalive", json_boolean(kept));
+    json_object_set_new(run, "connections_opened", json_integer((json_int_t)tot->opened));
+    json_object_set_new(run, "warmup_s", json_real(cfg->start_at_ns > 0
+                                                   ? (double)(r->sh.tw - r->sh.t0) / 1e9
+                                                   : cfg->warmup_s));
     json_object_set_new(run, "timeout_s", json_real(cfg->timeout_s));
     if (cfg->requests > 0)
         json_object_set_new(run, "requests_asked", json_integer((json_int_t)cfg->requests));
@@ -293,11 +313,11 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
     json_object_set_new(run, "timeseries", series_json(r));
     if (r->ts_hist != NULL)
         json_object_set(run, "timeseries_histograms", r->ts_hist);
-    if (cfg->server_pid > 0)
-        json_object_set_new(run, "server", server_json(r, cfg->server_pid));
+    if (cfg->server_pid > 0 || cfg->nserver_pids > 0)
+        json_object_set_new(run, "server", server_json(r, cfg));
     if (r->wire != NULL)
         json_object_set(run, "wire", r->wire);
-    add_config_keys(run, r, cfg);
+    add_config_keys(run, r, cfg, &tot);
     if (cfg->rate > 0)
         json_object_set_new(run, "open_loop", open_loop_json(r, sent, tot.requests, dur,
                                                              cfg->connections));

@@ -326,15 +326,20 @@ int cmd_merge(int argc, char **argv)
     if (rc == 0)
         rc = load_inputs(&st);
     json_t *ds = NULL;
+    rg_dataset_file df = {0};
+    bool to_stdout = rc == 0 && strcmp(st.out, "-") == 0;
     if (rc == 0) {
-        ds = strcmp(st.out, "-") == 0 ? rg_dataset_new(st.title, argc, typed)
-                                      : rg_dataset_open_or_new(st.out, st.title, argc, typed, err);
+        ds = to_stdout ? rg_dataset_new(st.title, argc, typed)
+                       : rg_dataset_open_or_new(st.out, st.title, argc, typed, &df, err);
         if (ds == NULL)
             rc = rg_fail(RG_EXIT_USAGE, "merge", "%s", err);
     }
     if (rc == 0) {
-        rc = merge_groups(&st, ds, strcmp(st.out, "-") == 0 ? stderr : stdout);
-        if (rc != RG_EXIT_USAGE && rg_dataset_save(st.out, ds, err) != 0)
+        rc = merge_groups(&st, ds, to_stdout ? stderr : stdout);
+        /* under the dataset's lock: another writer appending to MERGED keeps its runs */
+        int sv = rc == RG_EXIT_USAGE ? 0 : to_stdout ? rg_dataset_save("-", ds, err)
+                                                     : rg_dataset_save_runs(st.out, ds, &df, err);
+        if (sv != 0)
             rc = rg_fail(RG_EXIT_FAIL, "merge", "cannot save %s: %s", st.out, err);
     }
     json_decref(ds);

@@ -44,6 +44,7 @@ typedef struct exec_state {
     const pl_exec_opts *o;
     pl_exec_result *res;
     json_t *ds;
+    rg_dataset_file df;       /* the -o file as last read or written (concurrent writers) */
     pl_step *steps;
     size_t nsteps;
     bool *done;               /* per step: a complete run is in the dataset */
@@ -130,6 +131,7 @@ static void account_existing(exec_state *st)
     for (size_t i = 0; i < st->nsteps; i++)
         if (!st->done[i])
             st->left[st->steps[i].target]++;
+    st->df.saved = json_array_size(runs);   /* the runs kept are the file's, not new ones */
 }
 
 static json_t *plan_meta(const exec_state *st)
@@ -185,6 +187,18 @@ static int check_resumable(exec_state *st)
     return 0;
 }
 
+/* -o DIR/FILE: DIR is created when missing, as --report DIR is. 0 or -1 with err. */
+static int make_parent(const char *path, char *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return 0;
+    *slash = '\0';
+    return rg_make_dirs(dir, err);
+}
+
 /* A new dataset, or the one to resume. Prints the problem and returns -1 on failure. */
 static int open_dataset(exec_state *st)
 {
@@ -196,7 +210,7 @@ static int open_dataset(exec_state *st)
                                              "continue it, or choose another -o", o->out_path);
             return -1;
         }
-        if ((st->ds = rg_dataset_load(o->out_path, err)) == NULL) {
+        if ((st->ds = rg_dataset_load_tracked(o->out_path, &st->df, err)) == NULL) {
             st->res->status = rg_fail(RG_EXIT_USAGE, "run", "%s", err);
             return -1;
         }
@@ -248,7 +262,7 @@ static int check_targets(exec_state *st)
     return 0;
 }
 
-/* Launch target i and wait until it is ready; prints the failure with the output. */
+/* Launch target i and wait until it is ready; prints the failure and its last output line. */
 static int start_target(exec_state *st, size_t i)
 {
     const pl_target *t = &st->p->targets[i];
@@ -257,17 +271,34 @@ static int start_target(exec_state *st, size_t i)
     if (pr->pid > 0)
         return 0;
     rg_info("starting %s: %s", t->name, t->start);
-    if (pl_proc_start(pr, t->start, t->env, t->nenv, st->self_dir[0] ? st->self_dir : NULL,
-                      err) != 0 ||
+    char mark[96], **env = calloc(t->nenv + 1, sizeof *env);
+    if (env == NULL) {
+        st->res->status = rg_fail(RG_EXIT_FAIL, "run", "out of memory");
+        return -1;
+    }
+    if (t->nenv > 0)
+        memcpy(env, t->env, t->nenv * sizeof *env);
+    size_t nenv = t->nenv;
+    if (pl_guard_mark(i, mark, sizeof mark) == 0)
+        env[nenv++] = mark;   /* plan_guard.c: how its processes are found again */
+    int started = pl_proc_start(pr, t->start, env, nenv, st->self_dir[0] ? st->self_dir : NULL,
+                                err);
+    free(env);
+    if (started != 0 ||
         pl_proc_wait_ready(pr, t->ready, st->p->ready_timeout_s, &stop_signal, err) != 0) {
-        char *tail = pl_proc_tail(pr, 2000);
+        /* One line (the help's promise): exit 2 when nothing was loaded yet, as for a target
+         * that does not answer; 1 mid-plan, where --resume continues. */
+        char last[300];
+        pl_proc_last_line(pr, last, sizeof last);
         if (stop_signal)
             st->res->interrupted = true;
         else
-            st->res->status = rg_fail(RG_EXIT_FAIL, "run", "target %s: %s\n  start: %s\n  "
-                                      "output:\n%s", t->name, err, t->start, tail ? tail : "");
-        free(tail);
+            st->res->status = rg_fail(st->res->made == 0 ? RG_EXIT_USAGE : RG_EXIT_FAIL, "run",
+                                      "target %s: %s; %s%s%s", t->name, err,
+                                      last[0] ? "its output ends: \"" : "it printed nothing",
+                                      last, last[0] ? "\"" : "");
         pl_proc_stop(pr, st->p->stop_grace_s);
+        pl_guard_after_stop(t, i, st->p->stop_grace_s);
         return -1;
     }
     return 0;
@@ -279,6 +310,7 @@ static void stop_target(exec_state *st, size_t i)
         rg_debug("stopping %s (process group %d)", st->p->targets[i].name,
                  (int)st->procs[i].pid);
         pl_proc_stop(&st->procs[i], st->p->stop_grace_s);
+        pl_guard_after_stop(&st->p->targets[i], i, st->p->stop_grace_s);
     }
 }
 
@@ -431,7 +463,7 @@ static int make_step(exec_state *st, size_t i)
         st->done[i] = true;
         st->res->done++;
     }
-    if (st->o->out_path && rg_dataset_save(st->o->out_path, st->ds, err) != 0) {
+    if (st->o->out_path && rg_dataset_save_runs(st->o->out_path, st->ds, &st->df, err) != 0) {
         st->res->status = rg_fail(RG_EXIT_FAIL, "run", "cannot save the dataset: %s", err);
         return -1;
     }
@@ -516,18 +548,22 @@ json_t *pl_exec(const pl_plan *p, const pl_exec_opts *o, pl_exec_result *res)
     if (st.todo > 0 && check_targets(&st) != 0)
         goto out;
     /* Written once before any load: an unwritable -o fails now, not after the first run. */
-    if (o->out_path && rg_dataset_save(o->out_path, st.ds, err) != 0) {
+    if (o->out_path && (make_parent(o->out_path, err) != 0 ||
+                        rg_dataset_save_runs(o->out_path, st.ds, &st.df, err) != 0)) {
         res->status = rg_fail(RG_EXIT_USAGE, "run", "-o: %s", err);
         goto out;
     }
     if (o->out_path == NULL)
         rg_warn("no -o FILE: the runs are kept in memory only and lost on a crash");
     pl_proc_adopt_orphans();
+    if (pl_guard_start(p->stop_grace_s, err) != 0)
+        rg_warn("%s: a killed rigor would leave its servers running", err);
     install_signals();
     lg_clear_stop();
     run_steps(&st);
     for (size_t i = 0; i < p->ntargets; i++)
         stop_target(&st, i);
+    pl_guard_end();
     restore_signals();
     lg_clear_stop();
 out:

@@ -212,8 +212,29 @@ void pl_proc_stop(pl_proc *pr, double grace_s);
  */
 void pl_proc_adopt_orphans(void);
 
+/* ---- the plan's guard (plan_guard.c): servers never outlive the plan ---- */
+
+/*
+ * Fork the watchdog (its own process group) that stops every process carrying this plan's
+ * mark if rigor ends, SIGKILL included, before pl_guard_end. 0 or -1 with err.
+ */
+int pl_guard_start(double grace_s, char *err);
+/* Tell the watchdog the plan ended normally, and reap it. Safe without pl_guard_start. */
+void pl_guard_end(void);
+/* "RIGOR_PLAN_ID=TOKEN/target" into buf, for the start command's environment; -1 before
+ * pl_guard_start. */
+int pl_guard_mark(size_t target, char *buf, size_t len);
+/*
+ * After target's process group was stopped: stop (and name) the processes that still carry
+ * its mark, then, if its ready URL still answers, warn naming the process that holds the port.
+ */
+void pl_guard_after_stop(const pl_target *t, size_t target, double grace_s);
+
 /* The last ~max bytes of the captured output, indented for quoting (caller frees). */
 char *pl_proc_tail(const pl_proc *pr, size_t max);
+/* The last non-empty line of the captured output, control characters as '?', into buf
+ * ("" when there is none). Returns buf. */
+char *pl_proc_last_line(const pl_proc *pr, char *buf, size_t len);
 
 /*
  * A child's environment: ours, overridden by env ("NAME=value"), with PATH prefixed by

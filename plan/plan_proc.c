@@ -21,12 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/io.h"
+#include "core/text.h"
 #include "core/units.h"
 #include "plan/plan_int.h"
 
@@ -290,4 +292,25 @@ int pl_self_dir(char *buf, size_t len)
     path[n] = '\0';
     snprintf(buf, len, "%s", dirname(path));
     return 0;
+}
+
+char *pl_proc_last_line(const pl_proc *pr, char *buf, size_t len)
+{
+    char tail[4097];
+    struct stat st;
+    ssize_t n = 0;
+    buf[0] = '\0';
+    int fd = pr->log_path[0] ? open(pr->log_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd >= 0 && fstat(fd, &st) == 0) {
+        off_t from = st.st_size > 4096 ? st.st_size - 4096 : 0;
+        n = pread(fd, tail, 4096, from);
+    }
+    if (fd >= 0)
+        close(fd);
+    tail[n > 0 ? n : 0] = '\0';
+    char *end = tail + strlen(tail);   /* a NUL in the output ends it early: fine here */
+    while (end > tail && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+        *--end = '\0';
+    char *line = strrchr(tail, '\n');
+    return rg_text_clean(buf, len, line ? line + 1 : tail);
 }

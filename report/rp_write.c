@@ -26,29 +26,6 @@ void rp_options_init(rp_options *opt)
     opt->format = "png";
 }
 
-/* mkdir -p: create dir and its missing parents. */
-static int make_dirs(const char *dir, char *err)
-{
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        return rg_err(err, "output directory name too long");
-    for (char *p = path + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char saved = *p;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return rg_err(err, "cannot create directory '%.400s': %s", path, strerror(errno));
-        *p = saved;
-        if (saved == '\0')
-            break;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return rg_err(err, "'%.400s' is not a directory", dir);
-    return 0;
-}
-
 static int write_file(const char *dir, const char *name, const char *ext, const char *text,
                       char *err)
 {
@@ -86,7 +63,7 @@ int rp_write(json_t *const *datasets, size_t n, const json_t *analysis, const rp
         rg_err_set(err, "out of memory while writing report.md");
         goto out;
     }
-    if (make_dirs(opt->dir, err) < 0 || write_file(opt->dir, "report", ".md", md, err) < 0)
+    if (rg_make_dirs(opt->dir, err) < 0 || write_file(opt->dir, "report", ".md", md, err) < 0)
         goto out;
     for (size_t i = 0; i < nch; i++)
         if (write_file(opt->dir, charts[i].name, ".dat", charts[i].dat, err) < 0 ||

@@ -41,11 +41,18 @@ static const char usage[] =
     "                       a duration (10ms), exp:MEAN (exponential) or uniform:A:B\n"
     "  --fault KIND         close | reset | garbage | stall instead of a response\n"
     "  --fault-rate P       probability of the fault per request, 0..1 or 'N%' (default 1)\n"
+    "  --idle-timeout D     close a connection silent for D (default 60s; 0 = never)\n"
+    "  --header-timeout D   close a connection whose request head takes longer than D\n"
+    "                       (default 60s; 0 = never); with both, idle or slow clients\n"
+    "                       cannot keep every descriptor (when out of them, accepting\n"
+    "                       pauses instead of spinning)\n"
     "  --stats-file FILE    at exit write {\"requests\", \"responses\", \"connections\", ...}\n"
     "  -q, --quiet          no startup line\n"
     "  -h, --help           this help\n"
     "\n"
-    "example: rigor serve --listen 127.0.0.1:8080 --delay exp:2ms --threads 2\n";
+    "examples:\n"
+    "  rigor serve --listen 127.0.0.1:8080 --delay exp:2ms --threads 2\n"
+    "  rigor serve --listen :8080 --idle-timeout 5s --header-timeout 2s\n";
 
 static const char *const fault_names[SV_NFAULT] = {"none", "close", "reset", "garbage",
                                                       "stall"};
@@ -137,6 +144,8 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
     json_object_set_new(o, "responses", json_integer((json_int_t)st->responses));
     json_object_set_new(o, "connections", json_integer((json_int_t)st->connections));
     json_object_set_new(o, "bad_requests", json_integer((json_int_t)st->bad_requests));
+    json_object_set_new(o, "timeouts", json_integer((json_int_t)st->timeouts));
+    json_object_set_new(o, "accept_pauses", json_integer((json_int_t)st->accept_pauses));
     for (int k = 1; k < SV_NFAULT; k++)
         json_object_set_new(f, fault_names[k], json_integer((json_int_t)st->faults[k]));
     json_object_set_new(o, "faults", f);
@@ -150,7 +159,7 @@ static int write_stats(const char *path, const sv_stats *st, char *err)
 }
 
 enum { OPT_LISTEN = 256, OPT_THREADS, OPT_BODY, OPT_STATUS, OPT_DELAY, OPT_FAULT, OPT_RATE,
-       OPT_STATS };
+       OPT_STATS, OPT_IDLE, OPT_HEADER };
 
 static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, char *err)
 {
@@ -189,6 +198,14 @@ static int parse_opt(int opt, const char *arg, sv_opts *o, const char **stats, c
     case OPT_STATS:
         *stats = arg;
         return 0;
+    case OPT_IDLE:
+    case OPT_HEADER: {
+        double *d = opt == OPT_IDLE ? &o->idle_timeout_s : &o->header_timeout_s;
+        if (rg_parse_duration(arg, d, err) < 0 || *d < 0 || *d > 86400)
+            return rg_err(err, "invalid --%s '%s' (a duration, 0 to 24h)",
+                          opt == OPT_IDLE ? "idle-timeout" : "header-timeout", arg);
+        return 0;
+    }
     }
     return -1;
 }
@@ -231,6 +248,9 @@ static int serve_until_signal(const sv_opts *o, const char *stats, bool quiet)
             "%llu bad requests)\n", (unsigned long long)st.requests,
             (unsigned long long)st.responses, (unsigned long long)st.connections,
             (unsigned long long)st.bad_requests);
+    if (st.accept_pauses > 0)
+        fprintf(stderr, "rigor serve: ran out of file descriptors %llu times (ulimit -n); "
+                "accepting paused meanwhile\n", (unsigned long long)st.accept_pauses);
     if (stats != NULL && write_stats(stats, &st, err) < 0)
         return rg_fail(RG_EXIT_FAIL, "serve", "%s", err);
     return RG_EXIT_OK;
@@ -247,10 +267,13 @@ int cmd_serve(int argc, char **argv)
         {"fault", required_argument, NULL, OPT_FAULT},
         {"fault-rate", required_argument, NULL, OPT_RATE},
         {"stats-file", required_argument, NULL, OPT_STATS},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE},
+        {"header-timeout", required_argument, NULL, OPT_HEADER},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    sv_opts o = {.threads = 1, .body_size = 12, .status = 200, .fault_rate = 1.0};
+    sv_opts o = {.threads = 1, .body_size = 12, .status = 200, .fault_rate = 1.0,
+                 .idle_timeout_s = 60, .header_timeout_s = 60};
     const char *stats = NULL;
     bool quiet = false;
     char err[RG_ERRLEN];

@@ -13,6 +13,15 @@
  * Faults (tests of the load generator's error accounting) replace a response with: close,
  * reset (RST through SO_LINGER 0), garbage bytes, or a stall (the connection is never answered).
  *
+ * Running out of descriptors: accept() then fails with EMFILE while the connection stays in
+ * the backlog, so a level-triggered listener would wake epoll again at once and spin a core.
+ * The listener is disarmed (no events) for SV_ACCEPT_PAUSE_NS instead, and the clients wait
+ * in the backlog. What frees descriptors are the timeouts: once a second each thread closes
+ * the connections silent for --idle-timeout, and those whose request head has taken longer
+ * than --header-timeout (nginx's keepalive_timeout and client_header_timeout), so idle or
+ * slow clients cannot hold every descriptor forever. Connections waiting for a delayed
+ * response, and stalled ones (a fault that is meant to never answer), are left alone.
+ *
  * Expected load: ~10^5 requests/s per thread on loopback; 10^4 idle keep-alive connections.
  */
 #include <errno.h>
@@ -38,6 +47,8 @@
 #define SV_EVENTS 256
 #define SV_TICK_NS 100000000u
 #define SV_VARIANTS 6   /* {1.1 keep-alive, 1.0 keep-alive, close} x {GET, HEAD} */
+#define SV_ACCEPT_PAUSE_NS 100000000u   /* listener disarmed this long after EMFILE */
+#define SV_SWEEP_NS 1000000000u         /* timeouts checked once a second */
 
 typedef struct sv_thread sv_thread;
 
@@ -55,6 +66,8 @@ typedef struct sv_conn {
     bool stalled;
     uint32_t events;          /* what epoll watches now (see update_events) */
     int fault;                /* set by the parser callback */
+    uint64_t active;          /* last byte read or written (idle timeout) */
+    uint64_t head_start;      /* a request head began here, 0 if none in progress */
     http_parser parser;
     char *out;
     size_t out_len, out_off, out_cap;
@@ -70,6 +83,9 @@ struct sv_thread {
     char *rbuf;
     sv_conn *conns;
     uint64_t rng;
+    uint64_t now;             /* the loop's clock, read once per wake-up */
+    uint64_t accept_resume;   /* listener disarmed until then (0: armed) */
+    uint64_t next_sweep;
     sv_stats st;
 };
 
@@ -207,6 +223,7 @@ static int flush(sv_conn *c)
             return -1;
         }
         c->out_off += (size_t)n;
+        c->active = c->t->now;
     }
     c->out_off = c->out_len = 0;
     if (c->closing && c->pend_n == 0) {   /* delayed responses still to come go first */
@@ -295,7 +312,23 @@ static int on_message_complete(http_parser *p)
     return 0;
 }
 
-static const http_parser_settings sv_settings = {.on_message_complete = on_message_complete};
+/* The header timeout runs from a request's first byte to the end of its head. */
+static int on_message_begin(http_parser *p)
+{
+    sv_conn *c = p->data;
+    c->head_start = c->t->now;
+    return 0;
+}
+
+static int on_headers_complete(http_parser *p)
+{
+    ((sv_conn *)p->data)->head_start = 0;
+    return 0;
+}
+
+static const http_parser_settings sv_settings = {.on_message_begin = on_message_begin,
+                                                 .on_headers_complete = on_headers_complete,
+                                                 .on_message_complete = on_message_complete};
 
 /* Carry out the fault the parser callback chose. Returns -1 when c was freed. */
 static int do_fault(sv_conn *c)
@@ -345,6 +378,7 @@ static void handle_read(sv_conn *c)
         conn_free(c);
         return;
     }
+    c->active = t->now;
     size_t used = http_parser_execute(&c->parser, &sv_settings, t->rbuf, (size_t)n);
     enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
     if (c->fault != SV_FAULT_NONE) {
@@ -367,12 +401,26 @@ static void handle_read(sv_conn *c)
         flush(c);
 }
 
+/* Arm (EPOLLIN) or disarm (no events) the listener. */
+static void listen_events(sv_thread *t, uint32_t events)
+{
+    struct epoll_event ev = {.events = events, .data.ptr = NULL};
+    epoll_ctl(t->epfd, EPOLL_CTL_MOD, t->lfd, &ev);
+}
+
 static void handle_accept(sv_thread *t)
 {
     for (int i = 0; i < 64; i++) {
         int fd = accept4(t->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+                       errno == ENOMEM)) {
+            listen_events(t, 0);   /* out of descriptors: see the file comment */
+            t->accept_resume = t->now + SV_ACCEPT_PAUSE_NS;
+            t->st.accept_pauses++;
+            return;
+        }
         if (fd < 0)
-            return;   /* EAGAIN, or EMFILE: the client sees a refused/reset connect */
+            return;   /* EAGAIN: the backlog is empty */
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         sv_conn *c = calloc(1, sizeof *c);
@@ -390,6 +438,7 @@ static void handle_accept(sv_thread *t)
             t->conns->prev = c;
         t->conns = c;
         c->hn.idx = RG_HEAP_NONE;
+        c->active = t->now;
         http_parser_init(&c->parser, HTTP_REQUEST);
         c->parser.data = c;
         t->st.connections++;
@@ -424,10 +473,44 @@ static void fire_timers(sv_thread *t, uint64_t now)
     }
 }
 
+/* Once a second: close what the idle and header timeouts say (see the file comment). */
+static void sweep_timeouts(sv_thread *t)
+{
+    const sv_opts *o = &t->srv->o;
+    uint64_t idle = (uint64_t)(o->idle_timeout_s * 1e9), head = (uint64_t)(o->header_timeout_s * 1e9);
+    sv_conn *next;
+    for (sv_conn *c = t->conns; c != NULL; c = next) {
+        next = c->next;
+        if (c->stalled || c->pend_n > 0)
+            continue;
+        bool slow_head = head > 0 && c->head_start != 0 && t->now - c->head_start >= head;
+        bool silent = idle > 0 && t->now - c->active >= idle;
+        if (slow_head || silent) {
+            t->st.timeouts++;
+            conn_free(c);
+        }
+    }
+}
+
+/* The loop's housekeeping: re-arm a paused listener, the once-a-second sweep. */
+static void housekeeping(sv_thread *t)
+{
+    if (t->accept_resume != 0 && t->now >= t->accept_resume) {
+        t->accept_resume = 0;
+        listen_events(t, EPOLLIN);
+    }
+    if (t->now >= t->next_sweep) {
+        t->next_sweep = t->now + SV_SWEEP_NS;
+        sweep_timeouts(t);
+    }
+}
+
 static void *thread_main(void *arg)
 {
     sv_thread *t = arg;
     struct epoll_event ev[SV_EVENTS];
+    t->now = rg_now_ns();
+    t->next_sweep = t->now + SV_SWEEP_NS;
     while (!atomic_load_explicit(&t->srv->stop, memory_order_relaxed)) {
         uint64_t now = rg_now_ns(), wake = now + SV_TICK_NS;
         rg_heap_node *top = rg_heap_top(&t->heap);
@@ -438,6 +521,7 @@ static void *thread_main(void *arg)
         int n = epoll_pwait2(t->epfd, ev, SV_EVENTS, &ts, NULL);
         if (n < 0 && errno == ENOSYS)
             n = epoll_wait(t->epfd, ev, SV_EVENTS, (int)((wake - now + 999999) / 1000000));
+        t->now = rg_now_ns();
         for (int i = 0; i < n; i++) {
             if (ev[i].data.ptr == NULL)
                 handle_accept(t);
@@ -445,6 +529,7 @@ static void *thread_main(void *arg)
                 conn_event(ev[i].data.ptr, ev[i].events);
         }
         fire_timers(t, rg_now_ns());
+        housekeeping(t);   /* after the events: it frees connections ev[] may point to */
     }
     return NULL;
 }
@@ -600,6 +685,8 @@ void sv_stop(sv_server *s, sv_stats *st)
             st->responses += x->responses;
             st->connections += x->connections;
             st->bad_requests += x->bad_requests;
+            st->timeouts += x->timeouts;
+            st->accept_pauses += x->accept_pauses;
             for (int k = 0; k < SV_NFAULT; k++)
                 st->faults[k] += x->faults[k];
         }

@@ -23,6 +23,8 @@ typedef struct sv_opts {
     double delay_a, delay_b;   /* seconds: fixed a; exp mean a; uniform a..b */
     int fault;
     double fault_rate;         /* 0..1 */
+    double idle_timeout_s;     /* close a connection silent this long (0 = never) */
+    double header_timeout_s;   /* close one whose request head takes longer (0 = never) */
 } sv_opts;
 
 typedef struct sv_stats {
@@ -30,6 +32,8 @@ typedef struct sv_stats {
     uint64_t responses;        /* responses written (queued for writing) */
     uint64_t connections;      /* accepted */
     uint64_t bad_requests;     /* unparsable requests (answered 400) */
+    uint64_t timeouts;         /* connections closed by the idle or header timeout */
+    uint64_t accept_pauses;    /* times accepting stopped for want of descriptors */
     uint64_t faults[SV_NFAULT];
 } sv_stats;
 

@@ -104,6 +104,11 @@ t_run "embedded NUL exits 2" 2 "$RIGOR" stats "$T_DIR/nul.txt"
 t_has "embedded NUL: line" "$T_ERR" "nul.txt:2:"
 printf '\001\002\377\376\n' > "$T_DIR/binary.txt"
 t_run "binary junk exits 2" 2 "$RIGOR" stats "$T_DIR/binary.txt"
+printf '1\n2\n0x10\n' > "$T_DIR/hex.txt"
+t_run "hexadecimal exits 2" 2 "$RIGOR" stats "$T_DIR/hex.txt"
+t_has "hexadecimal: line and value" "$T_ERR" "hex.txt:3: not a number '0x10'"
+printf '1\n2\n0X1p4\n' > "$T_DIR/hexf.txt"
+t_run "hexadecimal float exits 2" 2 "$RIGOR" stats "$T_DIR/hexf.txt"
 t_run "help" 0 "$RIGOR" stats --help
 t_has "help: pooled" "$T_OUT" "--pooled"
 t_done

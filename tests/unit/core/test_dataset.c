@@ -241,7 +241,7 @@ static void test_open_or_new_appends(void)
     json_t *ds = sample_dataset();
     rg_dataset_save(tmp("app.json"), ds, err);
     json_decref(ds);
-    ds = rg_dataset_open_or_new(tmp("app.json"), NULL, 0, NULL, err);
+    ds = rg_dataset_open_or_new(tmp("app.json"), NULL, 0, NULL, NULL, err);
     CHECK(ds != NULL);
     rg_dataset_append_run(ds, sample_run(3));
     rg_dataset_save(tmp("app.json"), ds, err);
@@ -250,11 +250,72 @@ static void test_open_or_new_appends(void)
     CHECK_INT(json_array_size(json_object_get(ds, "runs")), 3);
     CHECK_STR(json_string_value(json_object_get(json_object_get(ds, "meta"), "title")), "a title");
     json_decref(ds);
-    ds = rg_dataset_open_or_new(tmp("fresh.json"), "t", 0, NULL, err);
+    ds = rg_dataset_open_or_new(tmp("fresh.json"), "t", 0, NULL, NULL, err);
     CHECK_INT(json_array_size(json_object_get(ds, "runs")), 0);
     json_decref(ds);
     write_text(tmp("broken.json"), "{");
-    CHECK(rg_dataset_open_or_new(tmp("broken.json"), NULL, 0, NULL, err) == NULL);
+    CHECK(rg_dataset_open_or_new(tmp("broken.json"), NULL, 0, NULL, NULL, err) == NULL);
+}
+
+static size_t nruns(const json_t *ds)
+{
+    return json_array_size(json_object_get(ds, "runs"));
+}
+
+/* Two writers of one file, interleaved as two `rigor load -o` processes would: neither loses
+ * the other's runs; the unchanged-file case writes what the writer holds (removals too). */
+static void test_save_runs_merges_writers(void)
+{
+    rg_dataset_file fa, fb;
+    const char *path = tmp("two.json");
+    json_t *a = rg_dataset_open_or_new(path, "A", 0, NULL, &fa, err);
+    json_t *b = rg_dataset_open_or_new(path, "B", 0, NULL, &fb, err);
+    CHECK(a != NULL && b != NULL);
+    rg_dataset_append_run(a, sample_run(1));
+    CHECK(rg_dataset_save_runs(path, a, &fa, err) == 0);        /* creates the file */
+    rg_dataset_append_run(b, sample_run(2));
+    CHECK(rg_dataset_save_runs(path, b, &fb, err) == 0);        /* file made meanwhile: merge */
+    CHECK_INT(nruns(b), 2);
+    rg_dataset_append_run(a, sample_run(3));
+    CHECK(rg_dataset_save_runs(path, a, &fa, err) == 0);        /* changed by b: merge */
+    CHECK_INT(nruns(a), 3);
+    json_t *disk = rg_dataset_load(path, err);
+    CHECK_INT(nruns(disk), 3);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(disk, "meta"), "title")), "A");
+    json_decref(disk);
+    /* Unchanged since a's save: a's document is written as it is, a removed run included. */
+    json_array_remove(json_object_get(a, "runs"), 0);
+    fa.saved = nruns(a);
+    CHECK(rg_dataset_save_runs(path, a, &fa, err) == 0);
+    disk = rg_dataset_load(path, err);
+    CHECK_INT(nruns(disk), 2);
+    json_decref(disk);
+    json_decref(a);
+    json_decref(b);
+}
+
+/* Modes and links: the umask for a new file, the mode of an existing one, no link followed. */
+static void test_write_modes_and_links(void)
+{
+    struct stat st;
+    mode_t old = umask(077);
+    CHECK(rg_write_atomic(tmp("m.txt"), "x", 1, err) == 0);
+    umask(old);
+    CHECK(stat(tmp("m.txt"), &st) == 0 && (st.st_mode & 0777) == 0600);
+    chmod(tmp("m.txt"), 0640);
+    CHECK(rg_write_atomic(tmp("m.txt"), "y", 1, err) == 0);
+    CHECK(stat(tmp("m.txt"), &st) == 0 && (st.st_mode & 0777) == 0640);
+    CHECK(symlink("m.txt", tmp("l.txt")) == 0);
+    CHECK(rg_write_atomic(tmp("l.txt"), "z", 1, err) == -1);
+    CHECK_HAS(err, "symbolic link");
+    CHECK(lstat(tmp("l.txt"), &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(rg_check_output(tmp("l.txt"), err) == -1);
+    CHECK(rg_check_output(tmp("none.txt"), err) == 0);
+    CHECK(rg_write_atomic_ex(tmp("m.txt"), "w", 1, RG_WRITE_CREATE, NULL, err) == RG_WRITE_EXISTS);
+    FILE *f = rg_open_output(tmp("l.txt"), err);
+    CHECK(f == NULL);
+    CHECK_HAS(err, "symbolic link");
+    unlink(tmp("l.txt"));
 }
 
 static void test_latency_object(void)
@@ -296,6 +357,8 @@ int main(void)
     if (mkdtemp(dir) == NULL)
         return 1;
     RUN(test_new_dataset_shape);
+    RUN(test_save_runs_merges_writers);
+    RUN(test_write_modes_and_links);
     RUN(test_save_load_round_trip);
     RUN(test_reals_round_trip_exactly);
     RUN(test_summary_only_run_is_valid);
