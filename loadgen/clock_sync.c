@@ -155,7 +155,9 @@ static int read_line(int fd, char *buf, size_t len, uint64_t deadline, char *err
     for (;;) {
         uint64_t now = rg_now_ns();
         if (now >= deadline)
-            return rg_err(err, "no answer from the coordinator on stdin");
+            return rg_err(err, "no answer from the coordinator on stdin (with rigor run: a "
+                          "remote template that does not pass stdin through needs "
+                          "\"clock_probe\": false)");
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         int ms = (int)((deadline - now + 999999) / 1000000);
         int rc = poll(&pfd, 1, ms);

@@ -299,11 +299,15 @@ static void no_run_message(const rm_step *s, char *err)
         const char *pr = s->h[i].problem[0] ? s->h[i].problem : "no output";
         len += (size_t)snprintf(msg + len, sizeof msg - len, "\n  %s: %.*s", s->h[i].name,
                                 (int)strcspn(pr, "\n"), pr);
-        const char *nl = strchr(pr, '\n');   /* and the host's last line of output */
+        const char *nl = strchr(pr, '\n');   /* and rigor's own message, else the last line */
         const char *last = nl ? strrchr(pr, '\n') : NULL;
-        if (last && len < sizeof msg - 1)
-            len += (size_t)snprintf(msg + len, sizeof msg - len, ": %s",
-                                    last + 1 + strspn(last + 1, " |"));
+        for (const char *q = nl; q && (q = strstr(q, "\n  | rigor")) != NULL; q++)
+            last = q;
+        if (last && len < sizeof msg - 1) {
+            const char *l = last + 1 + strspn(last + 1, " |");
+            len += (size_t)snprintf(msg + len, sizeof msg - len, ": %.*s",
+                                    (int)strcspn(l, "\n"), l);
+        }
     }
     rg_err_set(err, "%s", msg);
 }
