@@ -4,7 +4,7 @@
  * samples, and the coordinator's record on the merged run.
  *
  * Command lines: TEMPLATE REMOTE_RIGOR load WORDS... where {host} (single-quoted) and
- * {index} are filled in the template and every word is shell-safe ([A-Za-z0-9_@%+=:,./-]);
+ * {index} are filled in the template and every word is shell-safe ([A-Za-z0-9_@+=:,./-]);
  * any other text (headers, a body, a URL with '&' or a label with spaces) travels in one
  * --args-hex word. The child is /bin/sh -c LINE in its own process group with the parent-
  * death signal, stdin and stdout pipes to us (close-on-exec, so no other host inherits
@@ -37,10 +37,11 @@ typedef struct words {
     size_t nhex;
 } words;
 
+/* A word no shell changes, nor pdsh's exec module (which expands %h, %n, %u): no '%'. */
 static bool shell_safe(const char *s)
 {
     return *s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                   "0123456789_@%+=:,./-") == strlen(s) && s[0] != '@';
+                                   "0123456789_@+=:,./-") == strlen(s) && s[0] != '@';
 }
 
 /* Add an option (may be NULL) and its value: plainly when both are safe, else hex-encoded. */

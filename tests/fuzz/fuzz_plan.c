@@ -46,7 +46,9 @@ static void check_hosts(const pl_plan *p)
         char *cmd = pl_remote_command(p, &p->targets[0], p->cells[0], i, "START");
         if (cmd == NULL)
             abort();
-        char *hex = strstr(cmd, " --args-hex ");
+        char *hex = NULL;   /* the last one: the template may hold the words too */
+        for (char *q = strstr(cmd, " --args-hex "); q; q = strstr(q + 1, " --args-hex "))
+            hex = q;
         size_t n = 0;
         char **w = hex ? lg_args_hex_decode(hex + 12, &n, err) : NULL;
         if (hex != NULL && w == NULL)
