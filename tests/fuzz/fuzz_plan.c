@@ -46,9 +46,11 @@ static void check_hosts(const pl_plan *p)
         char *cmd = pl_remote_command(p, &p->targets[0], p->cells[0], i, "START");
         if (cmd == NULL)
             abort();
-        char *hex = NULL;   /* the last one: the template may hold the words too */
+        char *hex = NULL;   /* rigor's is the last word; the template may hold the words too */
         for (char *q = strstr(cmd, " --args-hex "); q; q = strstr(q + 1, " --args-hex "))
             hex = q;
+        if (hex && strspn(hex + 12, "0123456789abcdef") != strlen(hex + 12))
+            hex = NULL;
         size_t n = 0;
         char **w = hex ? lg_args_hex_decode(hex + 12, &n, err) : NULL;
         if (hex != NULL && w == NULL)
