@@ -27,6 +27,7 @@ int cmd_capture(int argc, char **argv);  /* capture/ */
 int cmd_export(int argc, char **argv);   /* import/  */
 int cmd_import(int argc, char **argv);   /* import/  */
 int cmd_load(int argc, char **argv);     /* loadgen/ */
+int cmd_merge(int argc, char **argv);    /* plan/    */
 int cmd_report(int argc, char **argv);   /* report/  */
 int cmd_run(int argc, char **argv);      /* plan/    */
 int cmd_serve(int argc, char **argv);    /* serve/   */

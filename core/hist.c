@@ -179,6 +179,11 @@ int64_t rg_hist_max(const rg_hist *h) { return h->max; }
 int rg_hist_sigfigs(const rg_hist *h) { return h->sigfigs; }
 int64_t rg_hist_highest(const rg_hist *h) { return h->highest; }
 
+double rg_hist_sum(const rg_hist *h)
+{
+    return h->sum;
+}
+
 double rg_hist_mean(const rg_hist *h)
 {
     return h->total ? h->sum / (double)h->total : 0;

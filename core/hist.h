@@ -51,6 +51,7 @@ uint64_t rg_hist_saturated(const rg_hist *h);
 int64_t rg_hist_min(const rg_hist *h);     /* exact; 0 when empty */
 int64_t rg_hist_max(const rg_hist *h);     /* exact; 0 when empty */
 double rg_hist_mean(const rg_hist *h);     /* exact (from the kept sum); 0 when empty */
+double rg_hist_sum(const rg_hist *h);      /* the kept sum of the recorded values */
 double rg_hist_stdev(const rg_hist *h);    /* population sd from bucket midpoints */
 int rg_hist_sigfigs(const rg_hist *h);
 int64_t rg_hist_highest(const rg_hist *h);

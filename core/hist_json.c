@@ -36,7 +36,9 @@ json_t *rg_hist_to_json(const rg_hist *h)
     json_object_set_new(j, "count", json_integer((json_int_t)rg_hist_count(h)));
     json_object_set_new(j, "min", json_integer(rg_hist_min(h)));
     json_object_set_new(j, "max", json_integer(rg_hist_max(h)));
-    json_object_set_new(j, "sum", json_real(rg_hist_mean(h) * (double)rg_hist_count(h)));
+    /* the kept sum itself: mean x count is not the sum in floating point, and a merge of
+     * serialized histograms (rigor merge) must add exactly what was recorded */
+    json_object_set_new(j, "sum", json_real(rg_hist_sum(h)));
     if (rg_hist_saturated(h) > 0)
         json_object_set_new(j, "saturated", json_integer((json_int_t)rg_hist_saturated(h)));
     json_object_set_new(j, "buckets", buckets);

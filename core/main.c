@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"export", cmd_export, "runs as CSV rows, latency histograms as HdrHistogram spectra"},
     {"import", cmd_import, "other load tools' result files (k6, Locust, JMeter, wrk...) as runs"},
     {"load", cmd_load, "generate HTTP load (closed or open loop) and record a dataset"},
+    {"merge", cmd_merge, "the datasets of several load hosts merged exactly into one run each"},
     {"report", cmd_report, "Markdown tables and gnuplot charts from datasets"},
     {"run", cmd_run, "a whole comparison from a plan file: targets x sweep x runs"},
     {"serve", cmd_serve, "the reference HTTP target, with delay and fault knobs"},

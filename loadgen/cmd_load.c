@@ -62,6 +62,20 @@ static const char usage[] =
     "                          each process once\n"
     "      --capture IFACE     also measure on-wire timings on this interface\n"
     "  -q, --quiet             no progress line\n"
+    "several load hosts (docs/distributed.md):\n"
+    "      --start-at TIME     start at this wall-clock instant: RFC 3339\n"
+    "                          (2026-12-01T10:00:05Z), @EPOCH_SECONDS, or +5s (the next\n"
+    "                          whole second at least 5 s from now); the series are then cut\n"
+    "                          on whole UTC seconds, and run k of the sweep starts at\n"
+    "                          TIME + k x (warmup + duration + cooldown)\n"
+    "      --split I/N         this host is host I of N: take share I of -c (and of\n"
+    "                          --rate, -n) and record the whole cell for rigor merge\n"
+    "      --clock-probe       measure this clock against the coordinator's over\n"
+    "                          stdin/stdout before the start (rigor run does this); then\n"
+    "                          the end of stdin stops the run\n"
+    "      --cooldown D        pause between runs (default 0; 1s with --start-at)\n"
+    "      --args-hex HEX      more arguments, hex-encoded with a NUL after each (how\n"
+    "                          rigor run passes text through remote shells)\n"
     "  -h, --help              this help\n"
     "\n"
     "Errors are counted by kind (connect, read, write, timeout, protocol, status = 4xx/5xx,\n"
@@ -76,10 +90,13 @@ static const char usage[] =
     "  rigor load http://127.0.0.1:8080/ -c 10,100,500 --runs 5 -o results.json\n"
     "  rigor load http://127.0.0.1:8080/ -c 100 --rate 5000 -d 30s --pid \"$(pidof nginx)\"\n"
     "  rigor load https://localhost:8443/ -c 50 -d 10s --cacert ca.pem\n"
-    "  rigor load https://127.0.0.1:8443/ -k --no-keepalive --no-tls-resume -n 10k\n";
+    "  rigor load https://127.0.0.1:8443/ -k --no-keepalive --no-tls-resume -n 10k\n"
+    "  rigor load http://10.0.0.1:8080/ -c 300 --split 2/3 --start-at 2026-12-01T10:00:05Z \\\n"
+    "      -d 30s -o h2.json        # on host 2 of 3; then: rigor merge h*.json -o all.json\n";
 
 enum { OPT_WARMUP = 256, OPT_RUNS, OPT_TIMEOUT, OPT_BODY, OPT_NOKA, OPT_LABEL, OPT_TITLE,
-       OPT_PID, OPT_CAPTURE, OPT_CACERT, OPT_NORESUME, OPT_TLSVER };
+       OPT_PID, OPT_CAPTURE, OPT_CACERT, OPT_NORESUME, OPT_TLSVER, OPT_START_AT, OPT_SPLIT,
+       OPT_PROBE, OPT_COOLDOWN };
 
 static const struct option longopts[] = {
     {"connections", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
@@ -94,6 +111,10 @@ static const struct option longopts[] = {
     {"insecure", no_argument, NULL, 'k'},          {"cacert", required_argument, NULL, OPT_CACERT},
     {"no-tls-resume", no_argument, NULL, OPT_NORESUME},
     {"tls-version", required_argument, NULL, OPT_TLSVER},
+    {"start-at", required_argument, NULL, OPT_START_AT},
+    {"split", required_argument, NULL, OPT_SPLIT},
+    {"clock-probe", no_argument, NULL, OPT_PROBE},
+    {"cooldown", required_argument, NULL, OPT_COOLDOWN},
     {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
 
 static int parse_body(lg_load_opts *o, const char *arg, char *err)
@@ -257,6 +278,14 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
         else
             return rg_err(err, "invalid --tls-version '%s': 1.2 or 1.3", arg);
         return 0;
+    case OPT_START_AT: {
+        uint64_t t;   /* checked now; parsed again once the clock offset is known */
+        o->start_at = arg;
+        return lg_parse_start_at(arg, (uint64_t)lg_wall_ns(), &t, err);
+    }
+    case OPT_SPLIT: return lg_load_parse_split(o, arg, err);
+    case OPT_PROBE: o->clock_probe = true; return 0;
+    case OPT_COOLDOWN: return parse_duration_opt("--cooldown", arg, 0, &o->cooldown_s, err);
     case 'q':
         o->quiet = true;
         rg_log_level = RG_LOG_WARN;   /* core/log.h: -q keeps warnings and errors only */
@@ -292,6 +321,14 @@ static int check_all(lg_load_opts *o, int seen, char *err)
     if ((seen & 3) == 3)
         return rg_err(err, "-d and -n are exclusive: a run is either a duration "
                       "or a number of requests");
+    if (o->start_at != NULL && o->cfg.requests > 0)
+        return rg_err(err, "--start-at needs -d: hosts started together must measure the "
+                      "same window, and -n ends when its requests are done");
+    if (o->clock_probe && (o->out == NULL || strcmp(o->out, "-") != 0))
+        return rg_err(err, "--clock-probe needs -o - (the probe and the dataset share stdout "
+                      "with the coordinator)");
+    if (lg_load_check_split(o, err) != 0)
+        return -1;
     if (lg_url_parse(o->cfg.url, &u, err) < 0)
         return -1;
     if (lg_tls_check(&o->cfg, err) < 0) {
@@ -315,14 +352,91 @@ static void free_opts(lg_load_opts *o)
     free(o->conns);
     free(o->rates);
     free(o->body_buf);
+    json_decref(o->clock);
 }
 
+/* An argv with the --args-hex words spliced in; `owned` are the decoded strings. */
+typedef struct argv_buf {
+    char **v;
+    int n;
+    char **owned;
+    size_t nowned;
+} argv_buf;
+
+static void free_argv(argv_buf *a)
+{
+    for (size_t i = 0; i < a->nowned; i++)
+        free(a->owned[i]);
+    free(a->owned);
+    free(a->v);
+}
+
+/*
+ * a->v = argv with every "--args-hex HEX" (or --args-hex=HEX) replaced by the words it
+ * encodes, in place, NULL-terminated. 0, or -1 with err; free_argv(a) in both cases.
+ */
+static int expand_args(int argc, char **argv, argv_buf *a, char *err)
+{
+    size_t cap = (size_t)argc + 1;
+    memset(a, 0, sizeof *a);
+    a->v = calloc(cap, sizeof *a->v);
+    if (a->v == NULL)
+        return rg_err(err, "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *hex = NULL;
+        if (strcmp(argv[i], "--args-hex") == 0 && i + 1 < argc)
+            hex = argv[++i];
+        else if (strncmp(argv[i], "--args-hex=", 11) == 0)
+            hex = argv[i] + 11;
+        if (hex == NULL) {
+            a->v[a->n++] = argv[i];
+            continue;
+        }
+        size_t k;
+        char **w = lg_args_hex_decode(hex, &k, err);
+        char **nv = w ? realloc(a->v, (cap + k) * sizeof *a->v) : NULL;
+        char **no = nv ? realloc(a->owned, (a->nowned + k) * sizeof *a->owned) : NULL;
+        if (no == NULL) {
+            if (nv != NULL)
+                a->v = nv;
+            for (size_t j = 0; w && j < k; j++)
+                free(w[j]);
+            free(w);
+            return w ? rg_err(err, "out of memory") : -1;
+        }
+        a->v = nv;
+        a->owned = no;
+        cap += k;
+        for (size_t j = 0; j < k; j++)
+            a->v[a->n++] = a->owned[a->nowned++] = w[j];
+        free(w);
+    }
+    a->v[a->n] = NULL;
+    return 0;
+}
+
+static int load_main(int argc, char **argv);
+
 int cmd_load(int argc, char **argv)
+{
+    argv_buf a;
+    char err[RG_ERRLEN];
+    if (expand_args(argc, argv, &a, err) != 0) {
+        free_argv(&a);
+        return rg_usage_error("load", "%s", err);
+    }
+    int rc = load_main(a.n, a.v);
+    free_argv(&a);
+    return rc;
+}
+
+static int load_main(int argc, char **argv)
 {
     lg_load_opts o;
     char err[RG_ERRLEN];
     int opt, seen = 0, rc;
     memset(&o, 0, sizeof o);
+    o.cooldown_s = -1;
     lg_config_init(&o.cfg);
     o.cfg.headers = o.headers;
     o.runs = 1;

@@ -12,7 +12,9 @@
  * scan instead of one timer per request), the next second boundary and the window's end.
  * Open-loop workers also set their timer slack to 1 µs so sends happen when they are due.
  *
- * Time series: second s of the window is recorded into ring[s % LG_SEC_RING]. When the worker
+ * Time series: second s of the series (counted from sh->grid0, the window's start or, for
+ * distributed runs, the whole second of the reference clock it falls in) is recorded into
+ * ring[s % LG_SEC_RING]. When the worker
  * passes into second s it publishes sec_done = s - 1 (release); the controller reads those
  * slots once every worker is past them, resets them and publishes sec_consumed. A worker only
  * reuses a slot the controller has consumed; if the controller fell 4 s behind, that second's
@@ -99,7 +101,7 @@ static void roll_second(lg_worker *w, uint64_t now)
     const lg_shared *sh = w->sh;
     if (now < sh->tw || now >= sh->te)
         return;   /* the window's last second stays the last one */
-    int64_t s = (int64_t)((now - sh->tw) / 1000000000u);
+    int64_t s = (int64_t)((now - sh->grid0) / 1000000000u);
     if (s <= w->cur_sec)
         return;
     atomic_store_explicit(&w->sec_done, s - 1, memory_order_release);
@@ -116,8 +118,10 @@ static inline bool in_window(const lg_shared *sh, uint64_t now)
 void lg_worker_done(lg_worker *w, lg_conn *c, uint64_t now, unsigned status)
 {
     const lg_shared *sh = w->sh;
-    if (sh->count_mode ? !c->measured : !in_window(sh, now))
+    if (sh->count_mode ? !c->measured : !in_window(sh, now)) {
+        w->c.outside++;   /* warm-up, or after the end: the server served them too */
         return;
+    }
     w->c.requests++;
     w->c.status[status < LG_NSTATUS ? status : 0]++;
     bool bad = status >= 400 && status < 600;
@@ -204,7 +208,7 @@ static uint64_t next_wake(const lg_worker *w, uint64_t now, uint64_t next_sweep)
     if (sh->te < wake)
         wake = sh->te;
     uint64_t sec = now < sh->tw ? sh->tw
-                                : sh->tw + (uint64_t)(w->cur_sec + 1) * 1000000000u;
+                                : sh->grid0 + (uint64_t)(w->cur_sec + 1) * 1000000000u;
     if (sec > now && sec < wake)
         wake = sec;
     return wake;
@@ -252,6 +256,7 @@ void *lg_worker_main(void *arg)
         publish(w);
         wait_events(w, ev, now, next_wake(w, now, next_sweep));
     }
+    w->c.inflight_end = w->inflight;   /* before closing: what the server may still answer */
     for (size_t i = 0; i < w->nconns; i++)
         lg_conn_close(&w->conns[i]);
     publish(w);

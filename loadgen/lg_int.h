@@ -81,6 +81,8 @@ typedef struct lg_shared {
     double rate;           /* 0 = closed loop */
     uint64_t conns_total;
     uint64_t t0, tw, te;   /* start, window start (after warm-up), window end (UINT64_MAX with -n) */
+    uint64_t grid0;        /* start of second 0 of the time series (<= tw): tw itself, or the
+                            * whole second of the reference clock that tw falls in */
     uint64_t timeout_ns;
     bool count_mode;       /* -n */
     int sigfigs;
@@ -98,6 +100,8 @@ typedef struct lg_sec_slot {
 /* Counters of one worker (summed after join). */
 typedef struct lg_counts {
     uint64_t requests, bytes_in, bytes_out;
+    uint64_t outside;         /* responses completed outside the window (warm-up, after it) */
+    uint64_t inflight_end;    /* requests written but unanswered when the worker stopped */
     uint64_t opened;          /* connections established, whole run */
     uint64_t server_closes;   /* measured responses after which the server closed (keep-alive asked) */
     uint64_t err[LG_NERR];

@@ -8,12 +8,18 @@
  * a finished run. Saves go through rg_dataset_save_runs, so another process appending to the
  * same file meanwhile keeps its runs too. The first SIGINT asks lg_run to stop (the run is kept, "complete": false)
  * and ends the sweep; a second one exits at once.
+ *
+ * On one of several load hosts (--start-at, --split, --clock-probe; docs/distributed.md) the
+ * clock is settled before the first run (load_dist.c) and run k of the sweep is scheduled at
+ * START + k x (warm-up + duration + cooldown) of the reference clock, so every host runs
+ * cell and round k in the same slot and `rigor merge` can put them together.
  */
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "core/cli.h"
 #include "core/dataset.h"
@@ -123,6 +129,10 @@ static int judge_run(sweep_state *s, const json_t *run)
                 " %.0f requests not sent on time (backlog)", want, got,
                 rg_json_num(ol, "backlog", 0));
     }
+    double late = rg_json_path_num(run, "clock.start_late_s", 0);
+    if (late > 0.01)
+        rg_warn("load: run %s started %.3f s after its start time (--start-at)%s", s->label,
+                late, late > s->o->cfg.warmup_s ? ": its window is shorter" : "");
     if (req > 0 || json_is_false(json_object_get(run, "complete")))
         return 0;
     char tls[48] = "";
@@ -138,13 +148,28 @@ static int judge_run(sweep_state *s, const json_t *run)
 }
 
 /* One run of one cell; appends and saves. Returns -1 when the sweep must end. */
+/*
+ * The start of run k (0-based, in sweep order) on the reference clock; 0 = at once. Slots are
+ * whole seconds (the window of each run starts on one: run.c stretches the warm-up).
+ */
+static uint64_t slot_start(const lg_load_opts *o, uint64_t k)
+{
+    double slot = ceil(o->cfg.warmup_s + o->cfg.duration_s +
+                       (o->cooldown_s >= 0 ? o->cooldown_s : 1) - 1e-9);
+    return o->start_at ? o->start_ns + k * (uint64_t)slot * 1000000000u : 0;
+}
+
 static int one_run(sweep_state *s, uint64_t conns, double rate)
 {
     lg_load_opts *o = s->o;
     lg_config cfg = o->cfg;
     char err[RG_ERRLEN];
-    cfg.connections = conns;
-    cfg.rate = rate;
+    lg_load_share(o, conns, rate, &cfg);
+    cfg.start_at_ns = slot_start(o, s->round * s->ncells + s->cell);
+    cfg.clock_offset_ns = o->offset_ns;
+    cfg.absolute_grid = o->start_at != NULL;
+    cfg.series_hist = o->start_at != NULL || o->split_n > 0;
+    cfg.watch_stdin = o->stdin_watched;
     cfg.progress = o->quiet ? NULL : on_progress;
     cfg.progress_ctx = s;
     if (rate > 0)
@@ -160,6 +185,7 @@ static int one_run(sweep_state *s, uint64_t conns, double rate)
         s->failed = 1;
         return -1;
     }
+    lg_load_annotate(o, run, conns, rate);
     print_run(s, run);
     s->failed |= judge_run(s, run);
     if (s->ds == NULL) {
@@ -176,6 +202,14 @@ static int one_run(sweep_state *s, uint64_t conns, double rate)
     return 0;
 }
 
+/* --cooldown without --start-at: sleep, waking early on SIGINT. */
+static void pause_between(double sec)
+{
+    struct timespec ts = {(time_t)sec, (long)((sec - (double)(time_t)sec) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && !lg_stop_requested())
+        ;
+}
+
 static int sweep(sweep_state *s)
 {
     lg_load_opts *o = s->o;
@@ -188,6 +222,9 @@ static int sweep(sweep_state *s)
                 return -1;
             if (lg_stop_requested())
                 return -1;
+            bool last = s->round + 1 == o->runs && s->cell + 1 == s->ncells;
+            if (!o->start_at && o->cooldown_s > 0 && !last)
+                pause_between(o->cooldown_s);
         }
     }
     return 0;
@@ -216,6 +253,10 @@ int lg_load_sweep(lg_load_opts *o)
             return rg_usage_error("load", "%s", err);
     }
     rg_progress_enable(!o->quiet);
+    if (lg_load_clock_setup(o, err) != 0) {
+        json_decref(s.ds);
+        return rg_fail(RG_EXIT_FAIL, "load", "%s", err);
+    }
     lg_clear_stop();
     sigint_count = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old_int;

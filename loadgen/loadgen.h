@@ -48,6 +48,19 @@ typedef struct lg_config {
     const char *cacert;         /* default NULL: the system store */
     bool tls_resume;            /* default true */
     int tls_version;            /* default 0 */
+    /*
+     * Distributed runs (docs/distributed.md). The reference clock is this host's wall clock
+     * plus clock_offset_ns (the coordinator's or NTP's time minus ours, estimated before the
+     * run). With start_at_ns the load starts at that reference instant (the warm-up first),
+     * the window at start + warm-up and it ends at start + warm-up + duration whatever
+     * happened before; a host that wakes after the window's start measures a shorter window
+     * (recorded). absolute_grid cuts the series on whole seconds of the reference clock.
+     */
+    uint64_t start_at_ns;       /* reference epoch ns; 0 = start now */
+    int64_t clock_offset_ns;    /* reference - local wall clock */
+    bool absolute_grid;         /* series second k = whole reference second, not window + k */
+    bool series_hist;           /* record a histogram per second (exact merges of p50/p99) */
+    bool watch_stdin;           /* end of stdin stops the run (the coordinator went away) */
     /* Called from the controlling thread about 4 times a second while the run goes on. */
     void (*progress)(void *ctx, double elapsed_s, double total_s, uint64_t requests,
                      uint64_t errors);
@@ -141,5 +154,80 @@ lg_procstat *lg_procstat_new_set(const pid_t *pids, size_t n, char *err);
  */
 int lg_procstat_sample(lg_procstat *ps, double *cpu_pct, uint64_t *rss_kb);
 void lg_procstat_free(lg_procstat *ps);   /* accepts NULL */
+
+/*
+ * Clocks of distributed runs (loadgen/clock_sync.c, docs/distributed.md).
+ */
+
+/*
+ * `rigor load --args-hex HEX` (loadgen/load_dist.c): arguments as the hex digits of their
+ * bytes, each followed by a NUL byte — a word that passes unchanged through any remote
+ * shell. encode: a new string (caller frees) or NULL on OOM. decode: new words (caller
+ * frees each and the array) and *n, or NULL with err.
+ */
+char *lg_args_hex_encode(char *const *words, size_t n);
+char **lg_args_hex_decode(const char *hex, size_t *n, char *err);
+
+/* The wall clock (CLOCK_REALTIME) in ns since the epoch. */
+int64_t lg_wall_ns(void);
+
+/*
+ * Parse a start time: RFC 3339 ("2026-12-01T10:00:05Z", "…:05.250+01:00"), "@EPOCH" (seconds,
+ * may be fractional) or "+DURATION" ("+5s": now_ns plus that, rounded up to a whole second).
+ * 0 with *out_ns (ns since the epoch), or -1 with err.
+ */
+int lg_parse_start_at(const char *s, uint64_t now_ns, uint64_t *out_ns, char *err);
+
+/*
+ * The clock probe between `rigor run` (the coordinator) and `rigor load --clock-probe`, over
+ * the load's stdin and stdout, one line each way: the load writes "rigor-clock-probe SEQ",
+ * the coordinator answers "rigor-clock SEQ NS" with its wall clock in ns since the epoch.
+ */
+#define LG_PROBE_ASK "rigor-clock-probe"
+#define LG_PROBE_REPLY "rigor-clock"
+#define LG_PROBE_MAX 32
+
+typedef struct lg_probe_sample {
+    int64_t t1, t2, t4;   /* local send, reference reading, local receive (epoch ns) */
+} lg_probe_sample;
+
+typedef struct lg_offset {
+    int64_t offset_ns;       /* reference - local */
+    int64_t uncertainty_ns;  /* the true offset is within offset_ns +- this */
+    int64_t rtt_min_ns;
+    int samples;
+    bool intersected;        /* all exchanges' bounds intersected (else: shortest round trip) */
+} lg_offset;
+
+/*
+ * The offset from n exchanges: each bounds it to [t2 - t4, t2 - t1]; the estimate is the
+ * middle of the intersection of all bounds (or of the shortest exchange's when they do not
+ * intersect). 0, or -1 when n is 0.
+ */
+int lg_offset_estimate(const lg_probe_sample *s, size_t n, lg_offset *out);
+
+/*
+ * Probe the coordinator n times (1..LG_PROBE_MAX) over in_fd/out_fd, each answer awaited at
+ * most timeout_s. 0 with *out, or -1 with err (stdin closed, no answer, garbled answer).
+ */
+int lg_clock_probe(int in_fd, int out_fd, int n, double timeout_s, lg_offset *out, char *err);
+
+/* What NTP says about this host's clock. */
+typedef struct lg_ntp {
+    char source[16];        /* "chronyc" or "adjtimex" */
+    bool synchronized;
+    double offset_s;        /* NTP time - system time (chrony's "System time"), 0 for adjtimex */
+    double error_s;         /* bound on the error once offset_s is applied */
+    char server[64];        /* chrony's reference, when known */
+    int stratum;
+    char note[160];         /* why chronyc was not used, when it was not */
+} lg_ntp;
+
+/* chronyc's state when chronyc answers within a second, else the kernel's (adjtimex). */
+void lg_ntp_state(lg_ntp *out);
+/* One line of `chronyc -c tracking` into out (source left empty). 0 or -1 with err. */
+int lg_chrony_parse(const char *csv, lg_ntp *out, char *err);
+/* The "ntp" object of a run's clock (docs/dataset-format.md). New reference. */
+json_t *lg_ntp_json(const lg_ntp *n);
 
 #endif

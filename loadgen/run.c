@@ -8,13 +8,23 @@
  * pthread_join it sums the workers' counters and merges their histograms (run_json.c builds
  * the object). Nothing on the workers' hot path waits for the controller.
  *
+ * Distributed runs (lg_config.start_at_ns): everything is prepared first (resolve, sockets
+ * limit, buffers), then the controller sleeps until the start instant of the reference clock
+ * (mapped once onto CLOCK_MONOTONIC, so a wall-clock step during the run cannot move the
+ * window) with a 1 µs timer slack, and only then starts the threads. The window is anchored
+ * on the asked instant, not on when the thread woke up, so every host's window has the same
+ * bounds on the reference clock; how late each host really started is recorded.
+ *
  * Expected load: one call per run; a run lasts seconds to minutes.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 #include "core/clock.h"
 #include "core/err.h"
 #include "capture/capture.h"
@@ -134,6 +144,7 @@ static void cleanup(lg_runctx *r)
     json_decref(r->ts_p99);
     json_decref(r->ts_cpu);
     json_decref(r->ts_rss);
+    json_decref(r->ts_hist);
     json_decref(r->wire);
 }
 
@@ -206,12 +217,30 @@ static void progress(lg_runctx *r, const lg_config *cfg, uint64_t now)
     r->next_progress = now + 250000000u;
 }
 
+/*
+ * With watch_stdin: true once stdin reached its end (or failed), i.e. the coordinator that
+ * started this process over ssh, kubectl exec or a pipe went away. Never blocks.
+ */
+static bool stdin_closed(const lg_config *cfg)
+{
+    struct pollfd pfd = {.fd = 0, .events = POLLIN};
+    char buf[256];
+    if (!cfg->watch_stdin || poll(&pfd, 1, 0) <= 0)
+        return false;
+    if (pfd.revents & (POLLERR | POLLNVAL))
+        return true;
+    ssize_t n = read(0, buf, sizeof buf);   /* readable: does not block */
+    return n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
+}
+
 static void control(lg_runctx *r, const lg_config *cfg)
 {
     struct timespec tick = {0, 20000000};
     r->next_progress = r->sh.t0 + 250000000u;
     while (!all_finished(r)) {
         nanosleep(&tick, NULL);
+        if (stdin_closed(cfg))
+            lg_request_stop();
         uint64_t now = rg_now_ns();
         collect_seconds(r, false);
         sample_server(r, now, false);
@@ -265,20 +294,99 @@ static int start_monitors(lg_runctx *r, const lg_config *cfg, char *err)
     return 0;
 }
 
+/* Wall clock minus monotonic clock in ns: the closest of three paired readings. */
+static int64_t wall_minus_mono(void)
+{
+    uint64_t best = UINT64_MAX;
+    int64_t d = 0;
+    for (int i = 0; i < 3; i++) {
+        struct timespec w;
+        uint64_t a = rg_now_ns();
+        clock_gettime(CLOCK_REALTIME, &w);
+        uint64_t b = rg_now_ns();
+        if (b - a < best) {
+            best = b - a;
+            d = (int64_t)w.tv_sec * 1000000000 + w.tv_nsec - (int64_t)(a + (b - a) / 2);
+        }
+    }
+    return d;
+}
+
+/*
+ * Sleep until the asked start (monotonic r->start_target): in slices of at most 50 ms so a
+ * stop request or the end of stdin is seen, the last slice an absolute sleep with a 1 µs
+ * timer slack (the default 50 µs would be most of the start skew on a quiet network).
+ * 0 when it is time, -1 with err when stopped first.
+ */
+static int wait_start(lg_runctx *r, const lg_config *cfg, char *err)
+{
+    r->mono2ref = wall_minus_mono() + cfg->clock_offset_ns;
+    uint64_t now = rg_now_ns();
+    r->start_target = now;
+    if (cfg->start_at_ns > 0) {   /* an instant long past maps before boot: clamp */
+        int64_t t = (int64_t)cfg->start_at_ns - r->mono2ref;
+        r->start_target = t > 0 ? (uint64_t)t : 0;
+    }
+    unsigned long slack = (unsigned long)prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    while ((now = rg_now_ns()) < r->start_target) {
+        if (lg_stop_requested() || stdin_closed(cfg)) {
+            prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0);
+            return rg_err(err, "stopped before the start");
+        }
+        uint64_t until = r->start_target - now > 50000000u ? now + 50000000u : r->start_target;
+        struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    }
+    prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0);
+    r->woke = rg_now_ns();
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &r->cpu0);
+    return 0;
+}
+
+/*
+ * The window: it starts `warmup` after the start and lasts `duration`. With an absolute grid
+ * (--start-at) the warm-up is stretched to end on a whole second of the reference clock, so
+ * every second of the series is a whole one, and a host that started late keeps the window's
+ * end (every host measures the same slot of the reference clock, a late one a shorter part
+ * of it: recorded, and flagged by the merge).
+ */
+static void set_window(lg_runctx *r, const lg_config *cfg)
+{
+    lg_shared *sh = &r->sh;
+    uint64_t warm = (uint64_t)(cfg->warmup_s * 1e9), dur = (uint64_t)(cfg->duration_s * 1e9);
+    /* Closed loop: connections open and pass their probation (conn.c) before the window. */
+    uint64_t lead = cfg->rate > 0 ? 0 : LG_PROBATION_LEAD_NS;
+    uint64_t anchor = r->start_target + (warm > lead ? warm : lead);
+    if (cfg->absolute_grid) {   /* the warm-up stretched to the next whole second */
+        int64_t ref = (int64_t)anchor + r->mono2ref, rem = ref % 1000000000;
+        if (rem != 0)
+            anchor += (uint64_t)(1000000000 - rem);
+    }
+    sh->t0 = r->woke > r->start_target ? r->woke : r->start_target;
+    sh->tw = anchor > sh->t0 ? anchor : sh->t0;
+    sh->te = sh->count_mode ? UINT64_MAX : cfg->start_at_ns > 0 ? anchor + dur : sh->tw + dur;
+    if (sh->te <= sh->tw && !sh->count_mode)
+        sh->te = sh->tw;
+    sh->grid0 = sh->tw;
+    if (cfg->absolute_grid) {
+        int64_t ref_tw = (int64_t)sh->tw + r->mono2ref;
+        sh->grid0 = (uint64_t)(ref_tw - ref_tw % 1000000000 - r->mono2ref);
+    }
+    rg_rfc3339(r->started, sizeof r->started, (uint64_t)((int64_t)sh->tw + r->mono2ref));
+}
+
 json_t *lg_run(const lg_config *cfg, int run_index, char *err)
 {
     lg_runctx r;
     json_t *run = NULL;
     memset(&r, 0, sizeof r);
-    if (prepare(&r, cfg, err) < 0 || lg_run_series_init(&r, err) < 0 ||
+    if (prepare(&r, cfg, err) < 0 || lg_run_series_init(&r, cfg->series_hist, err) < 0 ||
         start_monitors(&r, cfg, err) < 0)
         goto out;
-    rg_rfc3339_now(r.started, sizeof r.started);
-    r.sh.t0 = rg_now_ns();
-    /* Closed loop: connections open and pass their probation (conn.c) before the window. */
-    uint64_t warm = (uint64_t)(cfg->warmup_s * 1e9), lead = cfg->rate > 0 ? 0 : LG_PROBATION_LEAD_NS;
-    r.sh.tw = r.sh.t0 + (warm > lead ? warm : lead);
-    r.sh.te = r.sh.count_mode ? UINT64_MAX : r.sh.tw + (uint64_t)(cfg->duration_s * 1e9);
+    if (wait_start(&r, cfg, err) < 0)
+        goto out;
+    set_window(&r, cfg);
     if (r.cap != NULL)
         set_wire_window(&r);
     if (start_threads(&r, err) < 0)

@@ -16,10 +16,16 @@ typedef struct lg_runctx {
     int nthreads, ninit;
     char started[40];
     uint64_t end_ns;
+    /* clocks: reference epoch ns = monotonic ns + mono2ref (wall clock + applied offset) */
+    int64_t mono2ref;
+    uint64_t start_target;   /* monotonic instant asked for (--start-at), or the start */
+    uint64_t woke;           /* when the load actually started */
+    struct timespec cpu0;    /* process CPU time at the start (client.cpu_s) */
     /* time series */
     int64_t next_sec;
     rg_hist *sec_scratch;
     json_t *ts_requests, *ts_errors, *ts_p50, *ts_p99, *ts_cpu, *ts_rss;
+    json_t *ts_hist;         /* per-second histograms (cfg->series_hist), else NULL */
     /* server sampling */
     lg_procstat *ps;
     bool ps_started, ps_gone;
@@ -31,8 +37,8 @@ typedef struct lg_runctx {
     json_t *wire;
 } lg_runctx;
 
-/* Allocate the time-series arrays. 0 or -1 with err. */
-int lg_run_series_init(lg_runctx *r, char *err);
+/* Allocate the time-series arrays (and the per-second histograms when asked). 0 or -1. */
+int lg_run_series_init(lg_runctx *r, bool with_hist, char *err);
 /* Merge second `sec` from every worker's ring into the series and free the slots. */
 void lg_run_consume_second(lg_runctx *r, int64_t sec);
 /* Record one server sample (one second). */

@@ -9,14 +9,19 @@
  * while the run goes on (lg_run_consume_second) so its memory is one ring per worker.
  */
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "core/clock.h"
 #include "core/dataset.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "loadgen/run_int.h"
 
-int lg_run_series_init(lg_runctx *r, char *err)
+int lg_run_series_init(lg_runctx *r, bool with_hist, char *err)
 {
     r->sec_scratch = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, 2, err);
+    if (with_hist && (r->ts_hist = json_array()) == NULL)
+        return rg_err(err, "out of memory");
     r->ts_requests = json_array();
     r->ts_errors = json_array();
     r->ts_p50 = json_array();
@@ -46,6 +51,9 @@ void lg_run_consume_second(lg_runctx *r, int64_t sec)
     }
     json_array_append_new(r->ts_requests, json_integer((json_int_t)req));
     json_array_append_new(r->ts_errors, json_integer((json_int_t)errs));
+    if (r->ts_hist != NULL)   /* the second's own histogram: merged p50/p99 stay exact */
+        json_array_append_new(r->ts_hist, rg_hist_count(r->sec_scratch) > 0
+                                              ? rg_hist_to_json(r->sec_scratch) : json_null());
     if (rg_hist_count(r->sec_scratch) > 0) {
         json_array_append_new(r->ts_p50, json_integer(rg_hist_percentile(r->sec_scratch, 50)));
         json_array_append_new(r->ts_p99, json_integer(rg_hist_percentile(r->sec_scratch, 99)));
@@ -77,6 +85,8 @@ static void merge_workers(lg_runctx *r, lg_counts *tot, uint64_t *sent, uint64_t
     for (int i = 1; i < r->nthreads; i++) {
         const lg_worker *w = &r->workers[i];
         tot->requests += w->c.requests;
+        tot->outside += w->c.outside;
+        tot->inflight_end += w->c.inflight_end;
         tot->opened += w->c.opened;
         tot->server_closes += w->c.server_closes;
         tot->bytes_in += w->c.bytes_in;
@@ -165,7 +175,8 @@ static json_t *server_json(const lg_runctx *r, const lg_config *cfg)
     return s;
 }
 
-static double window_s(const lg_runctx *r, uint64_t last_done, bool complete)
+/* The window's end (monotonic ns): te, or where an interrupt or the last response ended it. */
+static uint64_t window_end(const lg_runctx *r, uint64_t last_done, bool complete)
 {
     const lg_shared *sh = &r->sh;
     uint64_t end;
@@ -173,7 +184,62 @@ static double window_s(const lg_runctx *r, uint64_t last_done, bool complete)
         end = complete ? last_done : r->end_ns;
     else
         end = r->end_ns < sh->te ? r->end_ns : sh->te;
-    return end > sh->tw ? (double)(end - sh->tw) / 1e9 : 0.0;
+    return end > sh->tw ? end : sh->tw;
+}
+
+static double window_s(const lg_runctx *r, uint64_t last_done, bool complete)
+{
+    return (double)(window_end(r, last_done, complete) - r->sh.tw) / 1e9;
+}
+
+static json_int_t ref_ns(const lg_runctx *r, uint64_t mono)
+{
+    return (json_int_t)((int64_t)mono + r->mono2ref);
+}
+
+/*
+ * The run's place on the reference clock (docs/distributed.md): when the load started,
+ * the window's bounds, where second 0 of the series begins, the offset applied, and with
+ * --start-at the instant asked for and how late this host woke. The sweep adds how the
+ * offset was estimated (reference, uncertainty, probe, ntp). Integers in ns since the epoch:
+ * exact, and 2^63 ns is the year 2262.
+ */
+static json_t *clock_json(const lg_runctx *r, const lg_config *cfg, uint64_t wend)
+{
+    json_t *c = json_object();
+    json_object_set_new(c, "offset_s", json_real((double)cfg->clock_offset_ns / 1e9));
+    if (cfg->start_at_ns > 0) {
+        char at[48];
+        json_object_set_new(c, "start_at", json_string(rg_rfc3339(at, sizeof at,
+                                                                  cfg->start_at_ns)));
+        json_object_set_new(c, "start_at_ns", json_integer((json_int_t)cfg->start_at_ns));
+        json_object_set_new(c, "start_late_s", json_real(
+            r->woke > r->start_target ? (double)(r->woke - r->start_target) / 1e9 : 0.0));
+    }
+    json_object_set_new(c, "load_start_ns", json_integer(ref_ns(r, r->woke)));
+    json_object_set_new(c, "window_start_ns", json_integer(ref_ns(r, r->sh.tw)));
+    json_object_set_new(c, "window_end_ns", json_integer(ref_ns(r, wend)));
+    json_object_set_new(c, "series_start_ns", json_integer(ref_ns(r, r->sh.grid0)));
+    json_object_set_new(c, "grid", json_string(cfg->absolute_grid ? "second" : "window"));
+    return c;
+}
+
+/* The load generator's own CPU over the run, so a saturated generator shows (merge, hosts). */
+static json_t *client_json(const lg_runctx *r)
+{
+    struct timespec now;
+    char host[256] = "";
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    double cpu = (double)(now.tv_sec - r->cpu0.tv_sec) +
+                 (double)(now.tv_nsec - r->cpu0.tv_nsec) / 1e9;
+    double wall = r->end_ns > r->woke ? (double)(r->end_ns - r->woke) / 1e9 : 0.0;
+    gethostname(host, sizeof host - 1);
+    json_t *c = json_object();
+    json_object_set_new(c, "hostname", json_string(host));
+    json_object_set_new(c, "cpu_s", json_real(cpu));
+    json_object_set_new(c, "cpu_pct", wall > 0 ? json_real(100.0 * cpu / wall) : json_null());
+    json_object_set_new(c, "threads", json_integer(r->nthreads));
+    return c;
 }
 
 /*
@@ -233,8 +299,12 @@ static void add_tls_keys(json_t *run, const lg_runctx *r, const lg_config *cfg)
     json_object_set_new(run, "tls", t);
 }
 
-/* How the run was made. "keepalive" is what happened, not what was asked: false when the
- * server closed the connection after most responses (each request then paid a connect). */
+/*
+ * How the run was made. "keepalive" is what happened, not what was asked: false when the
+ * server closed the connection after most responses (each request then paid a connect).
+ * warmup_s is the one asked for, or with --start-at the one that happened (stretched to
+ * end on a whole second).
+ */
 static void add_config_keys(json_t *run, const lg_runctx *r, const lg_config *cfg,
                             const lg_counts *tot)
 {
@@ -244,7 +314,9 @@ static void add_config_keys(json_t *run, const lg_runctx *r, const lg_config *cf
     json_object_set_new(run, "method", json_string(cfg->method ? cfg->method : "GET"));
     json_object_set_new(run, "keepalive", json_boolean(kept));
     json_object_set_new(run, "connections_opened", json_integer((json_int_t)tot->opened));
-    json_object_set_new(run, "warmup_s", json_real(cfg->warmup_s));
+    json_object_set_new(run, "warmup_s", json_real(cfg->start_at_ns > 0
+                                                   ? (double)(r->sh.tw - r->sh.t0) / 1e9
+                                                   : cfg->warmup_s));
     json_object_set_new(run, "timeout_s", json_real(cfg->timeout_s));
     if (cfg->requests > 0)
         json_object_set_new(run, "requests_asked", json_integer((json_int_t)cfg->requests));
@@ -257,6 +329,7 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
     merge_workers(r, &tot, &sent, &last_done);
     bool complete = !lg_stop_requested();
     double dur = window_s(r, last_done, complete);
+    uint64_t wend = window_end(r, last_done, complete);
     const char *target = cfg->target ? cfg->target : r->url.hostport;
     json_t *run = rg_run_new(target, cfg->url, cfg->rate > 0 ? 0 : (long long)cfg->connections,
                              cfg->rate, run_index, "load", complete, r->started);
@@ -280,6 +353,8 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
     if (cfg->rate > 0)
         json_object_set_new(run, "latency_uncorrected", rg_latency_json(r->workers[0].lat_unc));
     json_object_set_new(run, "timeseries", series_json(r));
+    if (r->ts_hist != NULL)
+        json_object_set(run, "timeseries_histograms", r->ts_hist);
     if (cfg->server_pid > 0 || cfg->nserver_pids > 0)
         json_object_set_new(run, "server", server_json(r, cfg));
     if (r->wire != NULL)
@@ -291,6 +366,11 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
     if (cfg->rate > 0)
         json_object_set_new(run, "open_loop", open_loop_json(r, sent, tot.requests, dur,
                                                              cfg->connections));
+    json_object_set_new(run, "edges", json_pack("{s:I, s:I}", "outside_window",
+                                                (json_int_t)tot.outside, "in_flight_at_end",
+                                                (json_int_t)tot.inflight_end));
+    json_object_set_new(run, "clock", clock_json(r, cfg, wend));
+    json_object_set_new(run, "client", client_json(r));
     for (int i = 0; i < r->nthreads; i++)
         if (r->workers[i].first_fd_error) {
             rg_warn("socket(): %s", strerror((int)r->workers[i].first_fd_error));

@@ -56,6 +56,13 @@ static const char usage[] =
     "formats; placeholders {url} {concurrency} {rate} {duration} {warmup} {total}\n"
     "{output} {run} {target}; docs/plan-format.md).\n"
     "\n"
+    "A plan with \"load_hosts\" spreads every run over those hosts: rigor starts\n"
+    "`rigor load --split I/N --start-at T --clock-probe -o -` on each through \"remote\"\n"
+    "(default \"ssh {host}\"; \"ip netns exec {host}\", \"kubectl exec -i {host} --\"...),\n"
+    "answers their clock probes, merges their runs exactly (rigor merge) and judges the\n"
+    "thresholds on the merged runs. A host that fails or lags is named and the run kept\n"
+    "as incomplete (exit 1; --resume makes it again). docs/distributed.md.\n"
+    "\n"
     "exit status: 0 ok; 1 runtime failure or interrupted; 2 bad plan, options or\n"
     "unreachable target (before any load); 3 a threshold was violated.\n"
     "\n"
@@ -134,6 +141,15 @@ static void print_dry_run(const pl_plan *p)
         if (cmd)
             printf("  %s: external generator (%s), first step: %s\n", t->name, t->gen.format,
                    cmd);
+        free(cmd);
+    }
+    for (size_t h = 0; s && n > 0 && h < p->nhosts; h++) {   /* the first step's commands */
+        char *cmd = pl_remote_command(p, &p->targets[s[0].target], p->cells[s[0].cell], h,
+                                      "START");
+        if (h == 0)
+            printf("  on %zu load hosts; the first run starts them with (START: a whole "
+                   "second, start_lead ahead):\n", p->nhosts);
+        printf("    %s\n", cmd ? cmd : "(out of memory)");
         free(cmd);
     }
     for (size_t i = 0; s && i < n; i++)

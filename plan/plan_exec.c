@@ -241,6 +241,11 @@ static int check_targets(exec_state *st)
             continue;
         pl_probe_tls tls = {t->insecure, t->cacert};
         int code = pl_http_probe(t->ready, &tls, 3.0, err);
+        if (t->start == NULL && code < 0 && p->nhosts > 0) {   /* the hosts may reach it */
+            rg_warn("%s: targets[%zu] (%s): %s does not answer here (%s); going on, since the "
+                    "load hosts may reach it", p->path, i, t->name, t->ready, err);
+            continue;
+        }
         if (t->start == NULL && code < 0) {
             st->res->status = rg_fail(RG_EXIT_USAGE, "run", "%s: targets[%zu] (%s): %s does "
                                       "not answer (%s); start it, or give a \"start\" command",
@@ -350,12 +355,19 @@ static void cooldown(double s)
 static void log_run(const exec_state *st, const pl_step *s, const json_t *run)
 {
     char lbl[200], rps[32], p99[32];
-    rg_info("run %zu/%zu  %s #%d: %s req/s, p99 %s, %llu errors%s", st->k, st->todo,
+    char hosts[96] = "";
+    double skew = rg_json_path_num(run, "clock.start_skew_s", NAN);
+    if (json_object_get(run, "hosts"))   /* a distributed step: the merge of the hosts */
+        snprintf(hosts, sizeof hosts, " (%zu hosts, start skew %s)",
+                 json_array_size(json_object_get(run, "hosts")),
+                 isnan(skew) ? "unknown" : rg_fmt_seconds((char[32]){0}, 32, skew));
+    rg_info("run %zu/%zu  %s #%d: %s req/s, p99 %s, %llu errors%s%s", st->k, st->todo,
             step_label(st, s, lbl, sizeof lbl), s->run,
             rg_fmt_si(rps, sizeof rps, rg_json_num(run, "throughput_rps", 0), 3),
             rg_fmt_us(p99, sizeof p99, rg_json_path_num(run, "latency.p99", NAN), 3),
-            (unsigned long long)rg_errors_total(json_object_get(run, "errors")),
-            json_is_true(json_object_get(run, "complete")) ? "" : " (cut short)");
+            (unsigned long long)rg_errors_total(json_object_get(run, "errors")), hosts,
+            json_is_true(json_object_get(run, "complete")) ? ""
+            : hosts[0] ? " (incomplete)" : " (cut short)");
 }
 
 static void fill_config(const exec_state *st, const pl_step *s, lg_config *cfg)
@@ -384,6 +396,29 @@ static void fill_config(const exec_state *st, const pl_step *s, lg_config *cfg)
     cfg->progress_ctx = (void *)st;
 }
 
+/*
+ * A distributed step whose merged run is incomplete because of its hosts (failed, killed,
+ * lagging, late): the run is saved as it is (analysis skips it), and the plan stops naming
+ * the hosts; --resume makes the step again. Returns -1 with the status set.
+ */
+static int hosts_failed(exec_state *st, const pl_step *s, const json_t *run)
+{
+    char lbl[200], *msg = NULL;
+    size_t len = 0;
+    const json_t *pr = json_object_get(json_object_get(run, "merge"), "problems");
+    FILE *m = open_memstream(&msg, &len);
+    for (size_t i = 0; m && i < json_array_size(pr); i++)
+        fprintf(m, "\n  %s", json_string_value(json_array_get(pr, i)));
+    if (m)
+        fclose(m);
+    st->res->status = rg_fail(RG_EXIT_FAIL, "run", "%s #%d: the run on %zu load hosts is "
+                              "incomplete (kept with \"complete\": false):%s",
+                              step_label(st, s, lbl, sizeof lbl), s->run, st->p->nhosts,
+                              msg ? msg : "");
+    free(msg);
+    return -1;
+}
+
 /* Make step i: one run, appended and saved. -1 stops the plan (status set or interrupted). */
 static int make_step(exec_state *st, size_t i)
 {
@@ -406,9 +441,13 @@ static int make_step(exec_state *st, size_t i)
     st->last_elapsed = 0;
     st->last_requests = 0;
     bool gen_stopped = false;
-    json_t *run = t->gen.command
-                      ? pl_gen_run(st->p, t, st->p->cells[s->cell], s->run, pr->pid,
-                                   &stop_signal, &gen_stopped, err)
+    double cell = st->p->cells[s->cell];
+    json_t *run = st->p->nhosts > 0
+                      ? pl_remote_step(st->p, t, cell, s->run, pr->pid, &stop_signal,
+                                       &gen_stopped, err)
+                  : t->gen.command
+                      ? pl_gen_run(st->p, t, cell, s->run, pr->pid, &stop_signal, &gen_stopped,
+                                   err)
                       : lg_run(&cfg, s->run, err);
     rg_progress_clear();
     if (run == NULL) {
@@ -432,6 +471,8 @@ static int make_step(exec_state *st, size_t i)
         st->res->status = rg_fail(RG_EXIT_FAIL, "run", "cannot save the dataset: %s", err);
         return -1;
     }
+    if (!complete && !stop_signal && !gen_stopped && st->p->nhosts > 0)
+        return hosts_failed(st, s, run);
     if (!complete || stop_signal) {
         st->res->interrupted = true;
         return -1;

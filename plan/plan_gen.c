@@ -34,8 +34,7 @@
 #include "loadgen/loadgen.h"
 #include "plan/plan_int.h"
 
-/* s single-quoted for /bin/sh into a new string ('it'\''s'). */
-static char *shell_quote(const char *s)
+char *pl_shell_quote(const char *s)
 {
     size_t n = 3;
     for (const char *p = s; *p; p++)
@@ -72,11 +71,11 @@ static char *value_of(const pl_plan *p, const pl_target *t, double cell, int run
 {
     char buf[64];
     if (strcmp(name, "url") == 0)
-        return shell_quote(t->url);
+        return pl_shell_quote(t->url);
     if (strcmp(name, "target") == 0)
-        return shell_quote(t->name);
+        return pl_shell_quote(t->name);
     if (strcmp(name, "output") == 0)
-        return shell_quote(output);
+        return pl_shell_quote(output);
     if (strcmp(name, "concurrency") == 0)
         snprintf(buf, sizeof buf, "%llu", p->open_loop ? (unsigned long long)p->connections
                                                        : (unsigned long long)cell);
@@ -314,7 +313,7 @@ static char *shell_line(const pl_target *t, const char *cmd, const char *output)
     char *q, *line = NULL;
     if (strstr(t->gen.command, "{output}"))
         return strdup(cmd);
-    if ((q = shell_quote(output)) == NULL)
+    if ((q = pl_shell_quote(output)) == NULL)
         return NULL;
     if (asprintf(&line, "( %s\n) > %s", cmd, q) < 0)   /* the newline ends a trailing # comment */
         line = NULL;

@@ -120,6 +120,14 @@ typedef struct pl_plan {
     an_threshold *thresholds;  /* global thresholds */
     size_t nthresholds;
     json_t *json;              /* the plan as read, for meta.plan.definition */
+    /* several load hosts (docs/distributed.md); nhosts == 0: rigor's own process loads */
+    char **hosts;              /* "load_hosts" */
+    size_t nhosts;
+    char *remote;              /* command template with {host} (and {index}) */
+    char *remote_rigor;        /* how rigor is run on the hosts, default "rigor" */
+    double start_lead_s;       /* how far ahead the start time is set */
+    double max_skew_s;         /* windows further apart make the run incomplete; < 0 default */
+    bool clock_probe;          /* the hosts probe the coordinator's clock over stdin/stdout */
 } pl_plan;
 
 /* Load and validate a plan file. NULL with err "FILE: key.path: problem" (RG_ERRLEN). */
@@ -219,6 +227,13 @@ char *pl_proc_tail(const pl_proc *pr, size_t max);
  * ("" when there is none). Returns buf. */
 char *pl_proc_last_line(const pl_proc *pr, char *buf, size_t len);
 
+/*
+ * A child's environment: ours, overridden by env ("NAME=value"), with PATH prefixed by
+ * path_prefix (may be NULL). NULL-terminated; free with pl_proc_env_free; NULL on OOM.
+ */
+char **pl_proc_env(char *const *env, size_t nenv, const char *path_prefix);
+void pl_proc_env_free(char **e);   /* accepts NULL */
+
 /* Directory holding the running executable (readlink /proc/self/exe), into buf. */
 int pl_self_dir(char *buf, size_t len);
 
@@ -243,6 +258,57 @@ json_t *pl_gen_run(const struct pl_plan *p, const pl_target *t, double cell, int
  * memory. output is the output path; values are shell-quoted where they are text. */
 char *pl_gen_expand(const struct pl_plan *p, const pl_target *t, double cell, int run,
                     const char *output);
+
+/* ---- merging the runs of several load hosts (plan_merge.c, plan_merge_series.c) ---- */
+
+typedef struct pl_host_run {
+    const char *host;          /* the host's label (load_hosts entry, or file name) */
+    const char *file;          /* the dataset file it came from, or NULL */
+    const json_t *run;         /* its run (borrowed); NULL when it produced none */
+    const char *problem;       /* why there is no run (e.g. "was killed by signal 9"), or NULL */
+} pl_host_run;
+
+typedef struct pl_merge_opts {
+    double max_skew_s;         /* window starts/ends further apart fail; < 0 = the default:
+                                * 1% of the median window, at least 10 ms */
+} pl_merge_opts;
+
+/*
+ * Merge the runs several hosts made of one step (docs/distributed.md): counts and errors by
+ * kind summed, latency histograms merged exactly, series summed per absolute second, the
+ * window the overlap of the hosts' windows, every host's run kept in `hosts`. A host without
+ * a run, cut short, late, ending early, not overlapping, or missing from a --split makes the
+ * merged run "complete": false with the reason in merge.problems (naming the host).
+ * Returns the merged run (new reference; target, url, cell and run index from the hosts, the
+ * caller may override them), or NULL with err when the runs cannot be merged exactly:
+ * different targets, URLs, methods or loop kinds, histograms of different precision, a host
+ * with requests but no histogram, an input that is already a merge.
+ */
+json_t *pl_merge(const pl_host_run *h, size_t n, const pl_merge_opts *o, char *err);
+
+/* s single-quoted for /bin/sh into a new string ('it'\''s'); NULL on OOM (plan_gen.c). */
+char *pl_shell_quote(const char *s);
+
+/* ---- plans on several load hosts (plan_remote.c, plan_remote_cmd.c) ---- */
+
+/*
+ * Make one step on every load host (docs/distributed.md): `rigor load` with --split I/N,
+ * --start-at, --clock-probe and -o - started through the plan's remote template, probes
+ * answered, datasets collected, runs merged (pl_merge). Returns the merged run (new
+ * reference) — "complete": false, naming the hosts, when one failed, lagged or was killed —
+ * or NULL with err when no host produced a run or the runs cannot be merged. *interrupted
+ * is set when *stop became non-zero (the hosts were told to stop, their runs kept).
+ */
+json_t *pl_remote_step(const pl_plan *p, const pl_target *t, double cell, int run,
+                       pid_t server_pid, volatile sig_atomic_t *stop, bool *interrupted,
+                       char *err);
+
+/*
+ * The shell command line that starts host i's load for a step, with start_at (a time as
+ * rigor load's --start-at takes it). New string (caller frees), NULL on OOM.
+ */
+char *pl_remote_command(const pl_plan *p, const pl_target *t, double cell, size_t i,
+                        const char *start_at);
 
 /* ---- the run loop (plan_exec.c) ---- */
 

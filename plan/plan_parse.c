@@ -19,6 +19,7 @@
 #include "core/units.h"
 #include "import/import.h"
 #include "plan/plan_int.h"
+#include "plan/plan_parse_int.h"
 
 #define PL_MAX_CELLS 1000
 #define PL_MAX_RUNS 10000
@@ -27,15 +28,12 @@
 #define PL_MAX_NAME 128
 #define PL_MAX_FILE (16u << 20)
 
-typedef struct pctx {
-    const char *file;
-    char *err;
-} pctx;
 
 static const char *const plan_keys[] = {
     "title", "description", "duration", "warmup", "runs", "concurrency", "rate", "connections",
     "order", "seed", "cooldown", "capture", "targets", "thresholds", "timeout", "ready_timeout",
-    "stop_grace", "baseline", "generator", NULL};
+    "stop_grace", "baseline", "generator", "load_hosts", "remote", "remote_rigor", "start_lead",
+    "max_skew", "clock_probe", NULL};
 static const char *const target_keys[] = {
     "name", "url", "start", "ready", "env", "threads", "method", "headers", "body",
     "thresholds", "generator", "insecure", "cacert", NULL};
@@ -44,9 +42,7 @@ static const char *const generator_keys[] = {"command", "format", "trim_warmup",
 static const char *const placeholders[] = {"url", "concurrency", "rate", "duration", "warmup",
                                            "total", "output", "run", "target", NULL};
 
-/* Fill err with "FILE: KEY: message"; always returns -1. */
-__attribute__((format(printf, 3, 4)))
-static int perr(pctx *c, const char *key, const char *fmt, ...)
+int pl_perr(pctx *c, const char *key, const char *fmt, ...)
 {
     char msg[RG_ERRLEN];
     va_list ap;
@@ -57,7 +53,7 @@ static int perr(pctx *c, const char *key, const char *fmt, ...)
     return -1;
 }
 
-static const char *type_name(const json_t *v)
+const char *pl_type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "an object";
@@ -87,31 +83,29 @@ static int check_keys(pctx *c, const json_t *obj, const char *prefix, const char
         if (!ok) {
             char path[300];
             snprintf(path, sizeof path, "%s%s", prefix, key);
-            return perr(c, path, "unknown key");
+            return pl_perr(c, path, "unknown key");
         }
     }
     return 0;
 }
 
-/* Optional string key: *out stays NULL when absent or null; must be non-empty when given. */
-static int get_string(pctx *c, const json_t *obj, const char *key, const char *path, char **out)
+int pl_get_string(pctx *c, const json_t *obj, const char *key, const char *path, char **out)
 {
     json_t *v = json_object_get(obj, key);
     *out = NULL;
     if (v == NULL || json_is_null(v))
         return 0;
     if (!json_is_string(v))
-        return perr(c, path, "expected a string, got %s", type_name(v));
+        return pl_perr(c, path, "expected a string, got %s", pl_type_name(v));
     if (json_string_length(v) == 0)
-        return perr(c, path, "empty string");
+        return pl_perr(c, path, "empty string");
     if (strlen(json_string_value(v)) != json_string_length(v))
-        return perr(c, path, "contains a NUL character");
+        return pl_perr(c, path, "contains a NUL character");
     *out = xstrdup(json_string_value(v));
-    return *out ? 0 : perr(c, path, "out of memory");
+    return *out ? 0 : pl_perr(c, path, "out of memory");
 }
 
-/* Duration: "10s"-style string or a number of seconds >= 0. Absent keeps *out. */
-static int get_duration(pctx *c, const json_t *obj, const char *key, double *out, double min)
+int pl_get_duration(pctx *c, const json_t *obj, const char *key, double *out, double min)
 {
     json_t *v = json_object_get(obj, key);
     char e[RG_ERRLEN];
@@ -120,14 +114,14 @@ static int get_duration(pctx *c, const json_t *obj, const char *key, double *out
         return 0;
     if (json_is_string(v)) {
         if (rg_parse_duration(json_string_value(v), &d, e) != 0)
-            return perr(c, key, "%s", e);
+            return pl_perr(c, key, "%s", e);
     } else if (json_is_number(v)) {
         d = json_number_value(v);
     } else {
-        return perr(c, key, "expected a duration such as \"10s\", got %s", type_name(v));
+        return pl_perr(c, key, "expected a duration such as \"10s\", got %s", pl_type_name(v));
     }
     if (!isfinite(d) || d < min || d > 86400.0 * 7)
-        return perr(c, key, "duration out of range");
+        return pl_perr(c, key, "duration out of range");
     *out = d;
     return 0;
 }
@@ -140,10 +134,10 @@ static int get_int(pctx *c, const json_t *obj, const char *key, const char *path
     if (v == NULL)
         return 0;
     if (!json_is_integer(v))
-        return perr(c, path, "expected an integer, got %s", type_name(v));
+        return pl_perr(c, path, "expected an integer, got %s", pl_type_name(v));
     long long x = json_integer_value(v);
     if (x < lo || x > hi)
-        return perr(c, path, "%lld is out of range (%lld to %lld)", x, lo, hi);
+        return pl_perr(c, path, "%lld is out of range (%lld to %lld)", x, lo, hi);
     *out = x;
     return 0;
 }
@@ -154,60 +148,60 @@ static int parse_cells(pctx *c, const json_t *root, pl_plan *p)
     json_t *cv = json_object_get(root, "concurrency"), *rv = json_object_get(root, "rate");
     char e[RG_ERRLEN];
     if (cv && rv)
-        return perr(c, "rate", "give either concurrency or rate, not both");
+        return pl_perr(c, "rate", "give either concurrency or rate, not both");
     if (!cv && !rv)
-        return perr(c, "concurrency", "missing (or give rate for open loop)");
+        return pl_perr(c, "concurrency", "missing (or give rate for open loop)");
     const char *key = cv ? "concurrency" : "rate";
     json_t *v = cv ? cv : rv;
     p->open_loop = rv != NULL;
     if (json_is_string(v)) {
         if (p->open_loop)
             return rg_parse_list_double(json_string_value(v), &p->cells, &p->ncells,
-                                        PL_MAX_CELLS, e) ? perr(c, key, "%s", e) : 0;
+                                        PL_MAX_CELLS, e) ? pl_perr(c, key, "%s", e) : 0;
         uint64_t *u = NULL;
         if (rg_parse_list(json_string_value(v), &u, &p->ncells, PL_MAX_CELLS, e) != 0)
-            return perr(c, key, "%s", e);
+            return pl_perr(c, key, "%s", e);
         p->cells = calloc(p->ncells, sizeof *p->cells);
         for (size_t i = 0; p->cells && i < p->ncells; i++)
             p->cells[i] = (double)u[i];
         free(u);
-        return p->cells ? 0 : perr(c, key, "out of memory");
+        return p->cells ? 0 : pl_perr(c, key, "out of memory");
     }
     if (json_is_integer(v) || json_is_real(v)) {  /* a single value */
         p->ncells = 1;
         if ((p->cells = calloc(1, sizeof *p->cells)) == NULL)
-            return perr(c, key, "out of memory");
+            return pl_perr(c, key, "out of memory");
         p->cells[0] = json_number_value(v);
         if (!p->open_loop && (!json_is_integer(v) || p->cells[0] < 1 || p->cells[0] > 1e6))
-            return perr(c, key, "expected a positive integer (1 to 1000000)");
+            return pl_perr(c, key, "expected a positive integer (1 to 1000000)");
         if (p->open_loop && !(p->cells[0] > 0 && p->cells[0] <= 1e9))
-            return perr(c, key, "expected a positive rate in requests/s");
+            return pl_perr(c, key, "expected a positive rate in requests/s");
         return 0;
     }
     if (!json_is_array(v) || json_array_size(v) == 0)
-        return perr(c, key, "expected a non-empty list such as [10, 100, 500], got %s",
-                    json_is_array(v) ? "an empty list" : type_name(v));
+        return pl_perr(c, key, "expected a non-empty list such as [10, 100, 500], got %s",
+                    json_is_array(v) ? "an empty list" : pl_type_name(v));
     if (json_array_size(v) > PL_MAX_CELLS)
-        return perr(c, key, "more than %d values", PL_MAX_CELLS);
+        return pl_perr(c, key, "more than %d values", PL_MAX_CELLS);
     p->ncells = json_array_size(v);
     p->cells = calloc(p->ncells, sizeof *p->cells);
     if (p->cells == NULL)
-        return perr(c, key, "out of memory");
+        return pl_perr(c, key, "out of memory");
     for (size_t i = 0; i < p->ncells; i++) {
         json_t *x = json_array_get(v, i);
         char path[64];
         snprintf(path, sizeof path, "%s[%zu]", key, i);
         if (!p->open_loop && (!json_is_integer(x) || json_integer_value(x) < 1 ||
                               json_integer_value(x) > 1000000))
-            return perr(c, path, "expected a positive integer (1 to 1000000), got %s",
-                        json_is_integer(x) ? "a value out of range" : type_name(x));
+            return pl_perr(c, path, "expected a positive integer (1 to 1000000), got %s",
+                        json_is_integer(x) ? "a value out of range" : pl_type_name(x));
         if (p->open_loop && (!json_is_number(x) || !(json_number_value(x) > 0) ||
                              json_number_value(x) > 1e9))
-            return perr(c, path, "expected a positive rate in requests/s");
+            return pl_perr(c, path, "expected a positive rate in requests/s");
         p->cells[i] = json_number_value(x);
         for (size_t j = 0; j < i; j++)
             if (p->cells[j] == p->cells[i])
-                return perr(c, path, "duplicate value %g", p->cells[i]);
+                return pl_perr(c, path, "duplicate value %g", p->cells[i]);
     }
     return 0;
 }
@@ -222,18 +216,18 @@ static int parse_thresholds(pctx *c, const json_t *v, const char *path, an_thres
     if (v == NULL)
         return 0;
     if (!json_is_array(v))
-        return perr(c, path, "expected a list of strings such as [\"p99 < 200ms\"], got %s",
-                    type_name(v));
+        return pl_perr(c, path, "expected a list of strings such as [\"p99 < 200ms\"], got %s",
+                    pl_type_name(v));
     *out = calloc(json_array_size(v) + 1, sizeof **out);
     if (*out == NULL)
-        return perr(c, path, "out of memory");
+        return pl_perr(c, path, "out of memory");
     for (size_t i = 0; i < json_array_size(v); i++) {
         json_t *x = json_array_get(v, i);
         snprintf(key, sizeof key, "%s[%zu]", path, i);
         if (!json_is_string(x))
-            return perr(c, key, "expected a string, got %s", type_name(x));
+            return pl_perr(c, key, "expected a string, got %s", pl_type_name(x));
         if (an_threshold_parse(json_string_value(x), &(*out)[i], e) != 0)
-            return perr(c, key, "%s", e);
+            return pl_perr(c, key, "%s", e);
         (*n)++;
     }
     return 0;
@@ -249,20 +243,20 @@ static int parse_env(pctx *c, const json_t *t, const char *prefix, pl_target *tg
     if (v == NULL || json_is_null(v))
         return 0;
     if (!json_is_object(v))
-        return perr(c, path, "expected an object such as {\"NAME\": \"value\"}, got %s",
-                    type_name(v));
+        return pl_perr(c, path, "expected an object such as {\"NAME\": \"value\"}, got %s",
+                    pl_type_name(v));
     tg->env = calloc(json_object_size(v) + 1, sizeof *tg->env);
     if (tg->env == NULL)
-        return perr(c, path, "out of memory");
+        return pl_perr(c, path, "out of memory");
     json_object_foreach(v, k, x) {
         snprintf(path, sizeof path, "%senv.%s", prefix, k);
         if (k[0] == '\0' || strchr(k, '=') || isdigit((unsigned char)k[0]))
-            return perr(c, path, "not a valid environment variable name");
+            return pl_perr(c, path, "not a valid environment variable name");
         for (const char *s = k; *s; s++)
             if (!isalnum((unsigned char)*s) && *s != '_')
-                return perr(c, path, "not a valid environment variable name");
+                return pl_perr(c, path, "not a valid environment variable name");
         if (!json_is_string(x) && !json_is_number(x))
-            return perr(c, path, "expected a string, got %s", type_name(x));
+            return pl_perr(c, path, "expected a string, got %s", pl_type_name(x));
         char num[64];
         const char *val = json_is_string(x) ? json_string_value(x) : num;
         if (json_is_integer(x))
@@ -270,7 +264,7 @@ static int parse_env(pctx *c, const json_t *t, const char *prefix, pl_target *tg
         else if (json_is_real(x))
             snprintf(num, sizeof num, "%.17g", json_real_value(x));
         if (asprintf(&tg->env[tg->nenv], "%s=%s", k, val) < 0)
-            return perr(c, path, "out of memory");
+            return pl_perr(c, path, "out of memory");
         tg->nenv++;
     }
     return 0;
@@ -286,22 +280,22 @@ static int parse_headers(pctx *c, const json_t *t, const char *prefix, pl_target
     if (v == NULL || json_is_null(v))
         return 0;
     if (!json_is_object(v))
-        return perr(c, path, "expected an object such as {\"Accept\": \"*/*\"}, got %s",
-                    type_name(v));
+        return pl_perr(c, path, "expected an object such as {\"Accept\": \"*/*\"}, got %s",
+                    pl_type_name(v));
     tg->headers = calloc(json_object_size(v) + 1, sizeof *tg->headers);
     if (tg->headers == NULL)
-        return perr(c, path, "out of memory");
+        return pl_perr(c, path, "out of memory");
     json_object_foreach(v, k, x) {
         char e[RG_ERRLEN];
         snprintf(path, sizeof path, "%sheaders.%s", prefix, k);
         if (!json_is_string(x))
-            return perr(c, path, "expected a string, got %s", type_name(x));
+            return pl_perr(c, path, "expected a string, got %s", pl_type_name(x));
         if (strlen(json_string_value(x)) != json_string_length(x))
-            return perr(c, path, "contains a NUL character");
+            return pl_perr(c, path, "contains a NUL character");
         if (asprintf(&tg->headers[tg->nheaders], "%s: %s", k, json_string_value(x)) < 0)
-            return perr(c, path, "out of memory");
+            return pl_perr(c, path, "out of memory");
         if (lg_header_check(tg->headers[tg->nheaders++], e) != 0)
-            return perr(c, path, "%s", e);
+            return pl_perr(c, path, "%s", e);
     }
     return 0;
 }
@@ -323,7 +317,7 @@ static int parse_body(pctx *c, const json_t *t, const char *prefix, pl_target *t
         tg->body = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         tg->body_len = tg->body ? strlen(tg->body) : 0;
     }
-    return tg->body ? 0 : perr(c, path, "out of memory");
+    return tg->body ? 0 : pl_perr(c, path, "out of memory");
 }
 
 /* Every {word} of the command must be a placeholder; {rate} needs an open-loop plan. */
@@ -338,11 +332,11 @@ static int check_placeholders(pctx *c, const char *path, const char *cmd, bool o
                                    strncmp(placeholders[i], p + 1, n) != 0))
             i++;
         if (placeholders[i] == NULL)
-            return perr(c, path, "unknown placeholder {%.*s} (known: {url} {concurrency} "
+            return pl_perr(c, path, "unknown placeholder {%.*s} (known: {url} {concurrency} "
                         "{rate} {duration} {warmup} {total} {output} {run} {target})",
                         (int)n, p + 1);
         if (!open_loop && strcmp(placeholders[i], "rate") == 0)
-            return perr(c, path, "{rate} in a closed-loop plan (give \"rate\" instead of "
+            return pl_perr(c, path, "{rate} in a closed-loop plan (give \"rate\" instead of "
                         "\"concurrency\")");
     }
     return 0;
@@ -358,35 +352,35 @@ static int parse_generator(pctx *c, const json_t *obj, const char *prefix, pl_ge
     if (v == NULL || json_is_null(v))
         return 0;
     if (!json_is_object(v))
-        return perr(c, path, "expected an object such as {\"command\": \"hey -z {duration} "
+        return pl_perr(c, path, "expected an object such as {\"command\": \"hey -z {duration} "
                     "-c {concurrency} -o csv {url}\", \"format\": \"hey\"}, got %s",
-                    type_name(v));
+                    pl_type_name(v));
     snprintf(key, sizeof key, "%s.", path);
     if (check_keys(c, v, key, generator_keys) != 0)
         return -1;
     snprintf(key, sizeof key, "%s.command", path);
     if (json_object_get(v, "command") == NULL)
-        return perr(c, key, "missing");
-    if (get_string(c, v, "command", key, &g->command) != 0 ||
+        return pl_perr(c, key, "missing");
+    if (pl_get_string(c, v, "command", key, &g->command) != 0 ||
         check_placeholders(c, key, g->command, open_loop) != 0)
         return -1;
     snprintf(key, sizeof key, "%s.format", path);
     if (json_object_get(v, "format") == NULL)
-        return perr(c, key, "missing (one of %s)", im_format_names());
-    if (get_string(c, v, "format", key, &g->format) != 0)
+        return pl_perr(c, key, "missing (one of %s)", im_format_names());
+    if (pl_get_string(c, v, "format", key, &g->format) != 0)
         return -1;
     if (!im_format_known(g->format, NULL))
-        return perr(c, key, "unknown format \"%s\" (known: %s)", g->format, im_format_names());
+        return pl_perr(c, key, "unknown format \"%s\" (known: %s)", g->format, im_format_names());
     tw = json_object_get(v, "trim_warmup");
     snprintf(key, sizeof key, "%s.trim_warmup", path);
     if (tw && !json_is_boolean(tw))
-        return perr(c, key, "expected true or false, got %s", type_name(tw));
+        return pl_perr(c, key, "expected true or false, got %s", pl_type_name(tw));
     g->trim_warmup = json_is_true(tw);
     if (g->trim_warmup && !im_format_per_request(g->format))
-        return perr(c, key, "%s holds aggregates only: no request can be dropped", g->format);
+        return pl_perr(c, key, "%s holds aggregates only: no request can be dropped", g->format);
     if (json_object_get(v, "timeout")) {
         double d = 0;
-        if (get_duration(c, v, "timeout", &d, 0.001) != 0)
+        if (pl_get_duration(c, v, "timeout", &d, 0.001) != 0)
             return -1;
         g->timeout_s = d;
     }
@@ -407,7 +401,7 @@ static int parse_name(pctx *c, const json_t *t, const char *prefix, pl_target *t
 {
     char path[300];
     snprintf(path, sizeof path, "%sname", prefix);
-    if (get_string(c, t, "name", path, &tg->name) != 0)
+    if (pl_get_string(c, t, "name", path, &tg->name) != 0)
         return -1;
     if (tg->name == NULL) {
         lg_url u;
@@ -418,13 +412,13 @@ static int parse_name(pctx *c, const json_t *t, const char *prefix, pl_target *t
                           (unsigned)u.port);
         lg_url_free(&u);
         if (rc < 0)
-            return perr(c, path, "out of memory");
+            return pl_perr(c, path, "out of memory");
     }
     if (strlen(tg->name) > PL_MAX_NAME)
-        return perr(c, path, "longer than %d bytes", PL_MAX_NAME);
+        return pl_perr(c, path, "longer than %d bytes", PL_MAX_NAME);
     for (const unsigned char *s = (const unsigned char *)tg->name; *s; s++)
         if (*s < 0x20 || *s == 0x7f)
-            return perr(c, path, "contains a control character");
+            return pl_perr(c, path, "contains a control character");
     return 0;
 }
 
@@ -434,10 +428,10 @@ static int parse_url_key(pctx *c, const json_t *t, const char *prefix, const cha
     char path[300], e[RG_ERRLEN];
     lg_url u;
     snprintf(path, sizeof path, "%s%s", prefix, key);
-    if (get_string(c, t, key, path, out) != 0)
+    if (pl_get_string(c, t, key, path, out) != 0)
         return -1;
     if (*out != NULL && lg_url_parse(*out, &u, e) != 0)
-        return perr(c, path, "%s", e);
+        return pl_perr(c, path, "%s", e);
     if (*out != NULL)
         lg_url_free(&u);
     return 0;
@@ -447,13 +441,13 @@ static int parse_method(pctx *c, const json_t *t, const char *prefix, pl_target 
 {
     char path[300];
     snprintf(path, sizeof path, "%smethod", prefix);
-    if (get_string(c, t, "method", path, &tg->method) != 0)
+    if (pl_get_string(c, t, "method", path, &tg->method) != 0)
         return -1;
     char e[RG_ERRLEN];
     if (tg->method == NULL && (tg->method = strdup("GET")) == NULL)
-        return perr(c, path, "out of memory");
+        return pl_perr(c, path, "out of memory");
     if (lg_method_check(tg->method, e) != 0)
-        return perr(c, path, "%s", e);
+        return pl_perr(c, path, "%s", e);
     return 0;
 }
 
@@ -467,10 +461,10 @@ static int parse_tls(pctx *c, const json_t *t, const char *prefix, pl_target *tg
     json_t *v = json_object_get(t, "insecure");
     snprintf(path, sizeof path, "%sinsecure", prefix);
     if (v != NULL && !json_is_null(v) && !json_is_boolean(v))
-        return perr(c, path, "expected true or false, got %s", type_name(v));
+        return pl_perr(c, path, "expected true or false, got %s", pl_type_name(v));
     tg->insecure = json_is_true(v);
     snprintf(path, sizeof path, "%scacert", prefix);
-    if (get_string(c, t, "cacert", path, &tg->cacert) != 0)
+    if (pl_get_string(c, t, "cacert", path, &tg->cacert) != 0)
         return -1;
     lg_config cfg;
     lg_config_init(&cfg);
@@ -479,7 +473,7 @@ static int parse_tls(pctx *c, const json_t *t, const char *prefix, pl_target *tg
     cfg.cacert = tg->cacert;
     if (lg_tls_check(&cfg, e) != 0) {
         snprintf(path, sizeof path, "%s%s", prefix, tg->cacert ? "cacert" : "insecure");
-        return perr(c, path, "%s", e);
+        return pl_perr(c, path, "%s", e);
     }
     return 0;
 }
@@ -491,19 +485,19 @@ static int parse_target(pctx *c, const json_t *t, size_t i, pl_target *tg, bool 
     snprintf(prefix, sizeof prefix, "targets[%zu].", i);
     if (!json_is_object(t)) {
         snprintf(path, sizeof path, "targets[%zu]", i);
-        return perr(c, path, "expected an object, got %s", type_name(t));
+        return pl_perr(c, path, "expected an object, got %s", pl_type_name(t));
     }
     if (check_keys(c, t, prefix, target_keys) != 0)
         return -1;
     snprintf(path, sizeof path, "%surl", prefix);
     if (json_object_get(t, "url") == NULL || json_is_null(json_object_get(t, "url")))
-        return perr(c, path, "missing");
+        return pl_perr(c, path, "missing");
     if (parse_url_key(c, t, prefix, "url", &tg->url) != 0 ||
         parse_url_key(c, t, prefix, "ready", &tg->ready) != 0 ||
         parse_name(c, t, prefix, tg) != 0)
         return -1;
     snprintf(path, sizeof path, "%sstart", prefix);
-    if (get_string(c, t, "start", path, &tg->start) != 0)
+    if (pl_get_string(c, t, "start", path, &tg->start) != 0)
         return -1;
     snprintf(path, sizeof path, "%sthreads", prefix);
     if (get_int(c, t, "threads", path, 1, 256, &threads) != 0)
@@ -517,7 +511,7 @@ static int parse_target(pctx *c, const json_t *t, size_t i, pl_target *tg, bool 
                          &tg->nthresholds) != 0)
         return -1;
     if (tg->ready == NULL && (tg->ready = strdup(tg->url)) == NULL)
-        return perr(c, path, "out of memory");
+        return pl_perr(c, path, "out of memory");
     return parse_generator(c, t, prefix, &tg->gen, open_loop);
 }
 
@@ -525,15 +519,15 @@ static int parse_targets(pctx *c, const json_t *root, pl_plan *p)
 {
     json_t *v = json_object_get(root, "targets");
     if (v == NULL)
-        return perr(c, "targets", "missing");
+        return pl_perr(c, "targets", "missing");
     if (!json_is_array(v) || json_array_size(v) == 0)
-        return perr(c, "targets", "expected a non-empty list of targets, got %s",
-                    json_is_array(v) ? "an empty list" : type_name(v));
+        return pl_perr(c, "targets", "expected a non-empty list of targets, got %s",
+                    json_is_array(v) ? "an empty list" : pl_type_name(v));
     if (json_array_size(v) > PL_MAX_TARGETS)
-        return perr(c, "targets", "more than %d targets", PL_MAX_TARGETS);
+        return pl_perr(c, "targets", "more than %d targets", PL_MAX_TARGETS);
     p->targets = calloc(json_array_size(v), sizeof *p->targets);
     if (p->targets == NULL)
-        return perr(c, "targets", "out of memory");
+        return pl_perr(c, "targets", "out of memory");
     for (size_t i = 0; i < json_array_size(v); i++) {
         p->ntargets++;
         if (parse_target(c, json_array_get(v, i), i, &p->targets[i], p->open_loop) != 0)
@@ -542,7 +536,7 @@ static int parse_targets(pctx *c, const json_t *root, pl_plan *p)
             if (strcmp(p->targets[j].name, p->targets[i].name) == 0) {
                 char path[64];
                 snprintf(path, sizeof path, "targets[%zu].name", i);
-                return perr(c, path, "duplicate name \"%s\" (also targets[%zu])",
+                return pl_perr(c, path, "duplicate name \"%s\" (also targets[%zu])",
                             p->targets[i].name, j);
             }
         }
@@ -554,7 +548,7 @@ static int parse_order(pctx *c, const json_t *root, pl_plan *p)
 {
     char *s = NULL;
     int rc = 0;
-    if (get_string(c, root, "order", "order", &s) != 0)
+    if (pl_get_string(c, root, "order", "order", &s) != 0)
         return -1;
     if (s == NULL || strcmp(s, "interleaved") == 0)
         p->order = PL_ORDER_INTERLEAVED;
@@ -563,7 +557,7 @@ static int parse_order(pctx *c, const json_t *root, pl_plan *p)
     else if (strcmp(s, "grouped") == 0)
         p->order = PL_ORDER_GROUPED;
     else
-        rc = perr(c, "order", "expected interleaved, sequential or grouped, got \"%s\"", s);
+        rc = pl_perr(c, "order", "expected interleaved, sequential or grouped, got \"%s\"", s);
     free(s);
     return rc;
 }
@@ -574,19 +568,19 @@ static int parse_scalars(pctx *c, const json_t *root, pl_plan *p)
     long long runs = 5, seed = 1, conns = 50;
     json_t *sv = json_object_get(root, "description");
     if (sv && !json_is_string(sv))
-        return perr(c, "description", "expected a string, got %s", type_name(sv));
-    if (get_string(c, root, "title", "title", &p->title) != 0 ||
-        get_duration(c, root, "duration", &p->duration_s, 0.001) != 0 ||
-        get_duration(c, root, "warmup", &p->warmup_s, 0) != 0 ||
-        get_duration(c, root, "cooldown", &p->cooldown_s, 0) != 0 ||
-        get_duration(c, root, "timeout", &p->timeout_s, 0.001) != 0 ||
-        get_duration(c, root, "ready_timeout", &p->ready_timeout_s, 0.001) != 0 ||
-        get_duration(c, root, "stop_grace", &p->stop_grace_s, 0) != 0 ||
+        return pl_perr(c, "description", "expected a string, got %s", pl_type_name(sv));
+    if (pl_get_string(c, root, "title", "title", &p->title) != 0 ||
+        pl_get_duration(c, root, "duration", &p->duration_s, 0.001) != 0 ||
+        pl_get_duration(c, root, "warmup", &p->warmup_s, 0) != 0 ||
+        pl_get_duration(c, root, "cooldown", &p->cooldown_s, 0) != 0 ||
+        pl_get_duration(c, root, "timeout", &p->timeout_s, 0.001) != 0 ||
+        pl_get_duration(c, root, "ready_timeout", &p->ready_timeout_s, 0.001) != 0 ||
+        pl_get_duration(c, root, "stop_grace", &p->stop_grace_s, 0) != 0 ||
         get_int(c, root, "runs", "runs", 1, PL_MAX_RUNS, &runs) != 0 ||
         get_int(c, root, "seed", "seed", 0, INT64_MAX, &seed) != 0 ||
         get_int(c, root, "connections", "connections", 1, 1000000, &conns) != 0 ||
-        get_string(c, root, "capture", "capture", &p->capture) != 0 ||
-        get_string(c, root, "baseline", "baseline", &p->baseline) != 0 ||
+        pl_get_string(c, root, "capture", "capture", &p->capture) != 0 ||
+        pl_get_string(c, root, "baseline", "baseline", &p->baseline) != 0 ||
         parse_order(c, root, p) != 0)
         return -1;
     p->runs = (int)runs;
@@ -624,7 +618,7 @@ static int check_ports(pctx *c, const pl_plan *p)
                 !same_address(p->targets[i].url, p->targets[j].url, addr, sizeof addr))
                 continue;
             snprintf(path, sizeof path, "targets[%zu].url", i);
-            return perr(c, path, "same address as targets[%zu] (%s): with the interleaved "
+            return pl_perr(c, path, "same address as targets[%zu] (%s): with the interleaved "
                         "order every started target runs at once; give each its own port, or "
                         "use \"order\": \"sequential\"", j, addr);
         }
@@ -641,13 +635,13 @@ static int check_generators(pctx *c, const json_t *root, pl_plan *p)
     for (size_t i = 0; rc == 0 && i < p->ntargets; i++) {
         pl_target *t = &p->targets[i];
         if (t->gen.command == NULL && plan_gen.command && copy_generator(&plan_gen, &t->gen))
-            rc = perr(c, "generator", "out of memory");
+            rc = pl_perr(c, "generator", "out of memory");
         const json_t *tj = json_array_get(json_object_get(root, "targets"), i);
         for (size_t k = 0; rc == 0 && t->gen.command && own[k]; k++) {
             char path[64];
             snprintf(path, sizeof path, "targets[%zu].%s", i, own[k]);
             if (json_object_get(tj, own[k]))
-                rc = perr(c, path, "not used with an external generator: put it in the "
+                rc = pl_perr(c, path, "not used with an external generator: put it in the "
                           "generator's command");
         }
     }
@@ -658,19 +652,20 @@ static int check_generators(pctx *c, const json_t *root, pl_plan *p)
 
 static int check_whole(pctx *c, const json_t *root, pl_plan *p)
 {
-    if (check_ports(c, p) != 0 || check_generators(c, root, p) != 0)
+    if (check_ports(c, p) != 0 || check_generators(c, root, p) != 0 ||
+        pl_parse_distributed(c, root, p) != 0)
         return -1;
     if (json_object_get(root, "connections") && !p->open_loop)
-        return perr(c, "connections", "only used with rate (closed loop uses concurrency)");
+        return pl_perr(c, "connections", "only used with rate (closed loop uses concurrency)");
     if (p->baseline) {
         size_t i = 0;
         while (i < p->ntargets && strcmp(p->targets[i].name, p->baseline) != 0)
             i++;
         if (i == p->ntargets)
-            return perr(c, "baseline", "no target is named \"%s\"", p->baseline);
+            return pl_perr(c, "baseline", "no target is named \"%s\"", p->baseline);
     }
     if ((double)p->ntargets * (double)p->ncells * p->runs > PL_MAX_STEPS)
-        return perr(c, "runs", "targets x cells x runs exceeds %d", PL_MAX_STEPS);
+        return pl_perr(c, "runs", "targets x cells x runs exceeds %d", PL_MAX_STEPS);
     return 0;
 }
 
@@ -693,6 +688,8 @@ pl_plan *pl_plan_parse(const char *path, const char *text, size_t len, char *err
     p->timeout_s = 10;
     p->ready_timeout_s = 30;
     p->stop_grace_s = 5;
+    p->start_lead_s = 3;
+    p->max_skew_s = -1;
     p->json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (p->json == NULL) {
         rg_err_set(err, "%s:%d:%d: %s", path, je.line, je.column, je.text);
@@ -700,7 +697,7 @@ pl_plan *pl_plan_parse(const char *path, const char *text, size_t len, char *err
     }
     if (!json_is_object(p->json)) {
         rg_err_set(err, "%s: expected a JSON object at the top, got %s", path,
-                   type_name(p->json));
+                   pl_type_name(p->json));
         goto fail;
     }
     if (check_keys(&c, p->json, "", plan_keys) != 0 || parse_scalars(&c, p->json, p) != 0 ||
@@ -769,6 +766,9 @@ void pl_plan_free(pl_plan *p)
     free(p->title);
     free(p->capture);
     free(p->baseline);
+    free_strv(p->hosts, p->nhosts);
+    free(p->remote);
+    free(p->remote_rigor);
     json_decref(p->json);
     free(p);
 }

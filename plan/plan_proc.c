@@ -47,18 +47,14 @@ static bool same_name(const char *entry, const char *def)
     return strncmp(entry, def, n) == 0 && entry[n] == '=';
 }
 
-static void free_env(char **e)
+void pl_proc_env_free(char **e)
 {
     for (size_t i = 0; e && e[i]; i++)
         free(e[i]);
     free(e);
 }
 
-/*
- * The child's environment: ours, overridden by the plan's env, with PATH prefixed.
- * A NULL-terminated array of strings the caller frees with free_env; NULL when out of memory.
- */
-static char **build_env(char *const *env, size_t nenv, const char *path_prefix)
+char **pl_proc_env(char *const *env, size_t nenv, const char *path_prefix)
 {
     size_t n = 0, k = 0;
     while (environ[n])
@@ -89,7 +85,7 @@ static char **build_env(char *const *env, size_t nenv, const char *path_prefix)
     }
     return out;
 oom:
-    free_env(out);
+    pl_proc_env_free(out);
     return NULL;
 }
 
@@ -131,14 +127,14 @@ int pl_proc_start(pl_proc *pr, const char *command, char *const *env, size_t nen
         pr->log_path[0] = '\0';
         return -1;
     }
-    char **envp = build_env(env, nenv, path_prefix);
+    char **envp = pl_proc_env(env, nenv, path_prefix);
     pid_t parent = getpid();
     pid_t pid = envp ? fork() : -1;
     if (pid == 0)
         child_exec(command, logfd, envp, parent);
     int saved = errno;
     close(logfd);
-    free_env(envp);
+    pl_proc_env_free(envp);
     if (pid < 0) {
         rg_err_set(err, "cannot start it: %s", strerror(saved));
         unlink(pr->log_path);

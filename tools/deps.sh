@@ -9,7 +9,8 @@
 #   --demo    --build + gnuplot (the demo's charts)
 #   --test    --demo + what `make check` drives: nginx, tcpdump, curl, ab, python3, ip, ps,
 #             hey (the plan e2e drives it as an external generator), openssl (the HTTPS
-#             tests make their certificates with it)
+#             tests make their certificates with it), faketime (libfaketime: one load
+#             host of the distributed e2e test runs 0.7 s behind)
 #             (the default, and what `make deps` installs)
 #   --bench   --test + the peers compared in bench/ (wrk, hey, h2load, tshark, ministat,
 #             scipy, Node.js and npm, GNU time), strace and valgrind (bench/https.sh counts
@@ -29,7 +30,7 @@ set -eu
 
 BUILD="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev libcsv-dev libexpat1-dev zlib1g-dev libssl-dev"
 DEMO="gnuplot-nox"
-TEST="nginx-light tcpdump curl apache2-utils python3 iproute2 procps hey openssl"
+TEST="nginx-light tcpdump curl apache2-utils python3 iproute2 procps hey openssl faketime"
 BENCH="wrk hey nghttp2-client tshark ministat python3-scipy time strace valgrind"
 FUZZ="clang libclang-rt-dev"
 FRESH="debootstrap ca-certificates"

@@ -246,6 +246,87 @@ static void test_rejects_thresholds(void)
             "[\"p99 = 1ms\"]}]}", "targets[0].thresholds[0]: invalid threshold 'p99 = 1ms'");
 }
 
+static void test_load_hosts(void)
+{
+    pl_plan *p = parse("{\"concurrency\": [3, 30], \"load_hosts\": [\"h1\", \"h 2\", \"h3\"]," T1 "}");
+    CHECK(p != NULL);
+    if (p != NULL) {
+        CHECK_INT(p->nhosts, 3);
+        CHECK_STR(p->hosts[1], "h 2");
+        CHECK_STR(p->remote, "ssh {host}");
+        CHECK_STR(p->remote_rigor, "rigor");
+        CHECK_NEAR(p->start_lead_s, 3, 0);
+        CHECK(p->max_skew_s < 0);
+        CHECK(p->clock_probe);
+        /* every word of the command is shell-safe or hex-encoded */
+        char *cmd = pl_remote_command(p, &p->targets[0], 30, 1, "2026-12-01T10:00:05Z");
+        CHECK_HAS(cmd, "ssh 'h 2' rigor load http://127.0.0.1:1/ --label a");
+        CHECK_HAS(cmd, "-c 30 --split 2/3");
+        CHECK_HAS(cmd, "--start-at 2026-12-01T10:00:05Z --clock-probe -o - -q");
+        CHECK(strstr(cmd, "--args-hex") == NULL);
+        free(cmd);
+    }
+    pl_plan_free(p);
+    p = parse("{\"rate\": 900, \"connections\": 9, \"load_hosts\": [\"a\", \"b\"],"
+              " \"remote\": \"ip netns exec {host}\", \"clock_probe\": false, \"max_skew\": \"5ms\","
+              " \"targets\": [{\"name\": \"x y\", \"url\": \"http://h:1/?a&b\","
+              " \"headers\": {\"A\": \"1 2\"}, \"body\": {\"k\": 1}}]}");
+    CHECK(p != NULL);
+    if (p != NULL) {
+        CHECK_NEAR(p->max_skew_s, 0.005, 1e-12);
+        char *cmd = pl_remote_command(p, &p->targets[0], 900, 0, "START");
+        CHECK_HAS(cmd, "ip netns exec 'a' rigor load -t 1 -c 9 -r 900 --split 1/2");
+        CHECK(strstr(cmd, "--clock-probe") == NULL);
+        /* the label, the URL, the header and the body travel hex-encoded, in order */
+        char *hex = cmd ? strstr(cmd, "--args-hex ") : NULL;
+        size_t n = 0;
+        char **w = hex ? lg_args_hex_decode(hex + 11, &n, err) : NULL;
+        CHECK_INT(n, 7);
+        if (w != NULL && n == 7) {
+            CHECK_STR(w[0], "http://h:1/?a&b");
+            CHECK_STR(w[1], "--label");
+            CHECK_STR(w[2], "x y");
+            CHECK_STR(w[3], "-H");
+            CHECK_STR(w[4], "A: 1 2");
+            CHECK_STR(w[5], "--body");
+            CHECK_STR(w[6], "{\"k\":1}");
+        }
+        for (size_t i = 0; w && i < n; i++)
+            free(w[i]);
+        free(w);
+        free(cmd);
+    }
+    pl_plan_free(p);
+}
+
+static void test_rejects_load_hosts(void)
+{
+    rejects("{\"concurrency\": 1, \"remote\": \"ssh {host}\"," T1 "}",
+            "p.json: remote: only used with load_hosts");
+    rejects("{\"concurrency\": 4, \"load_hosts\": []," T1 "}", "load_hosts: expected a list");
+    rejects("{\"concurrency\": 4, \"load_hosts\": [\"a\", \"a\"]," T1 "}",
+            "load_hosts[1]: duplicate host \"a\"");
+    rejects("{\"concurrency\": 4, \"load_hosts\": [\"a\", 1]," T1 "}",
+            "load_hosts[1]: expected a host name");
+    rejects("{\"concurrency\": 4, \"load_hosts\": [\"a\"], \"remote\": \"ssh\"," T1 "}",
+            "remote: must contain {host}");
+    rejects("{\"concurrency\": 4, \"load_hosts\": [\"a\"], \"remote\": \"ssh {hots}\"," T1 "}",
+            "remote: unknown placeholder {hots}");
+    rejects("{\"concurrency\": [2, 8], \"load_hosts\": [\"a\", \"b\", \"c\"]," T1 "}",
+            "concurrency: 2 connections cannot be split over 3 load hosts");
+    rejects("{\"rate\": 10, \"connections\": 1, \"load_hosts\": [\"a\", \"b\"]," T1 "}",
+            "connections: 1 connections cannot be split over 2 load hosts");
+    rejects("{\"concurrency\": 4, \"load_hosts\": [\"a\"], \"capture\": \"lo\"," T1 "}",
+            "capture: not with load_hosts");
+    rejects("{\"concurrency\": 4, \"load_hosts\": [\"a\"], \"clock_probe\": 1," T1 "}",
+            "clock_probe: expected true or false");
+    rejects("{\"concurrency\": 4, \"load_hosts\": [\"a\"], \"targets\": [{\"url\": "
+            "\"http://h/\", \"body\": \"@/etc/passwd\"}]}", "targets[0].body: a body");
+    rejects("{\"concurrency\": 4, \"load_hosts\": [\"a\"], \"targets\": [{\"url\": "
+            "\"http://h/\", \"generator\": {\"command\": \"hey {url}\", \"format\": \"hey\"}}]}",
+            "targets[0].generator: not with load_hosts");
+}
+
 static void test_strings_cells(void)
 {
     pl_plan *p = parse("{\"concurrency\": \"1,10:30:10\"," T1 "}");
@@ -280,5 +361,7 @@ int main(void)
     RUN(test_rejects_target_maps);
     RUN(test_rejects_thresholds);
     RUN(test_strings_cells);
+    RUN(test_load_hosts);
+    RUN(test_rejects_load_hosts);
     return unit_done();
 }
