@@ -163,6 +163,30 @@ typedef struct cap_tx {
     char uri[CAP_URI_MAX];
 } cap_tx;
 
+/* ---- http_fast.c: the plain-head fast path in front of http-parser ---------------------- */
+
+#define CAP_FAST_HEAD_MAX 16384   /* longer heads go to http-parser */
+#define CAP_MEMO_MAX 384          /* heads up to this long are remembered per direction */
+
+/* What cap_http_scan read from a message head (pointers into the scanned bytes). */
+typedef struct cap_http_head {
+    int16_t method;           /* requests: enum http_method */
+    uint16_t status;          /* responses: 200..599 */
+    uint8_t has_length;       /* a Content-Length header was present */
+    uint64_t length;          /* its value */
+    const char *uri, *host;   /* requests: the target, and the Host value (NULL if none) */
+    size_t uri_len, host_len;
+} cap_http_head;
+
+/* Build the character tables (once per process; cap_engine_new calls it). */
+void cap_http_fast_init(void);
+/*
+ * When p[0..n) starts with a whole head of direction d (0 request, 1 response) in the plain
+ * HTTP/1.1 form of http_fast.c, its length with *h filled; otherwise 0, and the message is
+ * http-parser's to parse. Never reads outside p[0..n).
+ */
+size_t cap_http_scan(int d, const uint8_t *p, size_t n, cap_http_head *h);
+
 /* ---- tcp.c / flow.c ----------------------------------------------------------------------- */
 
 typedef struct cap_seg {      /* an out-of-order segment kept for later */
@@ -188,6 +212,15 @@ typedef struct cap_dir {
     uint64_t ts;              /* timestamp of the bytes being delivered */
     cap_seg *ooo;             /* sorted by seq */
     uint32_t ooo_count, ooo_bytes;
+    uint8_t fast_body;        /* http_fast: the message's body is being counted, not parsed */
+    uint8_t parser_only;      /* http-parser is not at a clean message boundary (after a
+                               * message that was not keep-alive): no fast path */
+    uint64_t body_left;       /* http_fast: body bytes still to come */
+    /* The last head the fast path scanned in this direction, and what the scan said
+     * (pointers into memo): a head byte-identical to it needs no second scan. */
+    uint16_t memo_len;
+    cap_http_head memo_h;
+    uint8_t memo[CAP_MEMO_MAX];
 } cap_dir;
 
 typedef struct cap_endpoint cap_endpoint;
@@ -276,6 +309,7 @@ typedef struct cap_config {
     uint64_t idle_ns;         /* flows idle this long are evicted */
     uint32_t ooo_max_segs;    /* out-of-order segments kept per direction */
     uint32_t ooo_max_bytes;   /* out-of-order bytes kept per direction */
+    uint8_t parser_only;      /* 1: every message through http-parser (tests: the reference) */
 } cap_config;
 
 void cap_config_default(cap_config *cfg);

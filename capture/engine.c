@@ -28,6 +28,7 @@ void cap_config_default(cap_config *cfg)
     cfg->idle_ns = UINT64_C(120) * 1000000000u;
     cfg->ooo_max_segs = 64;
     cfg->ooo_max_bytes = 1u << 20;
+    cfg->parser_only = 0;
 }
 
 cap_engine *cap_engine_new(const cap_config *cfg, int dlt, char *err)
@@ -38,6 +39,7 @@ cap_engine *cap_engine_new(const cap_config *cfg, int dlt, char *err)
         return NULL;
     }
     e->cfg = *cfg;
+    cap_http_fast_init();
     atomic_init(&e->win_start, 0);
     atomic_init(&e->win_end, UINT64_MAX);
     if (e->cfg.max_flows == 0)

@@ -164,26 +164,31 @@ static int on_value(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
+/*
+ * The head of a message of direction d ended (method or status as parsed): 1 when the
+ * message has no body whatever its headers say. 1xx, 204 and 304 responses and responses to
+ * HEAD have none (RFC 9112 §6.3); http-parser would wait for a Content-Length body on a 304.
+ */
+static int headers_done(cap_flow *f, int d, int method, unsigned status)
+{
+    if (d == 0) {
+        cap_tx *t = req_tx(f);
+        if (t != NULL)
+            t->method = (int16_t)method;
+        return 0;
+    }
+    cap_tx *t = resp_tx(f);
+    t->status = (uint16_t)status;
+    if (status < 200 || status == 204 || status == 304)
+        return 1;
+    return !f->dir[1].orphan && t->method == HTTP_HEAD ? 1 : 0;
+}
+
 static int on_headers(http_parser *p)
 {
     int d;
     cap_flow *f = flow_of(p, &d);
-    if (d == 0) {
-        cap_tx *t = req_tx(f);
-        if (t != NULL)
-            t->method = (int16_t)p->method;
-        return 0;
-    }
-    cap_tx *t = resp_tx(f);
-    t->status = p->status_code;
-    /*
-     * 1xx, 204 and 304 responses and responses to HEAD have no body whatever their headers
-     * say (RFC 9112 §6.3); http-parser would wait for a Content-Length body on a 304.
-     */
-    unsigned s = p->status_code;
-    if (s < 200 || s == 204 || s == 304)
-        return 1;
-    return !f->dir[1].orphan && t->method == HTTP_HEAD ? 1 : 0;
+    return headers_done(f, d, p->method, p->status_code);
 }
 
 static int on_complete(http_parser *p)
@@ -218,6 +223,8 @@ static void message_end(cap_engine *e, cap_flow *f, int d, int ok)
     uint32_t fl = dir->msg_flags | (ok ? 0 : CAP_TX_TRUNCATED);
     uint64_t bytes = dir->msg_bytes;
     dir->in_msg = dir->msg_done = 0;
+    dir->fast_body = 0;
+    dir->body_left = 0;
     dir->msg_flags = 0;
     dir->msg_bytes = 0;
     if (d == 0) {
@@ -278,6 +285,109 @@ static void parse_error(cap_engine *e, cap_flow *f, int d)
     f->dir[d].resync = 1;
 }
 
+/*
+ * Fast path (http_fast.c) at a message boundary of direction d: when data starts with a plain
+ * head, do what the parser callbacks would do for it and start counting its body. Returns the
+ * bytes consumed; 0 leaves the message to http-parser.
+ */
+/*
+ * cap_http_scan with a memo: the scan's answer depends on the head's bytes alone, and on a
+ * keep-alive connection under load one head is usually the previous one again (a benchmark's
+ * responses differ at most in their Date, once a second), so a memcmp often replaces it.
+ */
+static size_t scan_memo(cap_dir *dir, int d, const uint8_t *data, size_t len, cap_http_head *h)
+{
+    size_t n = dir->memo_len;
+    if (n > 0 && len >= n && memcmp(data, dir->memo, n) == 0) {
+        *h = dir->memo_h;
+        const char *base = (const char *)dir->memo, *now = (const char *)data;
+        h->uri = h->uri ? now + (h->uri - base) : NULL;
+        h->host = h->host ? now + (h->host - base) : NULL;
+        return n;
+    }
+    n = cap_http_scan(d, data, len, h);
+    dir->memo_len = 0;
+    if (n > 0 && n <= CAP_MEMO_MAX) {
+        memcpy(dir->memo, data, n);
+        dir->memo_len = (uint16_t)n;
+        dir->memo_h = *h;
+        const char *base = (const char *)dir->memo, *was = (const char *)data;
+        dir->memo_h.uri = h->uri ? base + (h->uri - was) : NULL;
+        dir->memo_h.host = h->host ? base + (h->host - was) : NULL;
+    }
+    return n;
+}
+
+static size_t fast_head(cap_engine *e, cap_flow *f, int d, const uint8_t *data, size_t len)
+{
+    cap_dir *dir = &f->dir[d];
+    cap_http_head h;
+    size_t n = scan_memo(dir, d, data, len, &h);
+    if (n == 0)
+        return 0;
+    if (d == 1) {                          /* would headers_done say "no body"? */
+        cap_tx *t = f->q_count == 0 ? NULL : q_at(f, 0);
+        int skip = h.status == 204 || h.status == 304 || (t != NULL && t->method == HTTP_HEAD);
+        if (!skip && !h.has_length)
+            return 0;                      /* a close-delimited body: http-parser's */
+    }
+    on_begin(&dir->parser);
+    if (d == 0) {
+        cap_tx *t = req_tx(f);
+        if (t != NULL) {
+            append(t->uri, &t->uri_len, sizeof t->uri, h.uri, h.uri_len);
+            if (h.host != NULL)
+                append(t->host, &t->host_len, sizeof t->host, h.host, h.host_len);
+        }
+    }
+    int skip = headers_done(f, d, h.method, h.status);
+    dir->msg_bytes += n;
+    dir->body_left = skip ? 0 : h.length;
+    if (dir->body_left == 0)
+        message_end(e, f, d, 1);
+    else
+        dir->fast_body = 1;
+    return n;
+}
+
+/* Count body bytes of a fast-path message; returns the bytes consumed (> 0). */
+static size_t fast_body(cap_engine *e, cap_flow *f, int d, size_t len)
+{
+    cap_dir *dir = &f->dir[d];
+    size_t n = dir->body_left < len ? (size_t)dir->body_left : len;
+    dir->body_left -= n;
+    dir->msg_bytes += n;
+    if (dir->body_left == 0)
+        message_end(e, f, d, 1);
+    return n;
+}
+
+/*
+ * http-parser on data: returns the bytes consumed when a message completed (the caller goes
+ * on with the rest), 0 when the parser took all it could (the end of the data, an error, an
+ * upgrade).
+ */
+static size_t parse(cap_engine *e, cap_flow *f, int d, const uint8_t *data, size_t len)
+{
+    cap_dir *dir = &f->dir[d];
+    size_t n = http_parser_execute(&dir->parser, SETTINGS(d), (const char *)data, len);
+    dir->msg_bytes += n;
+    if (HTTP_PARSER_ERRNO(&dir->parser) == HPE_PAUSED) {
+        http_parser_pause(&dir->parser, 0);
+        /* A message that was not keep-alive leaves the parser dead, and after an upgrade
+         * the bytes are not HTTP/1: the parser must see what follows exactly as before, so
+         * the fast path stays off (until a resync starts a new parser). */
+        dir->parser_only = dir->parser.upgrade || !http_should_keep_alive(&dir->parser);
+        message_end(e, f, d, 1);
+        return n > 0 ? n : len;            /* n == 0 cannot happen; never loop forever */
+    }
+    if (HTTP_PARSER_ERRNO(&dir->parser) != HPE_OK)
+        parse_error(e, f, d);
+    else if (dir->parser.upgrade)          /* 101 or CONNECT: no longer HTTP/1 */
+        f->dir[0].dead = f->dir[1].dead = 1;
+    return 0;
+}
+
 void cap_http_data(cap_engine *e, cap_flow *f, int d, const uint8_t *data, size_t len)
 {
     cap_dir *dir = &f->dir[d];
@@ -289,26 +399,21 @@ void cap_http_data(cap_engine *e, cap_flow *f, int d, const uint8_t *data, size_
         dir->resync = 0;
         http_parser_init(&dir->parser, d == 0 ? HTTP_REQUEST : HTTP_RESPONSE);
         dir->parser.data = f;
+        dir->parser_only = 0;
     }
+    int fast = !e->cfg.parser_only;
     while (len > 0) {
-        size_t n = http_parser_execute(&dir->parser, SETTINGS(d), (const char *)data, len);
-        dir->msg_bytes += n;
-        if (HTTP_PARSER_ERRNO(&dir->parser) == HPE_PAUSED) {
-            http_parser_pause(&dir->parser, 0);
-            message_end(e, f, d, 1);
-            data += n;
-            len -= n;
-            continue;
-        }
-        if (HTTP_PARSER_ERRNO(&dir->parser) != HPE_OK) {
-            parse_error(e, f, d);
+        size_t n = 0;
+        if (dir->fast_body)
+            n = fast_body(e, f, d, len);
+        else if (fast && !dir->in_msg && !dir->parser_only)
+            n = fast_head(e, f, d, data, len);
+        if (n == 0 && (n = parse(e, f, d, data, len)) == 0)
             return;
-        }
-        if (dir->parser.upgrade) {         /* 101 or CONNECT: no longer HTTP/1 */
-            f->dir[0].dead = f->dir[1].dead = 1;
+        if (dir->dead || dir->resync)
             return;
-        }
-        break;
+        data += n;
+        len -= n;
     }
 }
 
@@ -333,6 +438,10 @@ void cap_http_eof(cap_engine *e, cap_flow *f, int d)
     cap_dir *dir = &f->dir[d];
     if (dir->dead || dir->resync || !dir->in_msg)
         return;
+    if (dir->fast_body) {                  /* a Content-Length body cut short */
+        message_end(e, f, d, 0);
+        return;
+    }
     http_parser_execute(&dir->parser, SETTINGS(d), NULL, 0);   /* ends close-delimited bodies */
     if (HTTP_PARSER_ERRNO(&dir->parser) == HPE_PAUSED) {
         http_parser_pause(&dir->parser, 0);
