@@ -42,7 +42,7 @@ else
 FUZZ_MAIN := tests/fuzz/replay.c
 endif
 FUZZ_TIME ?= 60
-PKGS    := libpcap gsl jansson zlib expat openssl
+PKGS    := libpcap gsl jansson zlib expat openssl liburing
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 
 # Which tools/deps.sh profiles the goals on the command line need (the build always).

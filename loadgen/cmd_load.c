@@ -32,7 +32,10 @@ static const char usage[] =
     "load:\n"
     "  -c, --connections LIST  connections: 50, a list 10,100,500 or a range 50:1000:50\n"
     "                          (default 10); each value is one cell of the sweep\n"
-    "  -t, --threads N         threads, each with its own epoll loop (default 1)\n"
+    "  -t, --threads N         threads, each with its own event loop (default 1)\n"
+    "      --engine E          auto, epoll or io_uring: how the threads wait and do I/O\n"
+    "                          (default auto: io_uring for http:// where the kernel gives\n"
+    "                          it, epoll otherwise and for https://); the run records it\n"
     "  -d, --duration D        measured window per run, e.g. 10s, 2m (default 10s)\n"
     "  -n, --requests N        instead of -d: exactly N requests per run (e.g. 100k)\n"
     "  -r, --rate LIST         open loop: requests/s over all connections; a list sweeps\n"
@@ -96,7 +99,7 @@ static const char usage[] =
 
 enum { OPT_WARMUP = 256, OPT_RUNS, OPT_TIMEOUT, OPT_BODY, OPT_NOKA, OPT_LABEL, OPT_TITLE,
        OPT_PID, OPT_CAPTURE, OPT_CACERT, OPT_NORESUME, OPT_TLSVER, OPT_START_AT, OPT_SPLIT,
-       OPT_PROBE, OPT_COOLDOWN };
+       OPT_PROBE, OPT_COOLDOWN, OPT_ENGINE };
 
 static const struct option longopts[] = {
     {"connections", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
@@ -115,6 +118,7 @@ static const struct option longopts[] = {
     {"split", required_argument, NULL, OPT_SPLIT},
     {"clock-probe", no_argument, NULL, OPT_PROBE},
     {"cooldown", required_argument, NULL, OPT_COOLDOWN},
+    {"engine", required_argument, NULL, OPT_ENGINE},
     {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
 
 static int parse_body(lg_load_opts *o, const char *arg, char *err)
@@ -286,6 +290,16 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
     case OPT_SPLIT: return lg_load_parse_split(o, arg, err);
     case OPT_PROBE: o->clock_probe = true; return 0;
     case OPT_COOLDOWN: return parse_duration_opt("--cooldown", arg, 0, &o->cooldown_s, err);
+    case OPT_ENGINE:
+        if (strcmp(arg, "auto") == 0)
+            c->engine = LG_ENGINE_AUTO;
+        else if (strcmp(arg, "epoll") == 0)
+            c->engine = LG_ENGINE_EPOLL;
+        else if (strcmp(arg, "io_uring") == 0)
+            c->engine = LG_ENGINE_URING;
+        else
+            return rg_err(err, "invalid --engine '%s': auto, epoll or io_uring", arg);
+        return 0;
     case 'q':
         o->quiet = true;
         rg_log_level = RG_LOG_WARN;   /* core/log.h: -q keeps warnings and errors only */

@@ -75,6 +75,10 @@ static inline ssize_t io_write(lg_conn *c, const char *buf, size_t n)
 {
     if (c->ssl != NULL)
         return lg_tls_write(c, buf, n);
+    if (c->w->ur != NULL) {                /* io_uring: queued whole (uring.c) */
+        lg_uring_send(c, buf, n);
+        return (ssize_t)n;
+    }
     /* MSG_NOSIGNAL: a peer that reset must be a write error, not a SIGPIPE for whoever
      * embeds lg_run (rigor run does not have to ignore SIGPIPE) */
     ssize_t r = send(c->fd, buf, n, MSG_NOSIGNAL);
@@ -112,6 +116,12 @@ static void set_out(lg_conn *c, bool on)
 {
     if (c->epout == on)
         return;
+    if (c->w->ur != NULL) {                /* io_uring: a one-shot poll when on */
+        if (on)
+            lg_uring_want_out(c);
+        c->epout = on;
+        return;
+    }
     struct epoll_event ev = {.events = EPOLLIN | (on ? EPOLLOUT : 0), .data.ptr = c};
     epoll_ctl(c->w->epfd, EPOLL_CTL_MOD, c->fd, &ev);
     c->epout = on;
@@ -123,6 +133,8 @@ void lg_conn_close(lg_conn *c)
     if (c->ssl != NULL)
         lg_tls_close(c);
     if (c->fd >= 0) {
+        if (w->ur != NULL)
+            lg_uring_shutdown(c);
         close(c->fd);
         c->fd = -1;
         c->gen++;
@@ -291,7 +303,9 @@ void lg_conn_start(lg_conn *c, uint64_t now)
     }
     struct epoll_event ev = {.events = EPOLLIN | (rc < 0 ? EPOLLOUT : 0), .data.ptr = c};
     c->epout = rc < 0;
-    if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+    if (w->ur != NULL)
+        lg_uring_watch(c, rc < 0);
+    else if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
         lg_conn_fail(c, LG_ERR_CONNECT, now);
         return;
     }
@@ -442,12 +456,13 @@ static void eof(lg_conn *c, uint64_t now)
 static bool read_once(lg_conn *c)
 {
     lg_worker *w = c->w;
-    ssize_t n = io_read(c, w->rbuf, LG_RBUF);
+    char *buf = w->rbuf;
+    ssize_t n = w->ur != NULL ? lg_uring_take(w, &buf) : io_read(c, buf, LG_RBUF);
     uint64_t now = rg_now_ns();
     if (n > 0) {
         if (now >= w->sh->tw && now < w->sh->te)
             w->c.bytes_in += (uint64_t)n;
-        parse(c, w->rbuf, (size_t)n, now);
+        parse(c, buf, (size_t)n, now);
         return true;
     }
     if (n == 0) {

@@ -51,6 +51,8 @@ int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uin
     int bad = w->epfd < 0 || !w->conns || !w->rbuf || !w->lat || !w->lat_unc ||
               !w->conn_tcp || !w->conn_tls ||
               rg_heap_init(&w->heap, nconns + 1) < 0;
+    if (!bad && sh->uring && lg_uring_init(w, err) < 0)
+        return -1;
     for (int i = 0; i < LG_SEC_RING && !bad; i++) {
         w->ring[i].hist = rg_hist_new(RG_HIST_DEFAULT_HIGHEST, 2, err);
         bad = w->ring[i].hist == NULL;
@@ -81,6 +83,7 @@ void lg_worker_free(lg_worker *w)
         return;
     if (w->epfd >= 0)
         close(w->epfd);
+    lg_uring_free(w);
     free(w->conns);
     free(w->rbuf);
     rg_hist_free(w->lat);
@@ -224,6 +227,10 @@ static bool finished(const lg_worker *w, uint64_t now)
 
 static void wait_events(lg_worker *w, struct epoll_event *ev, uint64_t now, uint64_t wake)
 {
+    if (w->ur != NULL) {
+        lg_uring_wait(w, now, wake);
+        return;
+    }
     uint64_t d = wake > now ? wake - now : 0;
     struct timespec ts = {(time_t)(d / 1000000000u), (long)(d % 1000000000u)};
     int n = epoll_pwait2(w->epfd, ev, LG_EVENTS, &ts, NULL);
@@ -239,6 +246,8 @@ void *lg_worker_main(void *arg)
     struct epoll_event ev[LG_EVENTS];
     if (w->sh->rate > 0)
         prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    if (w->ur != NULL && lg_uring_start(w) < 0)
+        lg_uring_free(w);                  /* not expected on a ring just made: epoll then */
     uint64_t now = rg_now_ns();
     for (size_t i = 0; i < w->nconns; i++)
         lg_conn_start(&w->conns[i], now);

@@ -89,6 +89,7 @@ typedef struct lg_shared {
     struct ssl_ctx_st *tls;  /* https: the run's client context (tls.c); NULL for http */
     const char *tls_host;  /* the URL's host: SNI unless an IP literal */
     bool tls_resume;       /* offer each thread's latest session on new connections */
+    bool uring;            /* the io_uring engine (uring.c) instead of epoll */
 } lg_shared;
 
 /* One second of the time series, filled by one worker, read and reset by the controller. */
@@ -114,6 +115,7 @@ typedef struct lg_tls_counts {
 } lg_tls_counts;
 
 typedef struct lg_worker lg_worker;
+typedef struct lg_uring lg_uring;
 
 /*
  * The life of a connection slot (conn.c). Every state, and the function that makes each move:
@@ -176,6 +178,7 @@ struct lg_worker {
     pthread_t tid;
     const lg_shared *sh;
     int epfd;
+    lg_uring *ur;         /* the io_uring engine's state, or NULL: epoll (uring.c) */
     lg_conn *conns;
     size_t nconns;
     uint64_t budget;      /* -n share; 0 when not in count mode */
@@ -233,6 +236,29 @@ int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uin
 void lg_worker_free(lg_worker *w);
 /* Thread body: run the event loop until the window ends, the budget is done or stop. */
 void *lg_worker_main(void *arg);
+
+/* ---- the io_uring engine (uring.c): conn.c's I/O through io_uring instead of epoll ---- */
+
+/* 1 when this kernel gives io_uring with what uring.c uses (probed once, then remembered). */
+bool lg_uring_available(void);
+/* Create w's ring (disabled) and receive buffers for its connections; 0, or -1 with err. */
+int lg_uring_init(lg_worker *w, char *err);
+void lg_uring_free(lg_worker *w);   /* accepts a worker without a ring */
+/* In the worker thread, before any I/O: make it the ring's single issuer. 0 or -errno. */
+int lg_uring_start(lg_worker *w);
+/* A new socket: poll for the end of its connect (connecting), or arm its receive. */
+void lg_uring_watch(lg_conn *c, bool connecting);
+/* conn.c asks for EPOLLOUT: a one-shot poll for writability. */
+void lg_uring_want_out(lg_conn *c);
+/* Queue a send of the whole buffer (it must live until sent: the request is shared). */
+void lg_uring_send(lg_conn *c, const char *buf, size_t n);
+/* Before close(): end the receive and poll in flight so the socket is released. */
+void lg_uring_shutdown(lg_conn *c);
+/* conn.c's read: the completion being handled (bytes in *buf, 0 at EOF, LG_IO_ERR), or
+ * LG_IO_AGAIN when there is none. */
+ssize_t lg_uring_take(lg_worker *w, char **buf);
+/* Submit what is queued, wait for completions until wake at most, and handle them. */
+void lg_uring_wait(lg_worker *w, uint64_t now, uint64_t wake);
 
 /* ---- TLS (tls.c): OpenSSL behind results the connection state machine acts on ---- */
 

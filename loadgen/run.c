@@ -83,6 +83,24 @@ static int check_config(const lg_config *cfg, char *err)
     return 0;
 }
 
+/*
+ * The I/O engine (uring.c): io_uring for http:// where the kernel gives it, epoll otherwise
+ * and for https:// (TLS stays on epoll). Asking for io_uring where it cannot run fails.
+ */
+static int pick_engine(const lg_config *cfg, const lg_url *u, lg_shared *sh, char *err)
+{
+    sh->uring = false;
+    if (cfg->engine == LG_ENGINE_EPOLL)
+        return 0;
+    bool ok = !u->tls && lg_uring_available();
+    if (cfg->engine == LG_ENGINE_URING && !ok)
+        return rg_err(err, u->tls ? "--engine io_uring: https:// runs on the epoll engine"
+                                  : "--engine io_uring: io_uring is not available here (Linux "
+                                    "6.1+, not disabled by /proc/sys/kernel/io_uring_disabled)");
+    sh->uring = ok;
+    return 0;
+}
+
 static int prepare(lg_runctx *r, const lg_config *cfg, char *err)
 {
     if (check_config(cfg, err) < 0 || lg_url_parse(cfg->url, &r->url, err) < 0)
@@ -108,6 +126,8 @@ static int prepare(lg_runctx *r, const lg_config *cfg, char *err)
         sh->tls_host = r->url.host;
         sh->tls_resume = cfg->tls_resume;
     }
+    if (pick_engine(cfg, &r->url, sh, err) < 0)
+        return -1;
     r->nthreads = cfg->threads < 1 ? 1 : cfg->threads;
     if ((uint64_t)r->nthreads > cfg->connections)
         r->nthreads = (int)cfg->connections;

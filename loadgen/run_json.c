@@ -311,6 +311,7 @@ static void add_config_keys(json_t *run, const lg_runctx *r, const lg_config *cf
     bool kept = cfg->keepalive && tot->server_closes * 2 <= tot->requests;
     json_object_set_new(run, "connections", json_integer((json_int_t)cfg->connections));
     json_object_set_new(run, "threads", json_integer(r->nthreads));
+    json_object_set_new(run, "engine", json_string(r->sh.uring ? "io_uring" : "epoll"));
     json_object_set_new(run, "method", json_string(cfg->method ? cfg->method : "GET"));
     json_object_set_new(run, "keepalive", json_boolean(kept));
     json_object_set_new(run, "connections_opened", json_integer((json_int_t)tot->opened));

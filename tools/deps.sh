@@ -28,7 +28,7 @@
 # conflicts with Debian's npm) is used as it is, never replaced by Debian's.
 set -eu
 
-BUILD="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev libcsv-dev libexpat1-dev zlib1g-dev libssl-dev"
+BUILD="build-essential pkg-config libpcap-dev libgsl-dev libjansson-dev libhttp-parser-dev libcsv-dev libexpat1-dev zlib1g-dev libssl-dev liburing-dev"
 DEMO="gnuplot-nox"
 TEST="nginx-light tcpdump curl apache2-utils python3 iproute2 procps hey openssl faketime"
 BENCH="wrk hey nghttp2-client tshark ministat python3-scipy time strace valgrind"

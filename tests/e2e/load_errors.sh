@@ -51,6 +51,7 @@ t_run "-o broken dataset" 2 "$RIGOR" load "$U" -n 1 -o "$D/broken.json"
 t_has "-o broken: file named" "$T_ERR" "broken.json"
 t_run "-o in a missing directory" 2 "$RIGOR" load "$U" -n 1 -o "$D/no/such/dir.json"
 t_has "-o missing directory: message" "$T_ERR" "cannot write"
+t_run "bad --engine" 2 "$RIGOR" load "$U" -n 1 --engine kqueue
 t_run "--help" 0 "$RIGOR" load --help
 t_has "--help lists --rate" "$T_OUT" "--rate"
 
