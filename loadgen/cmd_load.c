@@ -33,9 +33,9 @@ static const char usage[] =
     "  -c, --connections LIST  connections: 50, a list 10,100,500 or a range 50:1000:50\n"
     "                          (default 10); each value is one cell of the sweep\n"
     "  -t, --threads N         threads, each with its own event loop (default 1)\n"
-    "      --engine E          auto, epoll or io_uring: how the threads wait and do I/O\n"
-    "                          (default auto: io_uring for http:// where the kernel gives\n"
-    "                          it, epoll otherwise and for https://); the run records it\n"
+    "      --engine E          epoll (default) or io_uring: how the threads wait and do\n"
+    "                          I/O; io_uring (http:// only, Linux 6.1+) makes fewer system\n"
+    "                          calls per request; the run records which ran\n"
     "  -d, --duration D        measured window per run, e.g. 10s, 2m (default 10s)\n"
     "  -n, --requests N        instead of -d: exactly N requests per run (e.g. 100k)\n"
     "  -r, --rate LIST         open loop: requests/s over all connections; a list sweeps\n"
@@ -91,6 +91,7 @@ static const char usage[] =
     "examples:\n"
     "  rigor load http://127.0.0.1:8080/ -c 50 -d 10s\n"
     "  rigor load http://127.0.0.1:8080/ -c 10,100,500 --runs 5 -o results.json\n"
+    "  rigor load http://127.0.0.1:8080/ -c 50 -d 10s --engine io_uring\n"
     "  rigor load http://127.0.0.1:8080/ -c 100 --rate 5000 -d 30s --pid \"$(pidof nginx)\"\n"
     "  rigor load https://localhost:8443/ -c 50 -d 10s --cacert ca.pem\n"
     "  rigor load https://127.0.0.1:8443/ -k --no-keepalive --no-tls-resume -n 10k\n"
@@ -291,14 +292,12 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
     case OPT_PROBE: o->clock_probe = true; return 0;
     case OPT_COOLDOWN: return parse_duration_opt("--cooldown", arg, 0, &o->cooldown_s, err);
     case OPT_ENGINE:
-        if (strcmp(arg, "auto") == 0)
-            c->engine = LG_ENGINE_AUTO;
-        else if (strcmp(arg, "epoll") == 0)
+        if (strcmp(arg, "epoll") == 0)
             c->engine = LG_ENGINE_EPOLL;
         else if (strcmp(arg, "io_uring") == 0)
             c->engine = LG_ENGINE_URING;
         else
-            return rg_err(err, "invalid --engine '%s': auto, epoll or io_uring", arg);
+            return rg_err(err, "invalid --engine '%s': epoll or io_uring", arg);
         return 0;
     case 'q':
         o->quiet = true;

@@ -21,7 +21,7 @@
 #define LG_MAX_PIDS 64   /* server processes one run may follow (--pid) */
 
 /* The I/O engine of the load threads (lg_config.engine; the run records which ran). */
-enum { LG_ENGINE_AUTO = 0, LG_ENGINE_EPOLL, LG_ENGINE_URING };
+enum { LG_ENGINE_DEFAULT = 0, LG_ENGINE_EPOLL, LG_ENGINE_URING };   /* default: epoll */
 
 typedef struct lg_config {
     const char *url;            /* http:// or https://host[:port]/path?query */
@@ -44,9 +44,8 @@ typedef struct lg_config {
     size_t nserver_pids;        /*   is then ignored. At most LG_MAX_PIDS */
     const char *capture_iface;  /* run the capture sidecar on this interface when non-NULL */
     int sigfigs;                /* histogram precision; 0 = default 3 */
-    /* LG_ENGINE_AUTO: io_uring for http:// when the kernel gives it (6.1+, not disabled by
-     * /proc/sys/kernel/io_uring_disabled), epoll otherwise and for https://. EPOLL or URING
-     * force one (URING where it cannot run is an error). */
+    /* LG_ENGINE_DEFAULT and EPOLL: epoll. URING: io_uring (http:// only, Linux 6.1+, not
+     * disabled by /proc/sys/kernel/io_uring_disabled; an error where it cannot run). */
     int engine;
     /* https only (loadgen/tls.c): certificate verification is on unless insecure; cacert
      * replaces the system's trusted CAs with the PEM file's; tls_resume reuses each thread's

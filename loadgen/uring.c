@@ -26,10 +26,10 @@
  * The ring is created disabled by the controller (errors are reported before the run) and
  * enabled by the worker thread, its single issuer.
  *
- * Chosen at start (run.c): io_uring for http:// when this kernel gives it with what is used
- * here (6.1: single issuer, deferred task work, provided buffer rings), epoll otherwise and for
- * https:// (TLS stays on the epoll engine); /proc/sys/kernel/io_uring_disabled makes ring
- * creation fail, hence epoll. The run records which ("engine").
+ * Chosen at start (run.c) with --engine io_uring, for http:// when this kernel gives it with
+ * what is used here (6.1: single issuer, deferred task work, provided buffer rings); TLS stays
+ * on the epoll engine, and /proc/sys/kernel/io_uring_disabled makes ring creation fail. The
+ * run records which engine ran ("engine"). Not the default yet: see pick_engine in run.c.
  *
  * Expected load: the hot path of closed-loop HTTP load, ~10^5 requests/s per thread.
  */
