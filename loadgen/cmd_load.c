@@ -49,7 +49,7 @@ static const char usage[] =
     "                          JSON lines {\"method\",\"url\",\"header\",\"body\" (base64),\n"
     "                          \"weight\"}): sent round-robin per connection, or drawn by\n"
     "                          weight; the run records each endpoint apart (endpoints).\n"
-    "                          URL is then optional (it must be the file's first URL)\n"
+    "                          URL is then optional (on the requests' host and port)\n"
     "  -H, --header 'N: v'     add a header (repeatable)\n"
     "      --body STRING|@FILE request body (Content-Length is added)\n"
     "      --no-keepalive      a new connection for every request (Connection: close)\n"
@@ -367,6 +367,22 @@ static int check_output(const char *path, char *err)
     return rg_check_output(path, err);
 }
 
+/* Do two URLs share scheme, host and port? (false when either does not parse) */
+static bool same_origin(const char *x, const char *y)
+{
+    lg_url a, b;
+    char e[RG_ERRLEN];
+    if (lg_url_parse(x, &a, e) < 0)
+        return false;
+    bool same = false;
+    if (lg_url_parse(y, &b, e) == 0) {
+        same = a.tls == b.tls && a.port == b.port && strcmp(a.host, b.host) == 0;
+        lg_url_free(&b);
+    }
+    lg_url_free(&a);
+    return same;
+}
+
 /* --targets, --think, --ramp against the rest of the command line. */
 static int check_scenario(const lg_load_opts *o, char *err)
 {
@@ -374,9 +390,10 @@ static int check_scenario(const lg_load_opts *o, char *err)
     if (c->targets != NULL && (o->method_set || c->body != NULL))
         return rg_err(err, "--targets gives each request its method and body: -m and --body "
                       "do not apply (-H headers are added to every entry)");
-    if (c->targets != NULL && strcmp(c->url, c->targets->v[0].url) != 0)
-        return rg_err(err, "with --targets the URL argument is optional and must be the "
-                      "file's first URL ('%s')", c->targets->v[0].url);
+    if (c->targets != NULL && !same_origin(c->url, c->targets->v[0].url))
+        return rg_err(err, "with --targets the URL argument is optional and must be on the "
+                      "scheme, host and port of the file's requests ('%s')",
+                      c->targets->v[0].url);
     if (o->rates != NULL && c->think.kind != LG_THINK_NONE)
         return rg_err(err, "--think is for closed-loop users (-c): an open loop (--rate) "
                       "sends on its schedule, whatever the responses");
