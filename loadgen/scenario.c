@@ -64,11 +64,20 @@ int lg_think_parse(const char *s, lg_think *out, char *err)
     return 0;
 }
 
+/* A duration as rg_parse_duration reads it back: "20ms", "1.5s" (nine significant digits). */
+static void fmt_dur(char *buf, size_t len, double s)
+{
+    if (s > 0 && s < 1)
+        snprintf(buf, len, "%.9gms", s * 1e3);
+    else
+        snprintf(buf, len, "%.9gs", s);
+}
+
 char *lg_think_fmt(const lg_think *t, char *buf, size_t len)
 {
     char a[32], b[32];
-    rg_fmt_seconds(a, sizeof a, t->a);
-    rg_fmt_seconds(b, sizeof b, t->b);
+    fmt_dur(a, sizeof a, t->a);
+    fmt_dur(b, sizeof b, t->b);
     switch (t->kind) {
     case LG_THINK_FIXED: snprintf(buf, len, "%s", a); break;
     case LG_THINK_EXP: snprintf(buf, len, "exp:%s", a); break;
