@@ -89,8 +89,8 @@ int pl_parse_mix(pctx *c, const json_t *t, const char *prefix, pl_target *tg)
             return -1;
     } else {
         tg->mix = lg_targets_from_json(reqs, path, dir, e);
-        if (tg->mix == NULL)
-            return pl_perr(c, path, "%s", e);
+        if (tg->mix == NULL)   /* e names the request: "targets[i].requests[k]: ..." */
+            return rg_err(c->err, "%s: %s", c->file, e);
     }
     return mix_url(c, prefix, tg);
 }
