@@ -38,12 +38,19 @@ static double mnum(const json_t *g, const char *metric, const char *field)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* "mean ± hw" of a group's metric in its unit, or "–". */
+/* "mean ± hw" of a group's metric in its unit, "value †" when the same in every run (no
+ * spread to show, as in the summary tables), or "–". */
 static char *fig(char *buf, size_t len, const json_t *g, const char *metric)
 {
     const an_metric_def *d = an_metric_find(metric);
-    return an_fmt_ci(buf, len, mnum(g, metric, "mean"), mnum(g, metric, "ci_low"),
-                     mnum(g, metric, "ci_high"), d ? d->unit : AN_UNIT_RPS);
+    enum an_unit u = d ? d->unit : AN_UNIT_RPS;
+    double mean = mnum(g, metric, "mean");
+    if (mnum(g, metric, "n") >= 2 && mnum(g, metric, "stdev") == 0 && mean != 0) {
+        char v[64];
+        snprintf(buf, len, "%s †", an_fmt_value(v, sizeof v, mean, u));
+        return buf;
+    }
+    return an_fmt_ci(buf, len, mean, mnum(g, metric, "ci_low"), mnum(g, metric, "ci_high"), u);
 }
 
 static void rows(FILE *f, const rp_model *m, const json_t *an)
@@ -122,7 +129,8 @@ void rp_md_endpoints(FILE *f, const rp_model *m)
     json_t *an = an_analyze(m->ds, m->nds, &o, err);
     fputs("## Per endpoint\n\nRuns with a request mix record each endpoint (method and URL) "
           "apart; the summary above shows their totals. Figures: mean over runs ± the "
-          "half-width of its confidence interval.\n\n", f);
+          "half-width of its confidence interval; † marks one that was the same in every "
+          "run.\n\n", f);
     if (an == NULL) {
         fputs("The per-endpoint analysis failed: ", f);
         rg_md_escape(f, err);
