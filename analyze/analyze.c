@@ -48,6 +48,7 @@ const an_metric_def *an_metric_find(const char *name)
 
 void an_options_init(an_options *opt)
 {
+    memset(opt, 0, sizeof *opt);   /* options added later default to false / 0 */
     opt->confidence = 0.95;
     opt->baseline = NULL;
     opt->noise = 0.01;
