@@ -128,7 +128,7 @@ static json_t *ep_json(const lg_runctx *r, const lg_config *cfg, size_t e, doubl
     json_object_set_new(o, "errors", errors);
     for (int k = 1; k < 6; k++)
         if (c->status[k] > 0) {
-            char key[8];
+            char key[16];
             snprintf(key, sizeof key, "%dxx", k);
             json_object_set_new(st, key, json_integer((json_int_t)c->status[k]));
         }
