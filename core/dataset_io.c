@@ -50,8 +50,9 @@ static int put_scalar(FILE *f, const json_t *v)
  * A histogram object in the form of the document's version: format v1 keeps "buckets",
  * v2 "hdr" (HdrHistogram's encoding), key order kept. Runs built in memory (load, capture,
  * import, merge) always hold "buckets", and a v2 file read in holds "hdr": converting here,
- * when the text is written, means no writer has to know the format. New reference; NULL
- * when a histogram cannot be read (never the case for one rigor built or validated).
+ * when the text is written, means no writer has to know the format. New reference (NULL
+ * only out of memory). An object that is not a readable histogram (a "histogram" key that
+ * validation does not look at, say in meta) is written as it is: saving never loses a key.
  */
 static json_t *histogram_as(const json_t *h, int version)
 {
@@ -63,11 +64,13 @@ static json_t *histogram_as(const json_t *h, int version)
         return json_incref((json_t *)h);
     rg_hist *hist = rg_hist_from_json(h, err);
     json_t *counts = NULL;
+    if (hist == NULL)
+        return json_incref((json_t *)h);
     if (hist != NULL && version >= 2) {
         char *text = rg_hist_hdr_encode(hist);
         counts = text ? json_string(text) : NULL;
         free(text);
-    } else if (hist != NULL) {
+    } else {
         json_t *v1 = rg_hist_to_json(hist);
         counts = json_incref(json_object_get(v1, "buckets"));
         json_decref(v1);
@@ -224,7 +227,10 @@ json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *e
     if (check_nul(name, text, len, err) != 0)
         return NULL;
     json_error_t je;
-    json_t *ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    /* the fast reader's document, or jansson's (with its message when the text is bad) */
+    json_t *ds = rg_json_fast_parse(text, len);
+    if (ds == NULL)
+        ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (ds == NULL) {
         rg_err_set(err, "%.200s:%d:%d: invalid JSON: %.200s", name, je.line, je.column,
                    je.text);

@@ -198,6 +198,21 @@ static void z_free(voidpf opaque, voidpf p)
     free(p);
 }
 
+int rg_hist_hdr_envelope_(const char *text, size_t len, char *err)
+{
+    size_t pad = len >= 2 ? (text[len - 1] == '=') + (text[len - 2] == '=') : 0, blen;
+    if (len < 12 || len % 4 != 0 || len > HDR_MAX_TEXT)
+        return rg_err(err, "not base64 text of a length a multiple of 4");
+    unsigned char *head = unbase64(text, 12, &blen, err);
+    if (head == NULL)
+        return -1;
+    uint32_t cookie = get32(head), n = get32(head + 4);
+    free(head);
+    if ((cookie & ~0xf0u) != HDR_COOKIE_V2_COMPRESSED || (size_t)n + 8 != len / 4 * 3 - pad)
+        return rg_err(err, "not HdrHistogram's compressed V2 encoding (\"HISTFAAA...\")");
+    return 0;
+}
+
 /* Inflate exactly `want` bytes of the zlib stream into out: 0, or -1 (*z is then done). */
 static int inflate_some(z_stream *z, unsigned char *out, size_t want)
 {

@@ -39,6 +39,12 @@ typedef int (*rg_hist_hdr_fn)(void *ctx, size_t index, uint64_t count, char *err
 int rg_hist_hdr_walk_(const char *text, size_t len, rg_hist_layout *l, rg_hist_hdr_fn fn,
                       void *ctx, char *err);
 
+/*
+ * The cheap part of rg_hist_hdr_walk_'s checks: base64 of the right shape whose first bytes
+ * are the compressed-V2 cookie and a zlib length matching the text's. 0, or -1 with err.
+ */
+int rg_hist_hdr_envelope_(const char *text, size_t len, char *err);
+
 /* Put back exact min, max, sum and saturated count after re-recording serialized buckets. */
 void rg_hist_restore_totals_(rg_hist *h, int64_t min, int64_t max, double sum,
                              uint64_t saturated);
