@@ -14,13 +14,28 @@ char *rg_rfc3339_now(char *buf, size_t len)
     return buf;
 }
 
-char *rg_rfc3339(char *buf, size_t len, uint64_t epoch_ns)
+/* Seconds then "digits" digits of the fraction (3 or 9) and Z. */
+static char *rfc3339_frac(char *buf, size_t len, uint64_t epoch_ns, int digits)
 {
     time_t t = (time_t)(epoch_ns / 1000000000u);
     struct tm tm;
     char base[32];
+    unsigned frac = (unsigned)(epoch_ns % 1000000000u);
     gmtime_r(&t, &tm);
     strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%s.%03uZ", base, (unsigned)(epoch_ns % 1000000000u / 1000000u));
+    if (digits == 3)
+        snprintf(buf, len, "%s.%03uZ", base, frac / 1000000u);
+    else
+        snprintf(buf, len, "%s.%09uZ", base, frac);
     return buf;
+}
+
+char *rg_rfc3339(char *buf, size_t len, uint64_t epoch_ns)
+{
+    return rfc3339_frac(buf, len, epoch_ns, 3);
+}
+
+char *rg_rfc3339_ns(char *buf, size_t len, uint64_t epoch_ns)
+{
+    return rfc3339_frac(buf, len, epoch_ns, 9);
 }

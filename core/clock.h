@@ -32,5 +32,7 @@ static inline int64_t rg_ns_to_us(uint64_t ns)
 char *rg_rfc3339_now(char *buf, size_t len);
 /* Same for a given time in nanoseconds since the epoch, with milliseconds. */
 char *rg_rfc3339(char *buf, size_t len, uint64_t epoch_ns);
+/* Same with nanoseconds ("2026-12-01T10:00:05.000000000Z"), so an instant passes exactly. */
+char *rg_rfc3339_ns(char *buf, size_t len, uint64_t epoch_ns);
 
 #endif

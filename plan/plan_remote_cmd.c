@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "core/dataset.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -154,17 +155,6 @@ char *pl_remote_command(const pl_plan *p, const pl_target *t, double cell, size_
     return out;
 }
 
-/* "2026-12-01T10:00:05.000000000Z": nanoseconds, so the start is passed exactly. */
-static void fmt_time(int64_t ns, char *buf, size_t len)
-{
-    time_t t = (time_t)(ns / 1000000000);
-    struct tm tm;
-    char base[40];
-    gmtime_r(&t, &tm);
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%s.%09lldZ", base, (long long)(ns % 1000000000));
-}
-
 int rm_step_init(rm_step *s, const pl_plan *p, const pl_target *t, double cell, int run,
                  pid_t server_pid, char *err)
 {
@@ -262,7 +252,7 @@ int rm_start_hosts(rm_step *s, char *err)
     char **envp = pl_proc_env(NULL, 0, pl_self_dir(self, sizeof self) == 0 ? self : NULL);
     if (envp == NULL)
         return rg_err(err, "out of memory");
-    fmt_time(s->start_at, at, sizeof at);
+    rg_rfc3339_ns(at, sizeof at, (uint64_t)s->start_at);
     rg_info("%s #%d: starting %zu load hosts at %s", s->label, s->run, s->n, at);
     int rc = 0;
     for (size_t i = 0; i < s->n && rc == 0; i++) {
@@ -350,7 +340,7 @@ static void add_server(rm_step *s, json_t *m)
 void rm_finish_run(rm_step *s, json_t *m)
 {
     char at[64];
-    fmt_time(s->start_at, at, sizeof at);
+    rg_rfc3339_ns(at, sizeof at, (uint64_t)s->start_at);
     json_object_set_new(m, "target", json_string(s->t->name));
     json_object_set_new(m, "run", json_integer(s->run));
     if (s->p->open_loop)
