@@ -21,8 +21,10 @@ ROUNDS=${ROUNDS:-3}
 D=$(mktemp -d "${TMPDIR:-/tmp}/rigor-bench-scale.XXXXXX")
 trap 'rm -rf "$D"' EXIT
 
-/usr/bin/python3 bench/dataset_scale.py datasets/loopback-comparison.json "$D/v1.json"
-"$RIGOR" convert "$D/v1.json" -o "$D/v2.json"
+# v1 and v2 under the same file name (report.md names its dataset files)
+mkdir -p "$D/v1" "$D/v2"
+/usr/bin/python3 bench/dataset_scale.py datasets/loopback-comparison.json "$D/v1/ds.json"
+"$RIGOR" convert "$D/v1/ds.json" -o "$D/v2/ds.json"
 
 # measure NAME CMD...: one run; appends "wall cpu rss_kb" to $D/NAME.
 measure() {
@@ -40,16 +42,16 @@ med() { awk -v c="$2" '{ print $c }' "$D/$1" | sort -n | awk '{ v[NR] = $1 } END
 r=0
 while [ "$r" -lt "$ROUNDS" ]; do
     for v in v1 v2; do
-        measure "an_$v" "$RIGOR" analyze "$D/$v.json"
-        measure "rp_$v" "$RIGOR" report "$D/$v.json" -o "$D/out_$v" -q --no-charts
+        measure "an_$v" "$RIGOR" analyze "$D/$v/ds.json"
+        measure "rp_$v" "$RIGOR" report "$D/$v/ds.json" -o "$D/out_$v" -q --no-charts
     done
     if [ -n "$BASE" ]; then
-        measure an_base "$BASE" analyze "$D/v1.json"
-        measure rp_base "$BASE" report "$D/v1.json" -o "$D/out_base" -q --no-charts
+        measure an_base "$BASE" analyze "$D/v1/ds.json"
+        measure rp_base "$BASE" report "$D/v1/ds.json" -o "$D/out_base" -q --no-charts
     fi
     r=$((r + 1))
 done
-measure scripts_v2 "$RIGOR" report "$D/v2.json" -o "$D/out_s" -q --scripts-only
+measure scripts_v2 "$RIGOR" report "$D/v2/ds.json" -o "$D/out_s" -q --scripts-only
 same=$(cmp -s "$D/out_v1/report.md" "$D/out_v2/report.md" && echo yes || echo NO)
 
 mb() { awk -v b="$(wc -c < "$1")" 'BEGIN { printf "%.0f", b / 1e6 }'; }
@@ -57,7 +59,7 @@ row() {  # row LABEL NAME
     printf '| %s | %s | %s | %s |\n' "$1" "$(med "$2" 1)" "$(med "$2" 2)" \
         "$(awk -v k="$(med "$2" 3)" 'BEGIN { printf "%.0f", k / 1024 }')"
 }
-echo "25,000 runs; v1 file $(mb "$D/v1.json") MB, v2 file $(mb "$D/v2.json") MB;" \
+echo "25,000 runs; v1 file $(mb "$D/v1/ds.json") MB, v2 file $(mb "$D/v2/ds.json") MB;" \
      "median of $ROUNDS alternating rounds; report.md of v1 and v2 identical: $same."
 echo
 echo "| command | wall s | CPU s | peak RSS MB |"
@@ -77,7 +79,7 @@ echo
 echo "| runs (v2) | file MB | \`rigor analyze\` peak RSS MB | RSS per run, KB |"
 echo "|---:|---:|---:|---:|"
 for n in 5000 10000 25000; do
-    /usr/bin/python3 - "$D/v2.json" "$D/n.json" "$n" <<'PY'
+    /usr/bin/python3 - "$D/v2/ds.json" "$D/n.json" "$n" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 d["runs"] = d["runs"][:int(sys.argv[3])]

@@ -114,7 +114,10 @@ static int check_value(const json_t *v, enum kind kind, const char *path, const 
                        char *err)
 {
     char sub[RG_ERRLEN];
-    snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+    /* the path of a nested object, for its messages: formatted only for those kinds (one
+     * snprintf per checked key was 8% of loading a 25,000-run dataset) */
+    if (kind == K_LATENCY || kind == K_COUNTS || kind == K_SERIES)
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
     switch (kind) {
     case K_STRING:
         return json_is_string(v) ? 0 : fail(err, path, key, "a string", v);

@@ -42,6 +42,8 @@ static void skip_ws(fp *f)
 
 static int put(fp *f, size_t at, const void *src, size_t n)
 {
+    if (n == 0)
+        return 0;             /* nothing to copy, and the buffer may not exist yet */
     if (at + n > f->cap) {
         size_t cap = (at + n) * 2;
         char *s = realloc(f->scratch, cap);
@@ -75,8 +77,12 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
  * escapes, else in f->scratch. 0, or -1 to give up. */
 static int string(fp *f, const char **s, size_t *n)
 {
+    /* 1 for the bytes a plain string runs over: printable ASCII but '"' (0x22) and '\\'
+     * (0x5c); one load a byte (GNU range designators, which gcc and clang take) */
+    static const unsigned char plain[256] = {[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1,
+                                             [0x5d ... 0x7f] = 1};
     const unsigned char *start = ++f->p, *q = start;
-    while (q < f->end && *q != '"' && *q != '\\' && *q >= 0x20 && *q < 0x80)
+    while (q < f->end && plain[*q])
         q++;
     if (q < f->end && *q == '"') {
         *s = (const char *)start;
