@@ -4,8 +4,8 @@
  *
  * The two versions differ only in how each histogram's counts are stored
  * (docs/dataset-format.md): v1 "buckets" (value, count pairs), v2 "hdr" (HdrHistogram's
- * compressed encoding: 3-5x smaller files, read 10x faster, and readable by HdrHistogram's
- * own tools). Converting sets "version" and writes the document; the printer
+ * compressed encoding: files 3-4x smaller, loaded ~5x faster, readable by HdrHistogram's
+ * own tools; docs/benchmarks.md). Converting sets "version" and writes the document; the printer
  * (rg_dataset_dumps) puts every histogram in that version's form. Nothing else changes, and
  * both directions are lossless: v1 -> v2 -> v1 gives the same file back. Every histogram
  * is decoded once first, so a damaged one is refused (exit 2, with its run) rather than
@@ -26,7 +26,7 @@ static const char usage[] =
     "Write a dataset in another format version (docs/dataset-format.md). The versions\n"
     "differ only in how latency histograms are stored: v1 as JSON arrays of (value, count)\n"
     "pairs, v2 in HdrHistogram's standard compressed encoding (base64 \"HISTFAAA...\",\n"
-    "which HdrHistogram's tools in other languages decode): v2 files are 3-5x smaller and\n"
+    "which HdrHistogram's tools in other languages decode): v2 files are 2.5-4x smaller and\n"
     "load several times faster. Lossless both ways; every rigor command reads both, and\n"
     "commands that append runs (load, capture, import, run, merge) keep a file's version.\n"
     "\n"
