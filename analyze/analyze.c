@@ -48,6 +48,7 @@ const an_metric_def *an_metric_find(const char *name)
 
 void an_options_init(an_options *opt)
 {
+    memset(opt, 0, sizeof *opt);   /* options added later default to false / 0 */
     opt->confidence = 0.95;
     opt->baseline = NULL;
     opt->noise = 0.01;
@@ -76,16 +77,23 @@ void an_json_cell_keys(json_t *obj, const an_cell *c)
     json_object_set_new(obj, "target", json_string(c->target));
     json_object_set_new(obj, "concurrency", json_key_num(c->conc));
     json_object_set_new(obj, "rate", json_key_num(c->rate));
+    if (c->endpoint != NULL)
+        json_object_set_new(obj, "endpoint", json_string(c->endpoint));
 }
 
 const char *an_cell_phrase(char *buf, size_t len, const an_cell *c)
 {
+    int k = 0;
+    buf[0] = '\0';
+    if (c->endpoint != NULL)
+        k = snprintf(buf, len, " for %s", c->endpoint);
+    if (k < 0 || (size_t)k >= len)
+        return buf;
     if (isfinite(c->conc))
-        snprintf(buf, len, " at %.15g connection%s", c->conc, c->conc == 1.0 ? "" : "s");
+        snprintf(buf + k, len - (size_t)k, " at %.15g connection%s", c->conc,
+                 c->conc == 1.0 ? "" : "s");
     else if (isfinite(c->rate))
-        snprintf(buf, len, " at %.15g req/s", c->rate);
-    else
-        buf[0] = '\0';
+        snprintf(buf + k, len - (size_t)k, " at %.15g req/s", c->rate);
     return buf;
 }
 
@@ -167,9 +175,15 @@ static double metric_value(const json_t *run, size_t m)
     return isfinite(v) ? v : NAN;
 }
 
-static int cell_same(const an_cell *c, const char *target, double conc, double rate)
+static bool same_endpoint(const char *a, const char *b)
 {
-    return strcmp(c->target, target) == 0 &&
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int cell_same(const an_cell *c, const char *target, const char *ep, double conc,
+                     double rate)
+{
+    return strcmp(c->target, target) == 0 && same_endpoint(c->endpoint, ep) &&
            (c->conc == conc || (isnan(c->conc) && isnan(conc))) &&
            (c->rate == rate || (isnan(c->rate) && isnan(rate)));
 }
@@ -179,29 +193,39 @@ typedef struct an_ctx {
     size_t ncells, cap;
     const char **targets;
     size_t ntargets, tcap;
+    const char **endpoints;   /* --by-endpoint: in order of first appearance */
+    size_t nendpoints, ecap;
+    json_t *owned;            /* --by-endpoint: the endpoint observations made from runs */
 } an_ctx;
+
+/* The index of name in a list of names (added at the end when new), or -1 on OOM. */
+static size_t name_index(const char ***v, size_t *n, size_t *cap, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], name) == 0)
+            return i;
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 8;
+        const char **nt = realloc(*v, nc * sizeof *nt);
+        if (!nt)
+            return (size_t)-1;
+        *v = nt;
+        *cap = nc;
+    }
+    (*v)[*n] = name;
+    return (*n)++;
+}
 
 static size_t target_index(an_ctx *x, const char *t)
 {
-    for (size_t i = 0; i < x->ntargets; i++)
-        if (strcmp(x->targets[i], t) == 0)
-            return i;
-    if (x->ntargets == x->tcap) {
-        size_t nc = x->tcap ? 2 * x->tcap : 8;
-        const char **nt = realloc(x->targets, nc * sizeof *nt);
-        if (!nt)
-            return (size_t)-1;
-        x->targets = nt;
-        x->tcap = nc;
-    }
-    x->targets[x->ntargets] = t;
-    return x->ntargets++;
+    return name_index(&x->targets, &x->ntargets, &x->tcap, t);
 }
 
-static an_cell *find_cell(an_ctx *x, const char *target, double conc, double rate)
+static an_cell *find_cell(an_ctx *x, const char *target, const char *ep, double conc,
+                          double rate)
 {
     for (size_t i = 0; i < x->ncells; i++)
-        if (cell_same(&x->cells[i], target, conc, rate))
+        if (cell_same(&x->cells[i], target, ep, conc, rate))
             return &x->cells[i];
     if (x->ncells == x->cap) {
         size_t nc = x->cap ? 2 * x->cap : 16;
@@ -217,7 +241,9 @@ static an_cell *find_cell(an_ctx *x, const char *target, double conc, double rat
     c->conc = conc;
     c->rate = rate;
     c->target_order = target_index(x, target);
-    if (c->target_order == (size_t)-1)
+    c->endpoint = ep;
+    c->endpoint_order = ep ? name_index(&x->endpoints, &x->nendpoints, &x->ecap, ep) : 0;
+    if (c->target_order == (size_t)-1 || c->endpoint_order == (size_t)-1)
         return NULL;
     x->ncells++;
     return c;
@@ -237,9 +263,55 @@ static int cell_add_run(an_cell *c, const json_t *run)
     return 0;
 }
 
+/* Put one run (or endpoint observation) into its cell. 0, or -1 on OOM. */
+static int file_run(an_ctx *x, const char *t, const char *ep, const json_t *run,
+                    const an_options *opt)
+{
+    an_cell *c = find_cell(x, t, ep, an_path_num(run, "concurrency"), an_path_num(run, "rate"));
+    if (!c)
+        return -1;
+    if (json_is_false(json_object_get(run, "complete")) && !opt->include_incomplete) {
+        c->skipped++;
+        return 0;
+    }
+    return cell_add_run(c, run);
+}
+
+/*
+ * --by-endpoint: one observation per endpoint of the run — the endpoint's own figures
+ * (requests, errors, throughput_rps, latency) with the run's identity keys (run,
+ * concurrency, rate, complete), so every metric is read from it as from a run. Kept in
+ * x->owned until the analysis is done. 0, or -1 on OOM.
+ */
+static int file_endpoints(an_ctx *x, const char *t, const json_t *run, const json_t *eps,
+                          const an_options *opt)
+{
+    static const char *const keep[] = {"run", "concurrency", "rate", "complete"};
+    size_t i;
+    json_t *e;
+    json_array_foreach(eps, i, e) {
+        const char *name = json_string_value(json_object_get(e, "endpoint"));
+        json_t *o = json_is_object(e) && name != NULL ? json_copy(e) : NULL;
+        if (o == NULL)
+            continue;   /* not an endpoint record: nothing to observe */
+        for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
+            json_t *v = json_object_get(run, keep[k]);
+            if (v != NULL)
+                json_object_set(o, keep[k], v);
+        }
+        /* the cell borrows the name from the copy, which x->owned keeps alive */
+        name = json_string_value(json_object_get(o, "endpoint"));
+        if (json_array_append_new(x->owned, o) < 0 || file_run(x, t, name, o, opt) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Sort every run of every dataset into its cell. */
 static int collect(an_ctx *x, json_t *const *ds, size_t n, const an_options *opt, char *err)
 {
+    if (opt->by_endpoint && (x->owned = json_array()) == NULL)
+        return rg_err(err, "out of memory");
     for (size_t d = 0; d < n; d++) {
         json_t *runs = json_object_get(ds[d], "runs"), *run;
         size_t i;
@@ -249,14 +321,12 @@ static int collect(an_ctx *x, json_t *const *ds, size_t n, const an_options *opt
             const char *t = json_string_value(json_object_get(run, "target"));
             if (!t)
                 return rg_err(err, "dataset %zu: runs[%zu] has no target", d + 1, i);
-            an_cell *c = find_cell(x, t, an_path_num(run, "concurrency"), an_path_num(run, "rate"));
-            if (!c)
+            const json_t *eps = json_object_get(run, "endpoints");
+            int rc = opt->by_endpoint && json_array_size(eps) > 0
+                         ? file_endpoints(x, t, run, eps, opt)
+                         : file_run(x, t, NULL, run, opt);
+            if (rc < 0)
                 return rg_err(err, "out of memory");
-            if (json_is_false(json_object_get(run, "complete")) && !opt->include_incomplete)
-                c->skipped++;
-            else if (cell_add_run(c, run) < 0) {
-                return rg_err(err, "out of memory");
-            }
         }
     }
     return 0;
@@ -267,6 +337,10 @@ static int cell_cmp(const void *pa, const void *pb)
     const an_cell *a = pa, *b = pb;
     if (a->target_order != b->target_order)
         return a->target_order < b->target_order ? -1 : 1;
+    if ((a->endpoint == NULL) != (b->endpoint == NULL))
+        return a->endpoint == NULL ? -1 : 1;   /* a target's totals before its endpoints */
+    if (a->endpoint_order != b->endpoint_order)
+        return a->endpoint_order < b->endpoint_order ? -1 : 1;
     double ka[2] = {a->conc, a->rate}, kb[2] = {b->conc, b->rate};
     for (int i = 0; i < 2; i++) {
         if (isnan(ka[i]) != isnan(kb[i]))
@@ -454,6 +528,8 @@ static void ctx_free(an_ctx *x)
     }
     free(x->cells);
     free(x->targets);
+    free(x->endpoints);
+    json_decref(x->owned);
 }
 
 static int check_options(const an_options *opt, char *err)

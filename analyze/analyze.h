@@ -48,6 +48,13 @@
  * per_process (one per target, concurrency and rate null: figures constant within each
  * server process).
  *
+ * With --by-endpoint (an_options.by_endpoint), a run that records a request mix (an
+ * `endpoints` array, docs/dataset-format.md) contributes one observation per endpoint
+ * instead of its totals: groups, comparisons and warnings then carry an "endpoint" key
+ * ("POST /json"), each endpoint of a target is compared with the same endpoint of the
+ * baseline, and Holm's family is the per-endpoint comparisons. Runs without endpoints keep
+ * their totals (no "endpoint" key).
+ *
  * Keys may be added to the document, never renamed: report/ and plan/ read it by name.
  */
 #ifndef RIGOR_ANALYZE_ANALYZE_H
@@ -122,6 +129,7 @@ typedef struct an_options {
     bool include_incomplete;  /* default false */
     double target_ci;         /* wanted CI half-width as a fraction of the mean; default 0.02 */
     bool ratio_means;         /* ratio of arithmetic means (Fieller) instead of geometric */
+    bool by_endpoint;         /* cells per endpoint of a request mix (see above) */
 } an_options;
 
 void an_options_init(an_options *opt);

@@ -22,6 +22,8 @@
  */
 typedef struct an_cell {
     const char *target;       /* borrowed from the datasets */
+    const char *endpoint;     /* --by-endpoint: "METHOD /path" (borrowed); NULL = totals */
+    size_t endpoint_order;    /* index of the endpoint in order of first appearance */
     double conc, rate;        /* NAN when null */
     size_t target_order;      /* index of the target in order of first appearance */
     size_t nruns, skipped, cap;
@@ -36,9 +38,10 @@ typedef struct an_cell {
 
 /* A number for the document: a JSON real, or null when not finite. New reference. */
 json_t *an_json_num(double v);
-/* The cell's identity keys (target, concurrency, rate) set on obj. */
+/* The cell's identity keys (target, concurrency, rate, and endpoint if any) set on obj. */
 void an_json_cell_keys(json_t *obj, const an_cell *c);
-/* " at 100 connections", " at 5000 req/s" or "" into buf. */
+/* " at 100 connections", " at 5000 req/s" or "" into buf, preceded by " for GET /a" when
+ * the cell is an endpoint's. */
 const char *an_cell_phrase(char *buf, size_t len, const an_cell *c);
 /* Append {"target", "concurrency", "rate", "kind", "message"} to the warnings array; c may
  * be NULL (no cell: target, concurrency and rate null). */

@@ -40,6 +40,10 @@ static const char USAGE[] =
     "                           100..10M (default: none)\n"
     "      --seed N             bootstrap seed (default 1); same seed, same intervals\n"
     "      --include-incomplete count runs cut short (complete: false)\n"
+    "      --by-endpoint        runs with a request mix (rigor load --targets) give one\n"
+    "                           observation per endpoint: cells, comparisons (each endpoint\n"
+    "                           against the baseline's same endpoint) and Holm's family are\n"
+    "                           per endpoint; runs without endpoints keep their totals\n"
     "      --json               print the analysis document as JSON\n"
     "      --markdown           print Markdown tables\n"
     "  -h, --help               this help\n"
@@ -54,12 +58,13 @@ static const char USAGE[] =
     "  rigor analyze results.json\n"
     "  rigor analyze a.json b.json --baseline nginx --confidence 99% --noise 2%\n"
     "  rigor analyze results.json --ratio mean --bootstrap 10000 --json | jq .comparisons\n"
+    "  rigor analyze mix.json --by-endpoint --markdown\n"
     "\n"
     "Exit status: 0 ok, 1 failure, 2 bad option or dataset. See docs/analyze.md and\n"
     "docs/methodology.md.\n";
 
 enum { OPT_NOISE = 256, OPT_TARGET_CI, OPT_BOOTSTRAP, OPT_SEED, OPT_INCOMPLETE, OPT_JSON, OPT_MD,
-       OPT_RATIO };
+       OPT_RATIO, OPT_BY_ENDPOINT };
 
 static const struct option LONGOPTS[] = {
     {"baseline", required_argument, NULL, 'b'},
@@ -70,6 +75,7 @@ static const struct option LONGOPTS[] = {
     {"ratio", required_argument, NULL, OPT_RATIO},
     {"seed", required_argument, NULL, OPT_SEED},
     {"include-incomplete", no_argument, NULL, OPT_INCOMPLETE},
+    {"by-endpoint", no_argument, NULL, OPT_BY_ENDPOINT},
     {"json", no_argument, NULL, OPT_JSON},
     {"markdown", no_argument, NULL, OPT_MD},
     {"help", no_argument, NULL, 'h'},
@@ -132,6 +138,9 @@ static int parse_args(int argc, char **argv, an_options *opt, int *format)
             break;
         case OPT_INCOMPLETE:
             opt->include_incomplete = true;
+            break;
+        case OPT_BY_ENDPOINT:
+            opt->by_endpoint = true;
             break;
         case OPT_JSON:
         case OPT_MD:

@@ -29,6 +29,8 @@ static const an_cell *baseline_cell(const an_cell *cells, size_t n, const char *
     for (size_t i = 0; i < n; i++) {
         const an_cell *b = &cells[i];
         if (strcmp(b->target, base) == 0 &&
+            (b->endpoint == c->endpoint ||
+             (b->endpoint && c->endpoint && strcmp(b->endpoint, c->endpoint) == 0)) &&
             (b->conc == c->conc || (isnan(b->conc) && isnan(c->conc))) &&
             (b->rate == c->rate || (isnan(b->rate) && isnan(c->rate))))
             return b;

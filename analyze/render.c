@@ -47,9 +47,14 @@ static const char *fmt_metric(char *buf, size_t len, const char *metric, double 
 
 static const char *cell_name(char *buf, size_t len, const json_t *o, int md)
 {
-    char t[256];
+    char t[512], e[256];
     double c = num(o, "concurrency"), r = num(o, "rate");
     safe(t, sizeof t, str(o, "target"), md);
+    if (json_is_string(json_object_get(o, "endpoint"))) {   /* --by-endpoint */
+        size_t k = strlen(t);
+        safe(e, sizeof e, str(o, "endpoint"), md);
+        snprintf(t + k, sizeof t - k, " %s", e);
+    }
     if (isfinite(c))
         snprintf(buf, len, "%s @ %.15g connection%s", t, c, c == 1.0 ? "" : "s");
     else if (isfinite(r))

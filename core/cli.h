@@ -24,6 +24,7 @@ enum {
 /* The subcommands. Each is defined in its module; all follow the contract above. */
 int cmd_analyze(int argc, char **argv);  /* analyze/ */
 int cmd_capture(int argc, char **argv);  /* capture/ */
+int cmd_convert(int argc, char **argv);  /* core/    */
 int cmd_export(int argc, char **argv);   /* import/  */
 int cmd_import(int argc, char **argv);   /* import/  */
 int cmd_load(int argc, char **argv);     /* loadgen/ */

@@ -1,5 +1,6 @@
 /*
- * core/dataset.h — dataset format v1: the JSON file every part of rigor reads and writes.
+ * core/dataset.h — datasets (format v1, and v2 whose histograms are HdrHistogram-encoded):
+ * the JSON file every part of rigor reads and writes.
  *
  * A dataset is held in memory as a jansson document, exactly as it is stored:
  *   {"format": "rigor-dataset", "version": 1, "meta": {...}, "runs": [{...}, ...]}
@@ -8,6 +9,12 @@
  * Keeping the document as JSON (rather than a C struct per key) means a loader never drops a
  * key it does not know, so load -> save -> load is the identity, and newer minor additions
  * survive older tools.
+ *
+ * Format v2 differs only in each histogram's counts: "hdr" (HdrHistogram's compressed
+ * encoding) in place of "buckets". A document's "version" decides the form its text is
+ * written in (rg_dataset_dumps converts, either way); in memory, runs may hold either form,
+ * and readers get histograms through rg_hist_from_json, which reads both. So a writer
+ * appending runs to a v2 file keeps it v2 without knowing the format.
  *
  * Validation (rg_dataset_validate) checks the envelope, the version, required keys and the
  * type of every known key, including histograms; the message names the file, the JSON path
@@ -23,7 +30,8 @@
 #include "core/hist.h"
 
 #define RG_DATASET_FORMAT "rigor-dataset"
-#define RG_DATASET_VERSION 1
+#define RG_DATASET_VERSION 1        /* what a new dataset is written as */
+#define RG_DATASET_VERSION_MAX 2    /* the newest this rigor reads and writes */
 
 /*
  * New empty dataset: meta holds title (may be NULL), created (now), tool version, host

@@ -17,6 +17,13 @@
 int rg_json_locate(const char *text, size_t len, const char *path, int *line, int *column);
 
 /*
+ * The document json_loadb(text, len, JSON_REJECT_DUPLICATES) gives, read several times
+ * faster (core/json_fast.c), or NULL for anything but plain valid JSON without \u escapes:
+ * the caller then asks jansson for the document or its error message.
+ */
+json_t *rg_json_fast_parse(const char *text, size_t len);
+
+/*
  * Parse and validate dataset text (len bytes; a NUL inside is an error that says so).
  * name is for messages. New reference, or NULL with err "name:line:col: what".
  */

@@ -4,7 +4,9 @@
  * Reading: the whole file, jansson with duplicate keys rejected, then validation; every
  * error names the file, the line and the column (jansson's for syntax errors, the located
  * value's for schema errors) and what is wrong.
- * Writing: the stable pretty-printer below, then rg_write_atomic.
+ * Writing: the stable pretty-printer below, then rg_write_atomic. The printer writes each
+ * histogram in the form of the document's "version" (v1 "buckets", v2 "hdr"), converting
+ * those built in the other form.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +46,77 @@ static int put_scalar(FILE *f, const json_t *v)
     return 0;
 }
 
+/*
+ * A histogram object in the form of the document's version: format v1 keeps "buckets",
+ * v2 "hdr" (HdrHistogram's encoding), key order kept. Runs built in memory (load, capture,
+ * import, merge) always hold "buckets", and a v2 file read in holds "hdr": converting here,
+ * when the text is written, means no writer has to know the format. New reference (NULL
+ * only out of memory). An object that is not a readable histogram (a "histogram" key that
+ * validation does not look at, say in meta) is written as it is: saving never loses a key.
+ */
+static json_t *histogram_as(const json_t *h, int version)
+{
+    const char *want = version >= 2 ? "hdr" : "buckets", *k;
+    json_t *x, *out;
+    char err[RG_ERRLEN];
+    if (json_object_get(h, want) != NULL ||
+        json_object_get(h, version >= 2 ? "buckets" : "hdr") == NULL)
+        return json_incref((json_t *)h);
+    rg_hist *hist = rg_hist_from_json(h, err);
+    json_t *counts = NULL;
+    if (hist == NULL)
+        return json_incref((json_t *)h);
+    if (hist != NULL && version >= 2) {
+        char *text = rg_hist_hdr_encode(hist);
+        counts = text ? json_string(text) : NULL;
+        free(text);
+    } else {
+        json_t *v1 = rg_hist_to_json(hist);
+        counts = json_incref(json_object_get(v1, "buckets"));
+        json_decref(v1);
+    }
+    rg_hist_free(hist);
+    if (counts == NULL || (out = json_object()) == NULL) {
+        json_decref(counts);
+        return NULL;
+    }
+    json_object_foreach((json_t *)h, k, x) {
+        int is_counts = strcmp(k, "buckets") == 0 || strcmp(k, "hdr") == 0;
+        json_object_set_new(out, is_counts ? want : k, is_counts ? json_incref(counts)
+                                                                 : json_incref(x));
+    }
+    json_decref(counts);
+    return out;
+}
+
+static int put_value(FILE *f, const json_t *v, int level, int version);
+
+/* A key's value; histograms ("histogram", "timeseries_histograms") in the document's form. */
+static int put_member(FILE *f, const char *k, const json_t *x, int level, int version)
+{
+    json_t *conv = NULL;
+    if (strcmp(k, "histogram") == 0 && json_is_object(x)) {
+        conv = histogram_as(x, version);
+    } else if (strcmp(k, "timeseries_histograms") == 0 && json_is_array(x)) {
+        conv = json_array();
+        for (size_t i = 0; conv != NULL && i < json_array_size(x); i++) {
+            const json_t *e = json_array_get(x, i);
+            json_t *c = json_is_object(e) ? histogram_as(e, version) : json_incref((json_t *)e);
+            if (c == NULL || json_array_append_new(conv, c) != 0) {
+                json_decref(conv);
+                conv = NULL;
+            }
+        }
+    } else {
+        return put_value(f, x, level, version);
+    }
+    int rc = conv != NULL ? put_value(f, conv, level, version) : -1;
+    json_decref(conv);
+    return rc;
+}
+
 /* Objects one key a line; arrays of scalars on one line; arrays of objects one a line. */
-static int put_value(FILE *f, const json_t *v, int level)
+static int put_value(FILE *f, const json_t *v, int level, int version)
 {
     if (json_is_object(v)) {
         const char *k;
@@ -65,7 +136,7 @@ static int put_value(FILE *f, const json_t *v, int level)
             if (rc != 0)
                 return -1;
             fputs(": ", f);
-            if (put_value(f, x, level + 1) != 0)
+            if (put_member(f, k, x, level + 1, version) != 0)
                 return -1;
         }
         put_indent(f, level);
@@ -80,7 +151,7 @@ static int put_value(FILE *f, const json_t *v, int level)
                 fputs(inline_ ? ", " : ",", f);
             if (!inline_)
                 put_indent(f, level + 1);
-            if (put_value(f, json_array_get(v, i), level + 1) != 0)
+            if (put_value(f, json_array_get(v, i), level + 1, version) != 0)
                 return -1;
         }
         if (!inline_ && json_array_size(v) > 0)
@@ -98,7 +169,8 @@ char *rg_dataset_dumps(const json_t *ds)
     FILE *f = open_memstream(&buf, &len);
     if (f == NULL)
         return NULL;
-    int rc = put_value(f, ds, 0);
+    json_int_t version = json_integer_value(json_object_get(ds, "version"));
+    int rc = put_value(f, ds, 0, (int)version);
     fputc('\n', f);
     if (fclose(f) != 0 || rc != 0) {
         free(buf);
@@ -155,7 +227,10 @@ json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *e
     if (check_nul(name, text, len, err) != 0)
         return NULL;
     json_error_t je;
-    json_t *ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    /* the fast reader's document, or jansson's (with its message when the text is bad) */
+    json_t *ds = rg_json_fast_parse(text, len);
+    if (ds == NULL)
+        ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (ds == NULL) {
         rg_err_set(err, "%.200s:%d:%d: invalid JSON: %.200s", name, je.line, je.column,
                    je.text);

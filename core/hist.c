@@ -244,6 +244,48 @@ int rg_hist_next(const rg_hist *h, size_t *pos, int64_t *lo, int64_t *hi, uint64
     return 0;
 }
 
+/* ---- core/hist_int.h: the layout alone (the same arithmetic as above) ---- */
+
+int rg_hist_layout_(rg_hist_layout *l, int64_t highest, int sigfigs, char *err)
+{
+    if (sigfigs < 1 || sigfigs > 5)
+        return rg_err(err, "histogram precision must be 1 to 5 significant digits, not %d",
+                      sigfigs);
+    if (highest < 2 || highest > INT64_MAX / 4)
+        return rg_err(err, "histogram highest value %lld out of range", (long long)highest);
+    int m = (int)ceil(log2(2.0 * pow(10, sigfigs)));
+    int64_t sub_count = (int64_t)1 << m;
+    int buckets = 1;
+    for (int64_t smallest_untrackable = sub_count; smallest_untrackable <= highest; buckets++)
+        smallest_untrackable <<= 1;
+    l->highest = highest;
+    l->sigfigs = sigfigs;
+    l->half_mag = m - 1;
+    l->sub_mask = sub_count - 1;
+    l->len = (size_t)(buckets + 1) * (size_t)(sub_count / 2);
+    return 0;
+}
+
+int64_t rg_hist_layout_value_(const rg_hist_layout *l, size_t i)
+{
+    int64_t half = (int64_t)1 << l->half_mag;
+    int b = (int)(i >> l->half_mag) - 1;
+    int64_t sub = (int64_t)(i & (size_t)(half - 1)) + half;
+    if (b < 0) {
+        sub -= half;
+        b = 0;
+    }
+    return sub << b;
+}
+
+size_t rg_hist_layout_index_(const rg_hist_layout *l, int64_t v)
+{
+    int pow2ceiling = 64 - __builtin_clzll((uint64_t)(v | l->sub_mask));
+    int b = pow2ceiling - (l->half_mag + 1);
+    int64_t sub = v >> b;
+    return ((size_t)(b + 1) << l->half_mag) + (size_t)(sub - ((int64_t)1 << l->half_mag));
+}
+
 /* core/hist_int.h: re-recording knows only bucket representatives; restore the exact totals. */
 void rg_hist_restore_totals_(rg_hist *h, int64_t min, int64_t max, double sum,
                              uint64_t saturated)

@@ -78,6 +78,8 @@ int rg_hist_next(const rg_hist *h, size_t *pos, int64_t *lo, int64_t *hi, uint64
  *   {"sigfigs": 3, "highest": 3600000000, "count": N, "min": a, "max": b, "sum": s,
  *    "buckets": [v1, c1, v2, c2, ...]}
  * where vi is the lowest value of a non-empty bucket and ci its count (ascending vi).
+ * Format v2 holds "hdr": "HISTFAAA..." (rg_hist_hdr_encode) in place of "buckets";
+ * from_json reads either form, to_json writes "buckets" (the dataset printer converts).
  * Lossless within the precision: from_json(to_json(h)) has identical buckets and totals.
  * to_json returns a new reference (NULL on OOM). from_json validates everything (types,
  * ranges, ascending values, counts summing to "count") and returns NULL with a message in
@@ -85,5 +87,26 @@ int rg_hist_next(const rg_hist *h, size_t *pos, int64_t *lo, int64_t *hi, uint64
  */
 json_t *rg_hist_to_json(const rg_hist *h);
 rg_hist *rg_hist_from_json(const json_t *j, char *err);
+
+/*
+ * HdrHistogram's standard compressed encoding (V2: zlib, then base64 — "HISTFAAA..."), as
+ * every HdrHistogram port reads and writes it (core/hist_hdr.c has the byte layout).
+ * rg_hist_hdr_encode: the counts of h as that text (NUL-terminated; caller frees; NULL on
+ * OOM). min, max, sum and the saturated count are not part of the encoding.
+ * rg_hist_hdr_decode: a new histogram from len bytes of such text, with the precision and
+ * highest value its header gives; min and max are those of the counts' buckets, the sum
+ * their lowest values' (use rg_hist_from_json for a dataset's exact totals). NULL with err
+ * on anything malformed, on another encoding (V0/V1, uncompressed) and on a lowest
+ * discernible value other than 1 (rigor's layout).
+ */
+char *rg_hist_hdr_encode(const rg_hist *h);
+rg_hist *rg_hist_hdr_decode(const char *text, size_t len, char *err);
+
+/*
+ * Check a serialized histogram (either form: "buckets" or "hdr", docs/dataset-format.md)
+ * exactly as rg_hist_from_json does, without building it: no count array is allocated.
+ * 0, or -1 with the same message in err.
+ */
+int rg_hist_check_json(const json_t *j, char *err);
 
 #endif

@@ -4,6 +4,10 @@
  *   {"sigfigs": 3, "highest": 3600000000, "count": N, "min": a, "max": b, "sum": s,
  *    "buckets": [v1, c1, v2, c2, ...]}
  *
+ * Format v2 holds "hdr": HdrHistogram's compressed encoding (core/hist_hdr.c) in place of
+ * "buckets"; both forms are read by one walk over (index, count), which checks without
+ * building (rg_hist_check_json, what loading a dataset does) or records (rg_hist_from_json).
+ *
  * Only non-empty buckets are written, as (lowest value of the bucket, count) pairs in
  * ascending order: a typical loopback run has a few hundred of them, so a run's histogram is
  * a few kilobytes whatever its length. Reading re-records each pair with rg_hist_record_n,
@@ -63,69 +67,157 @@ static int get_int(const json_t *j, const char *key, json_int_t lo, json_int_t h
     return 0;
 }
 
-/* Re-record the (value, count) pairs; checks order, ranges and the total. */
-static int read_buckets(rg_hist *h, const json_t *b, json_int_t total, char *err)
+/* What the object says besides its counts, and its layout. */
+struct head {
+    json_int_t sigfigs, highest, count, min, max, saturated;
+    double sum;
+    rg_hist_layout l;
+};
+
+static int read_head(const json_t *j, struct head *hd, char *err)
+{
+    hd->saturated = 0;
+    if (!json_is_object(j))
+        return rg_err(err, "histogram: expected an object");
+    if (get_int(j, "sigfigs", 1, 5, &hd->sigfigs, err) ||
+        get_int(j, "highest", 2, INT64_C(1000000000000), &hd->highest, err) ||
+        get_int(j, "count", 0, INT64_MAX, &hd->count, err) ||
+        get_int(j, "min", 0, hd->highest, &hd->min, err) ||
+        get_int(j, "max", hd->min, hd->highest, &hd->max, err))
+        return -1;
+    if (json_object_get(j, "saturated") &&
+        get_int(j, "saturated", 0, hd->count, &hd->saturated, err))
+        return -1;
+    const json_t *jsum = json_object_get(j, "sum");
+    if (!json_is_number(jsum) || !isfinite(json_number_value(jsum)) ||
+        json_number_value(jsum) < 0)
+        return rg_err(err, "histogram.sum: expected a non-negative number");
+    hd->sum = json_number_value(jsum);
+    return rg_hist_layout_(&hd->l, hd->highest, (int)hd->sigfigs, err);
+}
+
+/* The walk over the counts: checks what every form shares, records when h is set. */
+struct walk {
+    const struct head *hd;
+    rg_hist *h;                 /* NULL: check only */
+    uint64_t total;
+    size_t first, last;
+    int any;
+};
+
+static int take(void *ctx, size_t index, uint64_t count, char *err)
+{
+    (void)err;
+    struct walk *w = ctx;
+    if (!w->any)
+        w->first = index;
+    w->any = 1;
+    w->last = index;
+    w->total += count;
+    if (w->h != NULL)
+        rg_hist_record_n(w->h, rg_hist_layout_value_(&w->hd->l, index), count);
+    return 0;
+}
+
+/* Format v1: the (value, count) pairs; checks order, ranges. */
+static int walk_buckets(struct walk *w, const json_t *b, char *err)
 {
     if (!json_is_array(b) || json_array_size(b) % 2 != 0)
         return rg_err(err, "histogram.buckets: expected an array of value, count pairs");
-    json_int_t prev = -1;
-    uint64_t sum = 0;
-    for (size_t i = 0; i < json_array_size(b); i += 2) {
+    size_t n = json_array_size(b);
+    for (size_t i = 0; i < n; i += 2) {
         const json_t *jv = json_array_get(b, i), *jc = json_array_get(b, i + 1);
         if (!json_is_integer(jv) || !json_is_integer(jc))
             return rg_err(err, "histogram.buckets[%zu]: expected integers", i);
         json_int_t v = json_integer_value(jv), c = json_integer_value(jc);
-        if (v < 0 || v > rg_hist_highest(h) || c <= 0)
+        if (v < 0 || v > w->hd->highest || c <= 0)
             return rg_err(err, "histogram.buckets[%zu]: value %lld or count %lld out of "
                           "range", i, (long long)v, (long long)c);
-        if (prev >= 0 && rg_hist_lowest_equivalent(h, v) <= rg_hist_lowest_equivalent(h, prev))
+        size_t idx = rg_hist_layout_index_(&w->hd->l, v);
+        if (w->any && idx <= w->last)
             return rg_err(err, "histogram.buckets[%zu]: values must ascend, one per bucket", i);
-        prev = v;
-        sum += (uint64_t)c;
-        rg_hist_record_n(h, v, (uint64_t)c);
+        take(w, idx, (uint64_t)c, err);
     }
-    if (sum != (uint64_t)total)
-        return rg_err(err, "histogram: bucket counts add up to %llu, \"count\" says %lld",
-                      (unsigned long long)sum, (long long)total);
     return 0;
+}
+
+/* Format v2: HdrHistogram's encoding, whose header must agree with the object. */
+static int walk_hdr(struct walk *w, const json_t *t, char *err)
+{
+    char herr[RG_ERRLEN];
+    rg_hist_layout l;
+    if (!json_is_string(t))
+        return rg_err(err, "histogram.hdr: expected a string (HdrHistogram's encoding)");
+    if (rg_hist_hdr_walk_(json_string_value(t), json_string_length(t), &l, take, w, herr))
+        return rg_err(err, "histogram.hdr: %.400s", herr);
+    if (l.sigfigs != w->hd->sigfigs || l.highest != w->hd->highest)
+        return rg_err(err, "histogram.hdr: encoded with %d significant digits up to %lld, "
+                      "the object says %lld up to %lld", l.sigfigs, (long long)l.highest,
+                      (long long)w->hd->sigfigs, (long long)w->hd->highest);
+    return 0;
+}
+
+/* Walk either form, then check the totals against the object. */
+static int walk(struct walk *w, const json_t *j, char *err)
+{
+    const json_t *b = json_object_get(j, "buckets"), *t = json_object_get(j, "hdr");
+    if (b != NULL && t != NULL)
+        return rg_err(err, "histogram: both \"buckets\" and \"hdr\" (one or the other)");
+    if ((t != NULL ? walk_hdr(w, t, err) : walk_buckets(w, b, err)) != 0)
+        return -1;
+    const struct head *hd = w->hd;
+    if (w->total != (uint64_t)hd->count)
+        return rg_err(err, "histogram: bucket counts add up to %llu, \"count\" says %lld",
+                      (unsigned long long)w->total, (long long)hd->count);
+    if (hd->count > 0 && (rg_hist_layout_index_(&hd->l, hd->min) != w->first ||
+                          rg_hist_layout_index_(&hd->l, hd->max) != w->last))
+        return rg_err(err, "histogram: min/max do not fall in the first/last bucket");
+    return 0;
+}
+
+/*
+ * The "hdr" form at load time: the object's keys, and the encoding's envelope (base64, the
+ * compressed-V2 cookie, a length that matches the string's). Its counts are checked when
+ * a command decodes them (rg_hist_from_json: charts, export --hgrm, merge, convert to v1):
+ * inflating 25,000 histograms only to check them was ~40% of loading a 25,000-run v2
+ * dataset that `rigor analyze` reads without ever needing its histograms (issue 17).
+ */
+static int check_hdr_envelope(const json_t *t, char *err)
+{
+    if (!json_is_string(t))
+        return rg_err(err, "histogram.hdr: expected a string (HdrHistogram's encoding)");
+    char herr[RG_ERRLEN];
+    if (rg_hist_hdr_envelope_(json_string_value(t), json_string_length(t), herr) != 0)
+        return rg_err(err, "histogram.hdr: %.400s", herr);
+    return 0;
+}
+
+int rg_hist_check_json(const json_t *j, char *err)
+{
+    struct head hd;
+    if (read_head(j, &hd, err) != 0)
+        return -1;
+    const json_t *t = json_object_get(j, "hdr");
+    if (t != NULL && json_object_get(j, "buckets") == NULL)
+        return check_hdr_envelope(t, err);
+    struct walk w = {&hd, NULL, 0, 0, 0, 0};
+    return walk(&w, j, err);
 }
 
 rg_hist *rg_hist_from_json(const json_t *j, char *err)
 {
-    json_int_t sigfigs, highest, count, min, max, saturated = 0;
-    if (!json_is_object(j)) {
-        rg_err_set(err, "histogram: expected an object");
+    struct head hd;
+    if (read_head(j, &hd, err) != 0)
         return NULL;
-    }
-    if (get_int(j, "sigfigs", 1, 5, &sigfigs, err) ||
-        get_int(j, "highest", 2, INT64_C(1000000000000), &highest, err) ||
-        get_int(j, "count", 0, INT64_MAX, &count, err) ||
-        get_int(j, "min", 0, highest, &min, err) ||
-        get_int(j, "max", min, highest, &max, err))
-        return NULL;
-    if (json_object_get(j, "saturated") &&
-        get_int(j, "saturated", 0, count, &saturated, err))
-        return NULL;
-    const json_t *jsum = json_object_get(j, "sum");
-    if (!json_is_number(jsum) || !isfinite(json_number_value(jsum)) ||
-        json_number_value(jsum) < 0) {
-        rg_err_set(err, "histogram.sum: expected a non-negative number");
-        return NULL;
-    }
-    rg_hist *h = rg_hist_new(highest, (int)sigfigs, err);
+    rg_hist *h = rg_hist_new(hd.highest, (int)hd.sigfigs, err);
     if (h == NULL)
         return NULL;
-    if (read_buckets(h, json_object_get(j, "buckets"), count, err) != 0) {
+    struct walk w = {&hd, h, 0, 0, 0, 0};
+    if (walk(&w, j, err) != 0) {
         rg_hist_free(h);
         return NULL;
     }
-    if (count > 0 && (rg_hist_lowest_equivalent(h, min) != rg_hist_lowest_equivalent(h, rg_hist_min(h)) ||
-                      rg_hist_lowest_equivalent(h, max) != rg_hist_lowest_equivalent(h, rg_hist_max(h)))) {
-        rg_err_set(err, "histogram: min/max do not fall in the first/last bucket");
-        rg_hist_free(h);
-        return NULL;
-    }
-    if (count > 0)
-        rg_hist_restore_totals_(h, min, max, json_number_value(jsum), (uint64_t)saturated);
+    if (hd.count > 0)
+        rg_hist_restore_totals_(h, hd.min, hd.max, hd.sum, (uint64_t)hd.saturated);
     return h;
 }

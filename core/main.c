@@ -21,6 +21,7 @@ struct command {
 static const struct command commands[] = {
     {"analyze", cmd_analyze, "across-run statistics and comparisons of datasets"},
     {"capture", cmd_capture, "on-wire HTTP timings from an interface or a pcap file"},
+    {"convert", cmd_convert, "a dataset in format v1 or v2 (HdrHistogram-encoded histograms)"},
     {"export", cmd_export, "runs as CSV rows, latency histograms as HdrHistogram spectra"},
     {"import", cmd_import, "other load tools' result files (k6, Locust, JMeter, wrk...) as runs"},
     {"load", cmd_load, "generate HTTP load (closed or open loop) and record a dataset"},

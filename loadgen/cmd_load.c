@@ -38,16 +38,30 @@ static const char usage[] =
     "                          calls per request; the run records which ran\n"
     "  -d, --duration D        measured window per run, e.g. 10s, 2m (default 10s)\n"
     "  -n, --requests N        instead of -d: exactly N requests per run (e.g. 100k)\n"
-    "  -r, --rate LIST         open loop: requests/s over all connections; a list sweeps\n"
+    "  -r, --rate LIST         open loop: requests/s over all connections; a list sweeps;\n"
+    "                          A:B ramps the rate linearly from A to B over warm-up +\n"
+    "                          duration (the intended schedule stays the latency reference)\n"
     "      --warmup D          load applied before the window, not counted (default 0)\n"
     "      --runs K            repeat every cell K times, in interleaved rounds (default 1)\n"
     "      --timeout D         a request without a full response by then is a timeout error\n"
     "                          and its connection is replaced (default 10s)\n"
     "request:\n"
     "  -m, --method METHOD     GET, POST, HEAD... (default GET)\n"
+    "      --targets FILE      a request mix from a vegeta targets file (HTTP format:\n"
+    "                          'METHOD URL', headers, @body-file, blank-line separated; or\n"
+    "                          JSON lines {\"method\",\"url\",\"header\",\"body\" (base64),\n"
+    "                          \"weight\"}): sent round-robin per connection, or drawn by\n"
+    "                          weight; the run records each endpoint apart (endpoints).\n"
+    "                          URL is then optional (on the requests' host and port)\n"
     "  -H, --header 'N: v'     add a header (repeatable)\n"
     "      --body STRING|@FILE request body (Content-Length is added)\n"
     "      --no-keepalive      a new connection for every request (Connection: close)\n"
+    "users (closed loop):\n"
+    "      --think D           pause between a response and the connection's next request:\n"
+    "                          100ms, exp:MEAN (exponential) or uniform:A:B; not in latency\n"
+    "      --ramp D            open the connections linearly over D (8s = 500 new users/s\n"
+    "                          at -c 4000); the ramp is warm-up, not measured, unless\n"
+    "      --ramp-measured     the window starts with the ramp (its series shows it)\n"
     "https (TLS 1.2 and 1.3, SNI, ALPN http/1.1; certificates verified by default):\n"
     "  -k, --insecure          do not verify the server's certificate\n"
     "      --cacert FILE       trust the CA certificates in this PEM file instead of the\n"
@@ -94,13 +108,17 @@ static const char usage[] =
     "  rigor load http://127.0.0.1:8080/ -c 50 -d 10s --engine io_uring\n"
     "  rigor load http://127.0.0.1:8080/ -c 100 --rate 5000 -d 30s --pid \"$(pidof nginx)\"\n"
     "  rigor load https://localhost:8443/ -c 50 -d 10s --cacert ca.pem\n"
+    "  rigor load --targets mix.txt -c 50 -d 30s -o mix.json   # per-endpoint breakdown\n"
+    "  rigor load http://127.0.0.1:8080/ -c 4000 --ramp 8s --think exp:1s -d 60s\n"
+    "  rigor load http://127.0.0.1:8080/ -c 100 --rate 1000:20000 -d 60s\n"
     "  rigor load https://127.0.0.1:8443/ -k --no-keepalive --no-tls-resume -n 10k\n"
     "  rigor load http://10.0.0.1:8080/ -c 300 --split 2/3 --start-at 2026-12-01T10:00:05Z \\\n"
     "      -d 30s -o h2.json        # on host 2 of 3; then: rigor merge h*.json -o all.json\n";
 
 enum { OPT_WARMUP = 256, OPT_RUNS, OPT_TIMEOUT, OPT_BODY, OPT_NOKA, OPT_LABEL, OPT_TITLE,
        OPT_PID, OPT_CAPTURE, OPT_CACERT, OPT_NORESUME, OPT_TLSVER, OPT_START_AT, OPT_SPLIT,
-       OPT_PROBE, OPT_COOLDOWN, OPT_ENGINE };
+       OPT_PROBE, OPT_COOLDOWN, OPT_TARGETS, OPT_THINK, OPT_RAMP, OPT_RAMP_MEASURED,
+       OPT_ENGINE };
 
 static const struct option longopts[] = {
     {"connections", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
@@ -120,6 +138,10 @@ static const struct option longopts[] = {
     {"clock-probe", no_argument, NULL, OPT_PROBE},
     {"cooldown", required_argument, NULL, OPT_COOLDOWN},
     {"engine", required_argument, NULL, OPT_ENGINE},
+    {"targets", required_argument, NULL, OPT_TARGETS},
+    {"think", required_argument, NULL, OPT_THINK},
+    {"ramp", required_argument, NULL, OPT_RAMP},
+    {"ramp-measured", no_argument, NULL, OPT_RAMP_MEASURED},
     {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
 
 static int parse_body(lg_load_opts *o, const char *arg, char *err)
@@ -173,11 +195,34 @@ static int parse_conns(lg_load_opts *o, const char *arg, char *err)
     return 0;
 }
 
+/* --rate A:B: one cell, the rate ramping from A to B. */
+static int parse_rate_ramp(lg_load_opts *o, const char *arg, char *err)
+{
+    char *end;
+    double a = strtod(arg, &end), b;
+    if (end == arg || *end != ':' || (b = strtod(end + 1, &end), *end != '\0') ||
+        !(a >= 0) || !(b > 0) || a > 1e8 || b > 1e8)
+        return rg_err(err, "invalid --rate '%s': A:B ramps from A >= 0 to B > 0 requests/s "
+                      "(at most 1e8)", arg);
+    o->rates = malloc(sizeof *o->rates);
+    if (o->rates == NULL)
+        return rg_err(err, "out of memory");
+    o->rates[0] = b;
+    o->nrates = 1;
+    o->cfg.rate_ramp = true;
+    o->cfg.rate_from = a;
+    return 0;
+}
+
 /* --rate LIST: requests/s per cell. */
 static int parse_rates(lg_load_opts *o, const char *arg, char *err)
 {
     free(o->rates);
     o->rates = NULL;
+    o->cfg.rate_ramp = false;
+    const char *c = strchr(arg, ':');
+    if (c != NULL && strchr(c + 1, ':') == NULL && strchr(arg, ',') == NULL)
+        return parse_rate_ramp(o, arg, err);   /* A:B (a range sweep is A:B:STEP) */
     if (rg_parse_list_double(arg, &o->rates, &o->nrates, LG_MAX_CELLS, err) < 0)
         return -1;
     for (size_t i = 0; i < o->nrates; i++)
@@ -249,7 +294,16 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
     case OPT_RUNS:
         return parse_count_opt("--runs", arg, 1, 100000, &o->runs, err);
     case OPT_TIMEOUT: return parse_duration_opt("--timeout", arg, 1e-3, &c->timeout_s, err);
-    case 'm': c->method = arg; return 0;
+    case 'm': c->method = arg; o->method_set = true; return 0;
+    case OPT_TARGETS:
+        lg_targets_free(o->targets);
+        o->targets = lg_targets_read(arg, err);
+        c->targets = o->targets;
+        c->targets_name = arg;
+        return o->targets ? 0 : -1;
+    case OPT_THINK: return lg_think_parse(arg, &c->think, err);
+    case OPT_RAMP: return parse_duration_opt("--ramp", arg, 0, &c->ramp_s, err);
+    case OPT_RAMP_MEASURED: c->ramp_measured = true; return 0;
     case 'H':
         if (c->nheaders == LG_MAX_HEADERS)
             return rg_err(err, "too many -H headers (at most %d)", LG_MAX_HEADERS);
@@ -327,6 +381,46 @@ static int check_output(const char *path, char *err)
     return rg_check_output(path, err);
 }
 
+/* Do two URLs share scheme, host and port? (false when either does not parse) */
+static bool same_origin(const char *x, const char *y)
+{
+    lg_url a, b;
+    char e[RG_ERRLEN];
+    if (lg_url_parse(x, &a, e) < 0)
+        return false;
+    bool same = false;
+    if (lg_url_parse(y, &b, e) == 0) {
+        same = a.tls == b.tls && a.port == b.port && strcmp(a.host, b.host) == 0;
+        lg_url_free(&b);
+    }
+    lg_url_free(&a);
+    return same;
+}
+
+/* --targets, --think, --ramp against the rest of the command line. */
+static int check_scenario(const lg_load_opts *o, char *err)
+{
+    const lg_config *c = &o->cfg;
+    if (c->targets != NULL && (o->method_set || c->body != NULL))
+        return rg_err(err, "--targets gives each request its method and body: -m and --body "
+                      "do not apply (-H headers are added to every entry)");
+    if (c->targets != NULL && !same_origin(c->url, c->targets->v[0].url))
+        return rg_err(err, "with --targets the URL argument is optional and must be on the "
+                      "scheme, host and port of the file's requests ('%s')",
+                      c->targets->v[0].url);
+    if (o->rates != NULL && c->think.kind != LG_THINK_NONE)
+        return rg_err(err, "--think is for closed-loop users (-c): an open loop (--rate) "
+                      "sends on its schedule, whatever the responses");
+    if (o->rates != NULL && (c->ramp_s > 0 || c->ramp_measured))
+        return rg_err(err, "--ramp opens connections over time (closed loop); an open loop "
+                      "ramps its rate with --rate A:B");
+    if (c->ramp_measured && !(c->ramp_s > 0))
+        return rg_err(err, "--ramp-measured needs --ramp D");
+    if (c->ramp_s > 0 && c->requests > 0)
+        return rg_err(err, "--ramp needs -d: a ramp is a time, -n a number of requests");
+    return 0;
+}
+
 /* Checks that need the whole command line: URL, method, host, exclusive options. */
 static int check_all(lg_load_opts *o, int seen, char *err)
 {
@@ -340,7 +434,7 @@ static int check_all(lg_load_opts *o, int seen, char *err)
     if (o->clock_probe && (o->out == NULL || strcmp(o->out, "-") != 0))
         return rg_err(err, "--clock-probe needs -o - (the probe and the dataset share stdout "
                       "with the coordinator)");
-    if (lg_load_check_split(o, err) != 0)
+    if (lg_load_check_split(o, err) != 0 || check_scenario(o, err) < 0)
         return -1;
     if (lg_url_parse(o->cfg.url, &u, err) < 0)
         return -1;
@@ -365,6 +459,7 @@ static void free_opts(lg_load_opts *o)
     free(o->conns);
     free(o->rates);
     free(o->body_buf);
+    lg_targets_free(o->targets);
     json_decref(o->clock);
 }
 
@@ -488,6 +583,8 @@ static int load_main(int argc, char **argv)
             extra = argv[i];
         }
     }
+    if (url == NULL && o.targets != NULL)
+        url = o.targets->v[0].url;   /* the mix's origin */
     if (url == NULL || extra != NULL) {
         free_opts(&o);
         if (url == NULL)

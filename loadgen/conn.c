@@ -46,6 +46,7 @@
  * Expected load: ~10^5 requests/s per thread; up to ~10^4 connections per run.
  */
 #include <errno.h>
+#include <math.h>
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -93,7 +94,7 @@ static int on_headers_complete(http_parser *p)
 {
     lg_conn *c = p->data;
     unsigned s = p->status_code;
-    return c->w->sh->head || s == 204 || s == 304 || (s >= 100 && s < 200) ? 1 : 0;
+    return c->cur->head || s == 204 || s == 304 || (s >= 100 && s < 200) ? 1 : 0;
 }
 
 static int on_message_complete(http_parser *p)
@@ -142,6 +143,10 @@ void lg_conn_close(lg_conn *c)
     rg_heap_remove(&w->heap, &c->hn);
     if (c->state == LG_C_WRITING || c->state == LG_C_READING)
         w->inflight--;
+    if (c->up) {
+        c->up = false;
+        w->open--;
+    }
     c->state = LG_C_CLOSED;
     c->epout = false;
     c->probation_ns = 0;
@@ -187,6 +192,7 @@ void lg_conn_fail(lg_conn *c, int kind, uint64_t now)
 {
     lg_worker *w = c->w;
     bool measured, setup = kind == LG_ERR_CONNECT || c->state == LG_C_HANDSHAKE;
+    bool busy = c->state == LG_C_WRITING || c->state == LG_C_READING;
     if (setup) {
         measured = now >= w->sh->tw;
         promise(c, false);
@@ -197,7 +203,7 @@ void lg_conn_fail(lg_conn *c, int kind, uint64_t now)
     } else {
         measured = c->measured;
     }
-    lg_worker_error(w, kind, now, measured);
+    lg_worker_error(w, kind, now, measured, busy && c->cur ? (long)c->cur->ep : -1);
     reconnect(c, now, setup ? LG_CONNECT_BACKOFF_NS : 0);
 }
 
@@ -208,6 +214,8 @@ static void ready(lg_conn *c, uint64_t now)
     promise(c, false);
     set_out(c, false);
     w->c.opened++;
+    c->up = true;
+    w->open++;
     c->proven_ns = w->sh->rate > 0 ? UINT64_MAX : 0;   /* open loop: no probation needed */
     if (w->sh->rate <= 0 && (!c->sent_any || w->talks_first)) {
         /* the probation (see the file comment): established and quiet before a request */
@@ -317,7 +325,8 @@ static void write_more(lg_conn *c, uint64_t now)
 {
     lg_worker *w = c->w;
     const lg_shared *sh = w->sh;
-    ssize_t n = io_write(c, sh->req + c->woff, sh->req_len - c->woff);
+    const lg_req *rq = c->cur;
+    ssize_t n = io_write(c, rq->buf + c->woff, rq->len - c->woff);
     if (n < 0) {
         if (n == LG_IO_AGAIN)
             set_out(c, true);
@@ -328,7 +337,7 @@ static void write_more(lg_conn *c, uint64_t now)
     c->woff += (size_t)n;
     if (now >= sh->tw && now < sh->te)
         w->c.bytes_out += (uint64_t)n;
-    if (c->woff == sh->req_len) {
+    if (c->woff == rq->len) {
         c->state = LG_C_READING;
         set_out(c, false);
     } else {
@@ -336,10 +345,49 @@ static void write_more(lg_conn *c, uint64_t now)
     }
 }
 
+/*
+ * The next request of the connection: the only one, the next in the mix (round-robin per
+ * connection, each starting at its own entry so the mix is spread from the first second),
+ * or one drawn in proportion to the weights (binary search of the cumulative weights).
+ */
+static inline const lg_req *pick_request(lg_conn *c)
+{
+    const lg_shared *sh = c->w->sh;
+    if (sh->nreqs == 1)
+        return sh->reqs;
+    if (sh->cum == NULL) {
+        c->ri = c->ri + 1 == sh->nreqs ? 0 : c->ri + 1;
+        return &sh->reqs[c->ri];
+    }
+    double x = lg_worker_rand(c->w) * sh->cum[sh->nreqs - 1];
+    size_t lo = 0, hi = sh->nreqs - 1;
+    while (lo < hi) {   /* the first i with cum[i] > x */
+        size_t mid = lo + (hi - lo) / 2;
+        if (sh->cum[mid] > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return &sh->reqs[lo];
+}
+
+/* A think time drawn from --think (closed loop), in ns. */
+static uint64_t think_ns(lg_worker *w)
+{
+    const lg_think *t = &w->sh->think;
+    double s = t->a;
+    if (t->kind == LG_THINK_EXP)
+        s = -t->a * log(1.0 - lg_worker_rand(w));
+    else if (t->kind == LG_THINK_UNIFORM)
+        s = t->a + (t->b - t->a) * lg_worker_rand(w);
+    return (uint64_t)(s * 1e9);
+}
+
 static void send_request(lg_conn *c, uint64_t intended, uint64_t now)
 {
     lg_worker *w = c->w;
     const lg_shared *sh = w->sh;
+    c->cur = pick_request(c);
     c->measured = sh->count_mode && now >= sh->tw;
     if (c->measured)
         w->issued++;
@@ -372,10 +420,17 @@ static void issue_next(lg_conn *c, uint64_t now)
         return;
     }
     if (sh->rate <= 0) {
+        if (c->think_until > now) {   /* thinking: IDLE in the heap until think_until */
+            c->hn.due = c->think_until;
+            rg_heap_push(&w->heap, &c->hn);
+            return;
+        }
         send_request(c, now, now);
         return;
     }
-    uint64_t due = lg_sched_time(sh->t0, sh->rate, c->k * sh->conns_total + c->gidx);
+    uint64_t n = c->k * sh->conns_total + c->gidx;
+    uint64_t due = sh->rate_ramp ? lg_ramp_time(sh->t0, sh->rate0, sh->rate, sh->ramp_span_ns, n)
+                                 : lg_sched_time(sh->t0, sh->rate, n);
     if (due <= now) {
         send_request(c, due, now);   /* behind schedule: latency counts from `due` */
         return;
@@ -415,6 +470,8 @@ static void complete(lg_conn *c, uint64_t now)
     w->inflight--;
     c->state = LG_C_IDLE;
     lg_worker_done(w, c, now, c->parser.status_code);
+    if (sh->think.kind != LG_THINK_NONE)
+        c->think_until = now + think_ns(w);   /* also across a reconnect */
     if (!keep)
         reconnect(c, now, 0);
     else

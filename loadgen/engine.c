@@ -33,6 +33,29 @@
 #define LG_SWEEP_NS 100000000u
 #define LG_EVENTS 256
 
+/* Per-endpoint counters and histograms (a request mix). 0, or -1 with err. */
+static int ep_init(lg_worker *w, char *err)
+{
+    w->ep = calloc(w->sh->nep, sizeof *w->ep);
+    if (w->ep == NULL)
+        return rg_err(err, "out of memory");
+    for (size_t e = 0; e < w->sh->nep; e++)
+        if ((w->ep[e].lat = rg_hist_clone_empty(w->lat)) == NULL)
+            return rg_err(err, "out of memory for %zu endpoint histograms", w->sh->nep);
+    return 0;
+}
+
+double lg_worker_rand(lg_worker *w)
+{
+    /* xorshift64* (Vigna 2016): per thread, no lock, ample for picking and thinking */
+    uint64_t x = w->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    w->rng = x;
+    return (double)((x * 0x2545F4914F6CDD1Du) >> 11) * 0x1.0p-53;
+}
+
 int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uint64_t gbase,
                    uint64_t budget, char *err)
 {
@@ -64,13 +87,18 @@ int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uin
             rg_err_set(err, "out of memory for %zu connections", nconns);
         return -1;
     }
+    if (sh->nep > 0 && ep_init(w, err) < 0)
+        return -1;
     for (size_t i = 0; i < nconns; i++) {
         lg_conn *c = &w->conns[i];
         c->w = w;
         c->fd = -1;
         c->hn.idx = RG_HEAP_NONE;
         c->gidx = gbase + i;
+        c->cur = sh->reqs;
+        c->ri = (size_t)((c->gidx + sh->nreqs - 1) % sh->nreqs);   /* first: gidx mod n */
     }
+    w->rng = 0x9E3779B97F4A7C15u * (uint64_t)(id + 1) + 1;
     w->cur_sec = -1;
     atomic_init(&w->sec_done, -1);
     atomic_init(&w->sec_consumed, -1);
@@ -90,6 +118,10 @@ void lg_worker_free(lg_worker *w)
     rg_hist_free(w->lat_unc);
     rg_hist_free(w->conn_tcp);
     rg_hist_free(w->conn_tls);
+    for (size_t e = 0; w->ep != NULL && e < w->sh->nep; e++)
+        rg_hist_free(w->ep[e].lat);
+    free(w->ep);
+    w->ep = NULL;
     lg_tls_worker_free(w);
     for (int i = 0; i < LG_SEC_RING; i++)
         rg_hist_free(w->ring[i].hist);
@@ -107,6 +139,8 @@ static void roll_second(lg_worker *w, uint64_t now)
     int64_t s = (int64_t)((now - sh->grid0) / 1000000000u);
     if (s <= w->cur_sec)
         return;
+    if (w->cur_sec >= 0 && !w->sec_skip)   /* the connections at the end of that second */
+        w->ring[w->cur_sec % LG_SEC_RING].conns = w->open;
     atomic_store_explicit(&w->sec_done, s - 1, memory_order_release);
     w->cur_sec = s;
     w->sec_skip = atomic_load_explicit(&w->sec_consumed, memory_order_acquire) <
@@ -135,6 +169,13 @@ void lg_worker_done(lg_worker *w, lg_conn *c, uint64_t now, unsigned status)
     rg_hist_record(w->lat, us);
     if (sh->rate > 0)
         rg_hist_record(w->lat_unc, rg_ns_to_us(now - c->sent));
+    if (w->ep != NULL) {
+        lg_ep_counts *e = &w->ep[c->cur->ep];
+        e->requests++;
+        e->status[status >= 100 && status < 600 ? status / 100 : 0]++;
+        e->err[LG_ERR_STATUS] += bad;
+        rg_hist_record(e->lat, us);
+    }
     w->last_done_ns = now;
     roll_second(w, now);
     if (w->cur_sec >= 0 && !w->sec_skip) {
@@ -154,12 +195,14 @@ void lg_worker_setup(lg_worker *w, bool tls, uint64_t ns)
     rg_hist_record(tls ? w->conn_tls : w->conn_tcp, rg_ns_to_us(ns));
 }
 
-void lg_worker_error(lg_worker *w, int kind, uint64_t now, bool req_measured)
+void lg_worker_error(lg_worker *w, int kind, uint64_t now, bool req_measured, long ep)
 {
     const lg_shared *sh = w->sh;
     if (sh->count_mode ? !req_measured : !in_window(sh, now))
         return;
     w->c.err[kind]++;
+    if (w->ep != NULL && ep >= 0)
+        w->ep[ep].err[kind]++;
     roll_second(w, now);
     if (w->cur_sec >= 0 && !w->sec_skip)
         w->ring[w->cur_sec % LG_SEC_RING].errors++;
@@ -240,6 +283,25 @@ static void wait_events(lg_worker *w, struct epoll_event *ev, uint64_t now, uint
         lg_conn_event(ev[i].data.ptr, ev[i].events);
 }
 
+/*
+ * Open a connection at the start of the run, or with --ramp at its place on the ramp:
+ * connection g of C at t0 + ramp * g / C, CLOSED in the heap until then (lg_conn_due).
+ */
+static void start_conn(lg_worker *w, lg_conn *c, uint64_t now)
+{
+    const lg_shared *sh = w->sh;
+    if (sh->ramp_ns > 0) {
+        uint64_t due = sh->t0 + (uint64_t)((double)sh->ramp_ns * (double)c->gidx /
+                                           (double)sh->conns_total);
+        if (due > now) {
+            c->hn.due = due;
+            rg_heap_push(&w->heap, &c->hn);
+            return;
+        }
+    }
+    lg_conn_start(c, now);
+}
+
 void *lg_worker_main(void *arg)
 {
     lg_worker *w = arg;
@@ -250,7 +312,7 @@ void *lg_worker_main(void *arg)
         lg_uring_free(w);                  /* not expected on a ring just made: epoll then */
     uint64_t now = rg_now_ns();
     for (size_t i = 0; i < w->nconns; i++)
-        lg_conn_start(&w->conns[i], now);
+        start_conn(w, &w->conns[i], now);
     uint64_t next_sweep = now + LG_SWEEP_NS;
     for (;;) {
         now = rg_now_ns();
@@ -266,6 +328,8 @@ void *lg_worker_main(void *arg)
         wait_events(w, ev, now, next_wake(w, now, next_sweep));
     }
     w->c.inflight_end = w->inflight;   /* before closing: what the server may still answer */
+    if (w->cur_sec >= 0 && !w->sec_skip)   /* the last (partial) second's connections */
+        w->ring[w->cur_sec % LG_SEC_RING].conns = w->open;
     for (size_t i = 0; i < w->nconns; i++)
         lg_conn_close(&w->conns[i]);
     publish(w);

@@ -38,6 +38,22 @@
  */
 char *lg_request_build(const lg_config *cfg, const lg_url *u, size_t *len, char *err);
 
+/* One pre-serialized request of the run (the URL's, or one per targets entry). */
+typedef struct lg_req {
+    const char *buf;
+    size_t len;
+    uint32_t ep;          /* endpoint index (0 for a single URL) */
+    bool head;            /* HEAD: the response has no body */
+} lg_req;
+
+/*
+ * The run's requests: one for a single URL, one per entry of cfg->targets (each entry's
+ * method, URL, headers and body with cfg's -H headers added). *bufs owns the buffers (free
+ * each, then the arrays). 0, or -1 with err naming the entry.
+ */
+int lg_requests_build(const lg_config *cfg, const lg_url *u, lg_req **reqs, size_t *n,
+                      char ***bufs, char *err);
+
 /* ---- schedule and split (schedule.c) ---- */
 
 /*
@@ -55,6 +71,17 @@ uint64_t lg_split_base(uint64_t total, uint64_t parts, uint64_t i);
 
 /* Number of intended send times n (any n >= 0) with from <= time(n) < to. */
 uint64_t lg_sched_count(uint64_t start_ns, double rate, uint64_t from_ns, uint64_t to_ns);
+
+/*
+ * A rate ramp (--rate A:B): the rate goes linearly from r0 to r1 over span_ns, then stays at
+ * r1. The n-th intended send is at start + t where the ramp's cumulative count
+ * r0 t + (r1 - r0) t^2 / (2 span) reaches n (after the span: span + (n - N(span)) / r1).
+ * r0 >= 0, r1 > 0. Computed from n: no drift.
+ */
+uint64_t lg_ramp_time(uint64_t start_ns, double r0, double r1, uint64_t span_ns, uint64_t n);
+/* Number of n with from <= lg_ramp_time(n) < to. */
+uint64_t lg_ramp_count(uint64_t start_ns, double r0, double r1, uint64_t span_ns,
+                       uint64_t from_ns, uint64_t to_ns);
 
 /* ---- the engine (engine.c, conn.c) ---- */
 
@@ -74,11 +101,18 @@ enum { LG_ERR_CONNECT, LG_ERR_READ, LG_ERR_WRITE, LG_ERR_TIMEOUT, LG_ERR_PROTOCO
 typedef struct lg_shared {
     struct sockaddr_storage addr;
     socklen_t addrlen;
-    const char *req;
-    size_t req_len;
-    bool head;             /* HEAD request: responses have no body */
+    const lg_req *reqs;    /* nreqs >= 1 pre-serialized requests */
+    size_t nreqs;
+    const double *cum;     /* weighted mix: cumulative weights (cum[nreqs-1] = total); NULL =
+                            * round-robin per connection */
+    size_t nep;            /* endpoints recorded apart (0: a single URL, only the totals) */
     bool keepalive;
     double rate;           /* 0 = closed loop */
+    bool rate_ramp;        /* open loop: rate0 -> rate over ramp_span_ns (schedule.c) */
+    double rate0;
+    uint64_t ramp_span_ns;
+    lg_think think;        /* closed loop: pause after each response (kind NONE: none) */
+    uint64_t ramp_ns;      /* connection g of C opens at t0 + ramp_ns * g / C */
     uint64_t conns_total;
     uint64_t t0, tw, te;   /* start, window start (after warm-up), window end (UINT64_MAX with -n) */
     uint64_t grid0;        /* start of second 0 of the time series (<= tw): tw itself, or the
@@ -96,7 +130,16 @@ typedef struct lg_shared {
 typedef struct lg_sec_slot {
     rg_hist *hist;
     uint64_t requests, errors;
+    uint64_t conns;       /* connections established at the end of the second */
 } lg_sec_slot;
+
+/* One endpoint's counters in one worker (a request mix), summed after join. */
+typedef struct lg_ep_counts {
+    uint64_t requests;
+    uint64_t err[LG_NERR];
+    uint64_t status[6];   /* by class: [1] 1xx ... [5] 5xx, [0] other */
+    rg_hist *lat;
+} lg_ep_counts;
 
 /* Counters of one worker (summed after join). */
 typedef struct lg_counts {
@@ -171,6 +214,10 @@ typedef struct lg_conn {
     uint64_t intended, sent;  /* sent: also when the connect or the handshake began */
     uint64_t gidx;        /* global connection index (open-loop schedule) */
     uint64_t k;           /* requests issued by this connection slot (open loop) */
+    const lg_req *cur;    /* the request in flight (or last sent) */
+    size_t ri;            /* round-robin mix: index of the last request sent */
+    uint64_t think_until; /* closed loop with think time: no request before this */
+    bool up;              /* established (counted in lg_worker.open) */
 } lg_conn;
 
 struct lg_worker {
@@ -197,6 +244,9 @@ struct lg_worker {
     char tls_cipher[64], tls_alpn[32];  /* of the first handshake */
     char tls_err[200];    /* why the first TLS failure happened; "" if none */
     uint64_t last_done_ns;
+    lg_ep_counts *ep;     /* sh->nep endpoints, NULL without a mix */
+    uint64_t rng;         /* xorshift64* state: weighted mix, think time */
+    uint64_t open;        /* connections established now (the series' "connections") */
     uint64_t first_fd_error;  /* errno of the first socket() failure, 0 if none */
     bool talks_first;         /* the server sent bytes before a request (conn.c probation) */
     uint64_t probation_ns;    /* a new connection's probation once talks_first is set */
@@ -227,8 +277,11 @@ void lg_conn_close(lg_conn *c);
 void lg_worker_setup(lg_worker *w, bool tls, uint64_t ns);
 /* engine.c: a response completed on c at now with this status. */
 void lg_worker_done(lg_worker *w, lg_conn *c, uint64_t now, unsigned status);
-/* engine.c: count an error; req_measured says whether the failed request was inside the window. */
-void lg_worker_error(lg_worker *w, int kind, uint64_t now, bool req_measured);
+/* engine.c: count an error; req_measured says whether the failed request was inside the
+ * window; ep the endpoint of the failed request, or -1 (a connect error carries none). */
+void lg_worker_error(lg_worker *w, int kind, uint64_t now, bool req_measured, long ep);
+/* engine.c: a uniform random number in [0, 1) from the worker's generator. */
+double lg_worker_rand(lg_worker *w);
 
 /* Allocate a worker's state for nconns connections (global indexes from gbase). 0 or -1. */
 int lg_worker_init(lg_worker *w, int id, const lg_shared *sh, size_t nconns, uint64_t gbase,

@@ -26,6 +26,8 @@ typedef struct lg_load_opts {
     bool quiet;
     const char *headers[LG_MAX_HEADERS];
     char *body_buf;             /* owned: --body @FILE contents */
+    lg_targets *targets;        /* owned: --targets FILE (cfg.targets points here) */
+    bool method_set;            /* -m given (exclusive with --targets) */
     pid_t pids[LG_MAX_PIDS];    /* --pid list (cfg.server_pids points here) */
     size_t npids;
     int argc;

@@ -154,7 +154,8 @@ static int judge_run(sweep_state *s, const json_t *run)
  */
 static uint64_t slot_start(const lg_load_opts *o, uint64_t k)
 {
-    double slot = ceil(o->cfg.warmup_s + o->cfg.duration_s +
+    double slot = ceil(o->cfg.warmup_s + (o->cfg.ramp_measured ? 0 : o->cfg.ramp_s) +
+                       o->cfg.duration_s +
                        (o->cooldown_s >= 0 ? o->cooldown_s : 1) - 1e-9);
     return o->start_at ? o->start_ns + k * (uint64_t)slot * 1000000000u : 0;
 }

@@ -22,6 +22,60 @@
 
 /* The I/O engine of the load threads (lg_config.engine; the run records which ran). */
 enum { LG_ENGINE_DEFAULT = 0, LG_ENGINE_EPOLL, LG_ENGINE_URING };   /* default: epoll */
+/*
+ * Request mixes (loadgen/targets.c, docs/load.md "Request mixes"): the entries of a targets
+ * file in vegeta's HTTP or JSON-lines format, or of a plan target's inline "requests".
+ */
+#define LG_TARGETS_MAX 100000
+#define LG_ENDPOINTS_MAX 100
+
+typedef struct lg_target_req {
+    char *method;
+    char *url;           /* absolute; every entry shares the first one's scheme, host, port */
+    char **headers;      /* "Name: value" */
+    size_t nheaders;
+    char *body;          /* NULL or body_len bytes (may contain NULs) */
+    size_t body_len;
+    double weight;       /* > 0; 1 when not given */
+    int line;            /* where the entry starts (line, or 1-based index in a plan) */
+    size_t endpoint;     /* index into lg_targets.endpoints */
+} lg_target_req;
+
+typedef struct lg_targets {
+    lg_target_req *v;
+    size_t n;
+    bool weighted;       /* some entry has a weight: draw by weight, else round-robin */
+    char **endpoints;    /* distinct "METHOD URL", in order of first appearance */
+    size_t nendpoints;
+} lg_targets;
+
+/*
+ * Read a targets file (format told from its first character: '{' JSON lines, else HTTP);
+ * @body paths are relative to the file's directory. NULL with err "FILE:LINE: problem".
+ * Free with lg_targets_free.
+ */
+lg_targets *lg_targets_read(const char *path, char *err);
+/* The same from text in memory (name for messages, basedir for @body; NULL = cwd). */
+lg_targets *lg_targets_parse(const char *text, size_t len, const char *name,
+                             const char *basedir, char *err);
+/* A plan's inline "requests": an array of JSON-lines objects, where "body_text" (plain)
+ * and "body_file" may replace the base64 "body". Errors say "name[i]: problem". */
+lg_targets *lg_targets_from_json(const json_t *arr, const char *name, const char *basedir,
+                                 char *err);
+void lg_targets_free(lg_targets *t);   /* accepts NULL */
+
+/* Think time between a response and the connection's next request (closed loop). */
+enum { LG_THINK_NONE = 0, LG_THINK_FIXED, LG_THINK_EXP, LG_THINK_UNIFORM };
+
+typedef struct lg_think {
+    int kind;            /* LG_THINK_* */
+    double a, b;         /* seconds: fixed a, exp mean a, uniform [a, b] */
+} lg_think;
+
+/* "100ms", "exp:MEAN", "uniform:A:B" (each at most 1h). 0, or -1 with err. */
+int lg_think_parse(const char *s, lg_think *out, char *err);
+/* The think time as given ("100ms", "exp:1s", "uniform:0.5s:1.5s") into buf. */
+char *lg_think_fmt(const lg_think *t, char *buf, size_t len);
 
 typedef struct lg_config {
     const char *url;            /* http:// or https://host[:port]/path?query */
@@ -47,6 +101,21 @@ typedef struct lg_config {
     /* LG_ENGINE_DEFAULT and EPOLL: epoll. URING: io_uring (http:// only, Linux 6.1+, not
      * disabled by /proc/sys/kernel/io_uring_disabled; an error where it cannot run). */
     int engine;
+    /*
+     * Scenarios (docs/load.md). targets: a request mix instead of url/method/headers/body
+     * (url is then the first entry's, -H headers are added to every entry); each run then
+     * records an `endpoints` array. think: closed loop, a pause after each response.
+     * ramp_s: connection i of C opens at i x ramp / C; the ramp is warm-up unless
+     * ramp_measured. rate_ramp (open loop): the rate goes linearly from rate_from to rate
+     * over warm-up + duration, and stays at rate after that.
+     */
+    const lg_targets *targets;  /* default NULL */
+    const char *targets_name;   /* recorded as the run's "targets" (file name) */
+    lg_think think;             /* default none */
+    double ramp_s;              /* default 0 */
+    bool ramp_measured;         /* default false */
+    bool rate_ramp;             /* default false: a constant rate */
+    double rate_from;           /* requests/s at the start of the ramp, >= 0 */
     /* https only (loadgen/tls.c): certificate verification is on unless insecure; cacert
      * replaces the system's trusted CAs with the PEM file's; tls_resume reuses each thread's
      * latest session on new connections; tls_version pins 12 or 13 (0 = 1.2 or 1.3). */

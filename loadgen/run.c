@@ -76,7 +76,9 @@ static int check_config(const lg_config *cfg, char *err)
 {
     if (cfg->url == NULL || cfg->threads < 1 || cfg->connections < 1 || cfg->timeout_s <= 0 ||
         cfg->rate < 0 || cfg->warmup_s < 0 || (cfg->requests == 0 && !(cfg->duration_s > 0)) ||
-        (cfg->body_len > 0 && cfg->body == NULL) || cfg->sigfigs < 0 || cfg->sigfigs > 5) {
+        (cfg->body_len > 0 && cfg->body == NULL) || cfg->sigfigs < 0 || cfg->sigfigs > 5 ||
+        !(cfg->ramp_s >= 0) || (cfg->rate_ramp && !(cfg->rate_from >= 0)) ||
+        (cfg->targets != NULL && cfg->targets->n == 0)) {
         return rg_err(err, "invalid load configuration (url, threads, connections, "
                       "duration or requests, timeout)");
     }
@@ -104,6 +106,27 @@ static int pick_engine(const lg_config *cfg, const lg_url *u, lg_shared *sh, cha
     return 0;
 }
 
+/* The mix: the requests, the weights' running sums (weighted), the endpoints recorded. */
+static int prepare_mix(lg_runctx *r, const lg_config *cfg, char *err)
+{
+    lg_shared *sh = &r->sh;
+    sh->reqs = r->reqs;
+    sh->nreqs = r->nreqs;
+    if (cfg->targets == NULL)
+        return 0;
+    sh->nep = cfg->targets->nendpoints;
+    if (!cfg->targets->weighted)
+        return 0;
+    r->cum = malloc(r->nreqs * sizeof *r->cum);
+    if (r->cum == NULL)
+        return rg_err(err, "out of memory");
+    double sum = 0;
+    for (size_t i = 0; i < r->nreqs; i++)
+        r->cum[i] = sum += cfg->targets->v[i].weight;
+    sh->cum = r->cum;
+    return 0;
+}
+
 static int prepare(lg_runctx *r, const lg_config *cfg, char *err)
 {
     if (check_config(cfg, err) < 0 || lg_url_parse(cfg->url, &r->url, err) < 0)
@@ -111,13 +134,16 @@ static int prepare(lg_runctx *r, const lg_config *cfg, char *err)
     lg_shared *sh = &r->sh;
     if (lg_url_resolve(&r->url, &sh->addr, &sh->addrlen, err) < 0)
         return -1;
-    r->req = lg_request_build(cfg, &r->url, &sh->req_len, err);
-    if (r->req == NULL)
+    if (lg_requests_build(cfg, &r->url, &r->reqs, &r->nreqs, &r->req_bufs, err) < 0 ||
+        prepare_mix(r, cfg, err) < 0)
         return -1;
-    sh->req = r->req;
-    sh->head = cfg->method != NULL && strcmp(cfg->method, "HEAD") == 0;
     sh->keepalive = cfg->keepalive;
     sh->rate = cfg->rate;
+    sh->rate_ramp = cfg->rate > 0 && cfg->rate_ramp;
+    sh->rate0 = cfg->rate_from;
+    sh->ramp_span_ns = (uint64_t)((cfg->warmup_s + cfg->duration_s) * 1e9);
+    sh->think = cfg->rate > 0 ? (lg_think){0} : cfg->think;
+    sh->ramp_ns = (uint64_t)(cfg->ramp_s * 1e9);
     sh->conns_total = cfg->connections;
     sh->timeout_ns = (uint64_t)(cfg->timeout_s * 1e9);
     sh->count_mode = cfg->requests > 0;
@@ -157,7 +183,11 @@ static void cleanup(lg_runctx *r)
         lg_worker_free(&r->workers[i]);
     free(r->workers);
     lg_tls_ctx_free(r->sh.tls);
-    free(r->req);
+    for (size_t i = 0; i < r->nreqs; i++)
+        free(r->req_bufs[i]);
+    free(r->req_bufs);
+    free(r->reqs);
+    free(r->cum);
     lg_url_free(&r->url);
     rg_hist_free(r->sec_scratch);
     lg_procstat_free(r->ps);
@@ -167,6 +197,7 @@ static void cleanup(lg_runctx *r)
     json_decref(r->ts_p99);
     json_decref(r->ts_cpu);
     json_decref(r->ts_rss);
+    json_decref(r->ts_conns);
     json_decref(r->ts_hist);
     json_decref(r->wire);
 }
@@ -235,7 +266,8 @@ static void progress(lg_runctx *r, const lg_config *cfg, uint64_t now)
         req += atomic_load_explicit(&r->workers[i].prog_requests, memory_order_relaxed);
         errs += atomic_load_explicit(&r->workers[i].prog_errors, memory_order_relaxed);
     }
-    double total = r->sh.count_mode ? 0 : cfg->warmup_s + cfg->duration_s;
+    double ramp = cfg->ramp_measured || cfg->rate > 0 ? 0 : cfg->ramp_s;
+    double total = r->sh.count_mode ? 0 : cfg->warmup_s + ramp + cfg->duration_s;
     cfg->progress(cfg->progress_ctx, (double)(now - r->sh.t0) / 1e9, total, req, errs);
     r->next_progress = now + 250000000u;
 }
@@ -377,7 +409,11 @@ static int wait_start(lg_runctx *r, const lg_config *cfg, char *err)
 static void set_window(lg_runctx *r, const lg_config *cfg)
 {
     lg_shared *sh = &r->sh;
-    uint64_t warm = (uint64_t)(cfg->warmup_s * 1e9), dur = (uint64_t)(cfg->duration_s * 1e9);
+    /* a ramp (--ramp) is warm-up unless --ramp-measured: the window starts once all the
+     * connections are open */
+    double ramp = cfg->rate > 0 || cfg->ramp_measured ? 0 : cfg->ramp_s;
+    uint64_t warm = (uint64_t)((cfg->warmup_s + ramp) * 1e9);
+    uint64_t dur = (uint64_t)(cfg->duration_s * 1e9);
     /* Closed loop: connections open and pass their probation (conn.c) before the window. */
     uint64_t lead = cfg->rate > 0 ? 0 : LG_PROBATION_LEAD_NS;
     uint64_t anchor = r->start_target + (warm > lead ? warm : lead);

@@ -10,7 +10,10 @@
 
 typedef struct lg_runctx {
     lg_url url;
-    char *req;
+    lg_req *reqs;            /* the run's pre-serialized requests (nreqs) */
+    size_t nreqs;
+    char **req_bufs;         /* owned buffers of reqs */
+    double *cum;             /* weighted mix: cumulative weights, else NULL */
     lg_shared sh;
     lg_worker *workers;
     int nthreads, ninit;
@@ -24,7 +27,7 @@ typedef struct lg_runctx {
     /* time series */
     int64_t next_sec;
     rg_hist *sec_scratch;
-    json_t *ts_requests, *ts_errors, *ts_p50, *ts_p99, *ts_cpu, *ts_rss;
+    json_t *ts_requests, *ts_errors, *ts_p50, *ts_p99, *ts_cpu, *ts_rss, *ts_conns;
     json_t *ts_hist;         /* per-second histograms (cfg->series_hist), else NULL */
     /* server sampling */
     lg_procstat *ps;
@@ -43,6 +46,8 @@ int lg_run_series_init(lg_runctx *r, bool with_hist, char *err);
 void lg_run_consume_second(lg_runctx *r, int64_t sec);
 /* Record one server sample (one second). */
 void lg_run_add_sample(lg_runctx *r, double cpu_pct, uint64_t rss_kb);
+/* scenario.c: the mix, think and ramp keys, and the `endpoints` array (dur: the window). */
+void lg_run_add_scenario(json_t *run, lg_runctx *r, const lg_config *cfg, double dur);
 /* Sum, merge and build the v1 run object after the workers are joined. NULL with err. */
 json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *err);
 

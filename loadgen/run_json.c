@@ -28,7 +28,8 @@ int lg_run_series_init(lg_runctx *r, bool with_hist, char *err)
     r->ts_p99 = json_array();
     r->ts_cpu = json_array();
     r->ts_rss = json_array();
-    if (!r->sec_scratch || !r->ts_requests || !r->ts_errors || !r->ts_p50 || !r->ts_p99 ||
+    r->ts_conns = json_array();
+    if (!r->ts_conns || !r->sec_scratch || !r->ts_requests || !r->ts_errors || !r->ts_p50 || !r->ts_p99 ||
         !r->ts_cpu || !r->ts_rss) {
         return rg_err(err, "out of memory");
     }
@@ -37,7 +38,7 @@ int lg_run_series_init(lg_runctx *r, bool with_hist, char *err)
 
 void lg_run_consume_second(lg_runctx *r, int64_t sec)
 {
-    uint64_t req = 0, errs = 0;
+    uint64_t req = 0, errs = 0, conns = 0;
     rg_hist_reset(r->sec_scratch);
     for (int i = 0; i < r->nthreads; i++) {
         lg_worker *w = &r->workers[i];
@@ -45,12 +46,14 @@ void lg_run_consume_second(lg_runctx *r, int64_t sec)
         rg_hist_merge(r->sec_scratch, slot->hist);
         req += slot->requests;
         errs += slot->errors;
+        conns += slot->conns;
         rg_hist_reset(slot->hist);
-        slot->requests = slot->errors = 0;
+        slot->requests = slot->errors = slot->conns = 0;
         atomic_store_explicit(&w->sec_consumed, sec, memory_order_release);
     }
     json_array_append_new(r->ts_requests, json_integer((json_int_t)req));
     json_array_append_new(r->ts_errors, json_integer((json_int_t)errs));
+    json_array_append_new(r->ts_conns, json_integer((json_int_t)conns));
     if (r->ts_hist != NULL)   /* the second's own histogram: merged p50/p99 stay exact */
         json_array_append_new(r->ts_hist, rg_hist_count(r->sec_scratch) > 0
                                               ? rg_hist_to_json(r->sec_scratch) : json_null());
@@ -139,6 +142,7 @@ static json_t *series_json(lg_runctx *r)
     json_object_set(ts, "errors", r->ts_errors);
     json_object_set(ts, "p50", r->ts_p50);
     json_object_set(ts, "p99", r->ts_p99);
+    json_object_set(ts, "connections", r->ts_conns);
     if (r->ps != NULL) {
         fit_series(r->ts_cpu, n);
         fit_series(r->ts_rss, n);
@@ -253,17 +257,25 @@ static json_t *open_loop_json(const lg_runctx *r, uint64_t sent, uint64_t reques
 {
     const lg_shared *sh = &r->sh;
     uint64_t end = sh->tw + (uint64_t)(dur * 1e9);
-    uint64_t due = lg_sched_count(sh->t0, sh->rate, sh->tw, end);
+    uint64_t due = sh->rate_ramp ? lg_ramp_count(sh->t0, sh->rate0, sh->rate, sh->ramp_span_ns,
+                                                 sh->tw, end)
+                                 : lg_sched_count(sh->t0, sh->rate, sh->tw, end);
     uint64_t backlog = due > sent ? due - sent : 0;
     double achieved = dur > 0 ? (double)requests / dur : 0;
+    /* a ramp: the rate asked for is the schedule's mean over the window */
+    double intended = sh->rate_ramp ? (dur > 0 ? (double)due / dur : 0) : sh->rate;
     json_t *o = json_object();
-    json_object_set_new(o, "intended_rps", json_real(sh->rate));
+    json_object_set_new(o, "intended_rps", json_real(intended));
+    if (sh->rate_ramp)
+        json_object_set_new(o, "ramp", json_pack("{s:f, s:f, s:f}", "from_rps", sh->rate0,
+                                                 "to_rps", sh->rate, "over_s",
+                                                 (double)sh->ramp_span_ns / 1e9));
     json_object_set_new(o, "achieved_rps", json_real(achieved));
     json_object_set_new(o, "due", json_integer((json_int_t)due));
     json_object_set_new(o, "sent", json_integer((json_int_t)sent));
     json_object_set_new(o, "backlog", json_integer((json_int_t)backlog));
     json_object_set_new(o, "kept_up", json_boolean(backlog <= connections &&
-                                                   achieved >= 0.99 * sh->rate));
+                                                   achieved >= 0.99 * intended));
     return o;
 }
 
@@ -367,6 +379,7 @@ json_t *lg_run_build(lg_runctx *r, const lg_config *cfg, int run_index, char *er
     if (cfg->rate > 0)
         json_object_set_new(run, "open_loop", open_loop_json(r, sent, tot.requests, dur,
                                                              cfg->connections));
+    lg_run_add_scenario(run, r, cfg, dur);
     json_object_set_new(run, "edges", json_pack("{s:I, s:I}", "outside_window",
                                                 (json_int_t)tot.outside, "in_flight_at_end",
                                                 (json_int_t)tot.inflight_end));

@@ -219,3 +219,57 @@ char *lg_request_build(const lg_config *cfg, const lg_url *u, size_t *len, char 
     *len = n + cfg->body_len;
     return buf;
 }
+
+/* The request of one targets entry: its method, URL, headers (then cfg's -H) and body. */
+static char *entry_request(const lg_config *cfg, const lg_target_req *t, size_t *len, char *err)
+{
+    lg_config c = *cfg;
+    lg_url u;
+    const char **h = malloc((t->nheaders + cfg->nheaders + 1) * sizeof *h);
+    if (h == NULL) {
+        rg_err_set(err, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < t->nheaders; i++)
+        h[i] = t->headers[i];
+    for (size_t i = 0; i < cfg->nheaders; i++)
+        h[t->nheaders + i] = cfg->headers[i];
+    c.method = t->method;
+    c.headers = h;
+    c.nheaders = t->nheaders + cfg->nheaders;
+    c.body = t->body;
+    c.body_len = t->body_len;
+    char *req = NULL;
+    if (lg_url_parse(t->url, &u, err) == 0) {
+        req = lg_request_build(&c, &u, len, err);
+        lg_url_free(&u);
+    }
+    free(h);
+    return req;
+}
+
+int lg_requests_build(const lg_config *cfg, const lg_url *u, lg_req **reqs, size_t *n,
+                      char ***bufs, char *err)
+{
+    const lg_targets *t = cfg->targets;
+    size_t count = t ? t->n : 1;
+    *reqs = calloc(count, sizeof **reqs);
+    *bufs = calloc(count, sizeof **bufs);
+    *n = 0;
+    if (*reqs == NULL || *bufs == NULL)
+        return rg_err(err, "out of memory");
+    for (size_t i = 0; i < count; i++) {
+        lg_req *r = &(*reqs)[i];
+        char *b = t ? entry_request(cfg, &t->v[i], &r->len, err)
+                    : lg_request_build(cfg, u, &r->len, err);
+        if (b == NULL)
+            return -1;
+        (*bufs)[i] = b;
+        *n = i + 1;
+        r->buf = b;
+        r->ep = t ? (uint32_t)t->v[i].endpoint : 0;
+        const char *m = t ? t->v[i].method : cfg->method;
+        r->head = m != NULL && strcmp(m, "HEAD") == 0;
+    }
+    return 0;
+}

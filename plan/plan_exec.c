@@ -391,6 +391,11 @@ static void fill_config(const exec_state *st, const pl_step *s, lg_config *cfg)
     cfg->warmup_s = p->warmup_s;
     cfg->timeout_s = p->timeout_s;
     cfg->server_pid = st->procs[s->target].pid;
+    cfg->targets = t->mix;
+    cfg->targets_name = t->mix ? (t->targets_file ? t->targets_file : "requests") : NULL;
+    cfg->think = p->think;
+    cfg->ramp_s = p->ramp_s;
+    cfg->ramp_measured = p->ramp_measured;
     cfg->capture_iface = p->capture;
     cfg->progress = progress_cb;
     cfg->progress_ctx = (void *)st;

@@ -97,6 +97,8 @@ typedef struct pl_target {
     an_threshold *thresholds;  /* this target's own thresholds */
     size_t nthresholds;
     pl_generator gen;          /* the target's, else the plan's; command NULL = rigor's own */
+    lg_targets *mix;           /* "targets_file" or "requests"; NULL = url, method, body */
+    char *targets_file;        /* the file as the runs read it, NULL for inline requests */
 } pl_target;
 
 typedef struct pl_plan {
@@ -128,6 +130,10 @@ typedef struct pl_plan {
     double start_lead_s;       /* how far ahead the start time is set */
     double max_skew_s;         /* windows further apart make the run incomplete; < 0 default */
     bool clock_probe;          /* the hosts probe the coordinator's clock over stdin/stdout */
+    /* closed-loop users (docs/plan-format.md, "Scenarios") */
+    lg_think think;            /* "think"; kind NONE = none */
+    double ramp_s;             /* "ramp"; 0 = every connection at once */
+    bool ramp_measured;        /* "ramp_measured" */
 } pl_plan;
 
 /* Load and validate a plan file. NULL with err "FILE: key.path: problem" (RG_ERRLEN). */

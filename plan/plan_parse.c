@@ -33,10 +33,10 @@ static const char *const plan_keys[] = {
     "title", "description", "duration", "warmup", "runs", "concurrency", "rate", "connections",
     "order", "seed", "cooldown", "capture", "targets", "thresholds", "timeout", "ready_timeout",
     "stop_grace", "baseline", "generator", "load_hosts", "remote", "remote_rigor", "start_lead",
-    "max_skew", "clock_probe", NULL};
+    "max_skew", "clock_probe", "think", "ramp", "ramp_measured", NULL};
 static const char *const target_keys[] = {
     "name", "url", "start", "ready", "env", "threads", "method", "headers", "body",
-    "thresholds", "generator", "insecure", "cacert", NULL};
+    "thresholds", "generator", "insecure", "cacert", "targets_file", "requests", NULL};
 static const char *const generator_keys[] = {"command", "format", "trim_warmup", "timeout",
                                              NULL};
 static const char *const placeholders[] = {"url", "concurrency", "rate", "duration", "warmup",
@@ -490,9 +490,11 @@ static int parse_target(pctx *c, const json_t *t, size_t i, pl_target *tg, bool 
     if (check_keys(c, t, prefix, target_keys) != 0)
         return -1;
     snprintf(path, sizeof path, "%surl", prefix);
-    if (json_object_get(t, "url") == NULL || json_is_null(json_object_get(t, "url")))
+    bool mix = json_object_get(t, "targets_file") || json_object_get(t, "requests");
+    if (!mix && (json_object_get(t, "url") == NULL || json_is_null(json_object_get(t, "url"))))
         return pl_perr(c, path, "missing");
     if (parse_url_key(c, t, prefix, "url", &tg->url) != 0 ||
+        pl_parse_mix(c, t, prefix, tg) != 0 ||
         parse_url_key(c, t, prefix, "ready", &tg->ready) != 0 ||
         parse_name(c, t, prefix, tg) != 0)
         return -1;
@@ -629,7 +631,8 @@ static int check_ports(pctx *c, const pl_plan *p)
 /* The plan's generator for targets without their own; rigor-only keys refused with one. */
 static int check_generators(pctx *c, const json_t *root, pl_plan *p)
 {
-    static const char *const own[] = {"threads", "method", "headers", "body", NULL};
+    static const char *const own[] = {"threads", "method", "headers", "body", "targets_file",
+                                      "requests", NULL};
     pl_generator plan_gen = {0};
     int rc = parse_generator(c, root, "", &plan_gen, p->open_loop);
     for (size_t i = 0; rc == 0 && i < p->ntargets; i++) {
@@ -653,8 +656,18 @@ static int check_generators(pctx *c, const json_t *root, pl_plan *p)
 static int check_whole(pctx *c, const json_t *root, pl_plan *p)
 {
     if (check_ports(c, p) != 0 || check_generators(c, root, p) != 0 ||
-        pl_parse_distributed(c, root, p) != 0)
+        pl_parse_distributed(c, root, p) != 0 || pl_parse_users(c, root, p) != 0)
         return -1;
+    for (size_t i = 0; i < p->ntargets; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "targets[%zu].requests", i);
+        if (p->nhosts > 0 && p->targets[i].mix && !p->targets[i].targets_file)
+            return pl_perr(c, path, "inline requests do not travel to load hosts: put them "
+                           "in a \"targets_file\" at the same path on every host");
+        if (p->targets[i].gen.command && (p->think.kind != LG_THINK_NONE || p->ramp_s > 0))
+            return pl_perr(c, "think", "\"think\" and \"ramp\" are rigor's own load: "
+                           "targets[%zu] has an external generator", i);
+    }
     if (json_object_get(root, "connections") && !p->open_loop)
         return pl_perr(c, "connections", "only used with rate (closed loop uses concurrency)");
     if (p->baseline) {
@@ -755,6 +768,8 @@ void pl_plan_free(pl_plan *p)
         free(t->method);
         free_strv(t->headers, t->nheaders);
         free(t->body);
+        free(t->targets_file);
+        lg_targets_free(t->mix);
         free_thresholds(t->thresholds, t->nthresholds);
         free(t->gen.command);
         free(t->gen.format);

@@ -107,6 +107,16 @@ static void load_words(const pl_plan *p, const pl_target *t, double cell, size_t
         add(w, "--cacert", t->cacert);
     for (size_t k = 0; k < t->nheaders; k++)
         add(w, "-H", t->headers[k]);
+    if (t->targets_file)   /* the same path on every load host, like --cacert */
+        add(w, "--targets", t->targets_file);
+    if (p->think.kind != LG_THINK_NONE) {
+        char th[96];
+        add(w, "--think", lg_think_fmt(&p->think, th, sizeof th));
+    }
+    if (p->ramp_s > 0)
+        addf(w, "--ramp", "%.9gs", p->ramp_s);
+    if (p->ramp_measured)
+        add(w, NULL, "--ramp-measured");
     if (t->body) {   /* always hex: a body is any text */
         w->hex[w->nhex++] = strdup("--body");
         w->hex[w->nhex++] = strdup(t->body);

@@ -118,6 +118,8 @@ void rp_md_method(FILE *f, const rp_model *m);
 void rp_md_footer(FILE *f, const rp_model *m);
 /* rp_errors.c: the errors table; rp_warnings.c: analyze's warnings, one line per kind */
 void rp_md_errors(FILE *f, const rp_model *m);
+/* rp_endpoints.c: per-endpoint rows and comparisons when some run has a request mix */
+void rp_md_endpoints(FILE *f, const rp_model *m);
 void rp_md_warnings(FILE *f, const rp_model *m);
 /* RP_MD_MAX_COLS: no table of report.md is wider (a 980 px page shows them whole) */
 #define RP_MD_MAX_COLS 9

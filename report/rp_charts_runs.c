@@ -206,9 +206,10 @@ fail:
     return -1;
 }
 
-/* The merged histogram of a cell's runs; NULL when none has one. Mismatched layouts and
- * unreadable histograms are skipped (the dataset loader has validated them already). */
-static rg_hist *merged_hist(const rp_cell *cell)
+/* The merged histogram of a cell's runs in *out; NULL when none has one. Mismatched layouts
+ * are skipped; a histogram that cannot be read is an error (-1 with err): the loader checks
+ * only the envelope of a v2 dataset's encoded histograms, their counts are read here. */
+static int merged_hist(const rp_cell *cell, rg_hist **out, char *err)
 {
     rg_hist *all = NULL;
     char e[RG_ERRLEN];
@@ -217,8 +218,13 @@ static rg_hist *merged_hist(const rp_cell *cell)
         if (!json_is_object(hj))
             continue;
         rg_hist *h = rg_hist_from_json(hj, e);
-        if (h == NULL)
-            continue;
+        if (h == NULL) {
+            rg_hist_free(all);
+            *out = NULL;
+            return rg_err(err, "target %.100s, run %lld: latency.%.300s",
+                          json_string_value(json_object_get(cell->runs[r], "target")),
+                          (long long)json_integer_value(json_object_get(cell->runs[r], "run")), e);
+        }
         if (all == NULL) {
             all = h;
         } else {
@@ -230,7 +236,8 @@ static rg_hist *merged_hist(const rp_cell *cell)
         rg_hist_free(all);
         all = NULL;
     }
-    return all;
+    *out = all;
+    return 0;
 }
 
 /* The focus cell of target t, or NULL. */
@@ -281,19 +288,19 @@ static void spectrum_axes(rp_chart *c, const rp_model *m, double xmax, double yl
 
 int rp_chart_spectrum(const rp_model *m, rp_chart *c, char *err)
 {
-    (void)err;
     if (isnan(m->focus))
         return 0;
     rg_hist **hs = calloc(m->ntargets ? m->ntargets : 1, sizeof *hs);
     if (hs == NULL)
         return -1;
     bool any = false;
-    for (size_t t = 0; t < m->ntargets; t++) {
+    int rc = 0;
+    for (size_t t = 0; t < m->ntargets && rc == 0; t++) {
         const rp_cell *cell = focus_cell(m, t);
-        hs[t] = cell ? merged_hist(cell) : NULL;
+        rc = cell ? merged_hist(cell, &hs[t], err) : 0;
         any = any || hs[t] != NULL;
     }
-    int rc = 0;
+    any = any && rc == 0;
     if (any && rp_chart_open(c, "spectrum", "Latency percentile spectrum", m) < 0)
         rc = -1;
     if (any && rc == 0) {

@@ -275,6 +275,7 @@ char *rp_markdown(const rp_model *m, const rp_chart *ch, size_t nch)
     ratio_chart(f, ch, nch, format);
     summary(f, m);
     rp_md_comparisons(f, m);
+    rp_md_endpoints(f, m);
     rp_md_errors(f, m);
     rp_md_warnings(f, m);
     charts(f, ch, nch, format);

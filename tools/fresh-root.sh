@@ -117,6 +117,11 @@ new_root() {
     mount --bind /dev/pts "$work/root/dev/pts"
     mount -t tmpfs -o mode=1777 tmpfs "$work/root/tmp"
     cp /etc/resolv.conf "$work/root/etc/resolv.conf"
+    # debootstrap writes no /etc/hosts; every installed Debian (the installer, cloud images,
+    # containers) has one naming localhost, which the HTTPS tests connect to by name.
+    [ -e "$work/root/etc/hosts" ] ||
+        printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+            > "$work/root/etc/hosts"
     git clone -q "$top" "$work/root/root/rigor"
 }
 

@@ -2,7 +2,7 @@
 # tests/e2e/cli.sh — the command table: help, version, unknown commands, exit codes.
 . "$(dirname "$0")/lib.sh"
 
-for c in analyze capture export import load report run serve stats; do
+for c in analyze capture convert export import load report run serve stats; do
     t_run "rigor help $c exits 0" 0 "$RIGOR" help "$c"
     t_has "rigor help $c prints usage" "$T_OUT" "usage: rigor $c"
     cp "$T_OUT" "$T_DIR/help.$c"
@@ -12,7 +12,7 @@ for c in analyze capture export import load report run serve stats; do
 done
 
 t_run "rigor help lists commands" 0 "$RIGOR" help
-for c in analyze capture export import load report run serve stats; do
+for c in analyze capture convert export import load report run serve stats; do
     t_has "overview names $c" "$T_OUT" "  $c "
 done
 t_run "no command is a usage error" 2 "$RIGOR"

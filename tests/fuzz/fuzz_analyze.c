@@ -29,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         an_options_init(&opt);
         opt.bootstrap = size % 2 ? 200 : 0;  /* every interval path: log-t, bootstrap, */
         opt.ratio_means = size % 3 == 0;      /* Fieller, bootstrap of means */
+        opt.by_endpoint = size % 5 < 2;       /* per-endpoint cells of request mixes */
         json_t *doc = an_analyze(&ds, 1, &opt, err);
         if (doc) {
             char *text = json_dumps(doc, 0);

@@ -157,8 +157,8 @@ static void test_missing_required_key(void)
 
 static void test_rejects_future_version_and_foreign_files(void)
 {
-    expect_load_error("{\"format\": \"rigor-dataset\", \"version\": 2, \"meta\": {}, \"runs\": []}",
-                      "version: 2 is newer than this rigor understands (1)");
+    expect_load_error("{\"format\": \"rigor-dataset\", \"version\": 3, \"meta\": {}, \"runs\": []}",
+                      "version: 3 is newer than this rigor understands (2)");
     expect_load_error("{\"format\": \"something\", \"version\": 1}", "not a rigor dataset");
     expect_load_error("[]", "not a rigor dataset");
     expect_load_error("", "empty file");

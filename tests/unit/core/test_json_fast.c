@@ -1,0 +1,134 @@
+/*
+ * tests/unit/core/test_json_fast.c — the fast dataset reader (core/json_fast.c) against
+ * jansson itself, the reference: on every input it must return jansson's document
+ * (json_loadb with JSON_REJECT_DUPLICATES, compared with json_equal: same types, same
+ * values, same keys) or NULL, and NULL whenever jansson refuses the text. Inputs: the edge
+ * cases of RFC 8259 (numbers, escapes, UTF-8, nesting, duplicates), real datasets, and
+ * every prefix of a small document (truncations).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "core/dataset_int.h"
+#include "core/err.h"
+#include "core/io.h"
+#include "tests/unit/unit.h"
+
+/* Compare with jansson; `fast_expected`: 1 the fast path must take it, 0 it must give up,
+ * -1 either (but the same document when it takes it). */
+static void same(const char *text, size_t len, int fast_expected)
+{
+    json_error_t je;
+    json_t *ref = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *got = rg_json_fast_parse(text, len);
+    CHECK_MSG(got == NULL || (ref != NULL && json_equal(got, ref)), "differs: %.*s", (int)len, text);
+    if (fast_expected == 1)
+        CHECK_MSG(got != NULL, "gave up on %.*s", (int)len, text);
+    if (fast_expected == 0)
+        CHECK_MSG(got == NULL, "took %.*s", (int)len, text);
+    json_decref(got);
+    json_decref(ref);
+}
+
+#define S(text, fast) same(text, strlen(text), fast)
+
+static void test_values(void)
+{
+    S("{}", 1);
+    S("[]", 1);
+    S(" \t\r\n{ \"a\" : [ 1 , -2 , 0 , -0 , 1.5 , -0.25e-3 , 1E5 , 2e+2 , true , false , null ] } \n", 1);
+    S("{\"big\": 9223372036854775807, \"small\": -9223372036854775808}", 1);
+    S("[9223372036854775808]", 0);        /* jansson: too big integer */
+    S("[-9223372036854775809]", 0);
+    S("[1e400]", 0);                      /* real number overflow */
+    S("[1e-400]", 1);                     /* underflow is a number (0) */
+    S("[0.1, 3.141592653589793, 1.7976931348623157e308, 5e-324]", 1);
+    S("[01]", 0);
+    S("[1.]", 0);
+    S("[.5]", 0);
+    S("[-]", 0);
+    S("[1e]", 0);
+    S("[+1]", 0);
+    S("[1 2]", 0);
+    S("[1,]", 0);
+    S("{\"a\":1,}", 0);
+    S("{\"a\" 1}", 0);
+    S("{a: 1}", 0);
+    S("[tru]", 0);
+    S("[nulll]", 0);
+    S("1", 0);                            /* jansson wants an object or array on top */
+    S("\"x\"", 0);
+    S("", 0);
+    S("{} {}", 0);
+    S("{\"a\": 1, \"a\": 2}", 0);          /* duplicate key */
+    S("{\"a\": {\"b\": 1, \"b\": 1}}", 0);
+}
+
+static void test_strings(void)
+{
+    S("[\"plain\", \"\", \"with \\\"quotes\\\" and \\\\ \\/ \\b\\f\\n\\r\\t\"]", 1);
+    S("{\"k\\n\": \"v\"}", 1);
+    S("[\"\\u00b5s\"]", 0);               /* \u escapes: jansson's */
+    S("[\"\\uD83D\\uDE00\"]", 0);
+    S("[\"\\u0000\"]", 0);
+    S("[\"\\x\"]", 0);
+    S("[\"\xc2\xb5s \xe2\x80\x93 \xc2\xb1 \xf0\x9f\x98\x80\"]", 1);   /* valid UTF-8 */
+    S("[\"\xc0\xaf\"]", 0);               /* overlong */
+    S("[\"\xed\xa0\x80\"]", 0);           /* a surrogate */
+    S("[\"\xf4\x90\x80\x80\"]", 0);       /* above U+10FFFF */
+    S("[\"\xe2\x80\"]", 0);               /* truncated sequence */
+    S("[\"\x80\"]", 0);
+    S("[\"tab\there\"]", 0);              /* a raw control character */
+    S("[\"unterminated]", 0);
+    same("[\"a\0b\"]", 7, 0);             /* a NUL byte */
+    /* a long key (not in the small buffer) after an escaped value reusing the scratch */
+    char big[2000];
+    snprintf(big, sizeof big, "{\"%0600d\\n\": \"x\\ty\", \"%0700d\": [\"\\\"\"]}", 1, 2);
+    S(big, 1);
+}
+
+static void test_depth(void)
+{
+    size_t n = 2100;
+    char *t = malloc(2 * n + 1);
+    for (size_t d = 2047; d <= 2049; d++) {   /* jansson allows 2048 levels */
+        memset(t, '[', d);
+        memset(t + d, ']', d);
+        same(t, 2 * d, d <= 2048 ? 1 : 0);
+    }
+    free(t);
+}
+
+static void test_truncations(void)
+{
+    const char *doc = "{\"format\": \"rigor-dataset\", \"version\": 1, \"meta\": {\"t\": \"\\u00b5\"},"
+                      " \"runs\": [{\"a\": [1, 2.5e3, -7], \"b\": null, \"c\": \"\xc2\xb5\\n\"}]}";
+    for (size_t len = 0; len <= strlen(doc); len++)
+        same(doc, len, -1);
+}
+
+static void test_real_datasets(void)
+{
+    static const char *files[] = {"datasets/loopback-comparison.json",
+                                  "datasets/k6-wsgi-servers.json",
+                                  "datasets/autocannon-python-vs-js.json",
+                                  "tests/fuzz/corpus/fuzz_dataset/v2.json"};
+    char err[RG_ERRLEN];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        size_t len;
+        char *text = rg_read_file(files[i], &len, (size_t)1 << 30, err);
+        CHECK_MSG(text != NULL, "%s", err);
+        if (text != NULL)
+            same(text, len, 1);
+        free(text);
+    }
+}
+
+int main(void)
+{
+    RUN(test_values);
+    RUN(test_strings);
+    RUN(test_depth);
+    RUN(test_truncations);
+    RUN(test_real_datasets);
+    return unit_done();
+}
