@@ -151,7 +151,18 @@ static void ts_plot(rp_chart *c, const rp_model *m, const rp_cell *const *cells,
     fputc('\n', c->gf);
 }
 
-/* The focus cell of each target that has series, in target order; returns how many. */
+/* Whether a run has an interval to plot (a run shorter than RP_TS_MIN_PARTIAL has none). */
+static bool plottable(const json_t *run)
+{
+    double t, rps, p99;
+    size_t n = json_array_size(series(run, "requests"));
+    for (size_t i = 0; i < n; i++)
+        if (interval(run, i, &t, &rps, &p99))
+            return true;
+    return false;
+}
+
+/* The focus cell of each target with an interval to plot, in target order; returns how many. */
 static size_t focus_cells(const rp_model *m, const rp_cell **out, size_t *most_runs)
 {
     size_t nb = 0;
@@ -163,7 +174,7 @@ static size_t focus_cells(const rp_model *m, const rp_cell **out, size_t *most_r
                 continue;
             bool any = false;
             for (size_t r = 0; r < cell->nruns && !any; r++)
-                any = series(cell->runs[r], "requests") != NULL;
+                any = plottable(cell->runs[r]);
             if (any) {
                 out[nb++] = cell;
                 *most_runs = cell->nruns > *most_runs ? cell->nruns : *most_runs;

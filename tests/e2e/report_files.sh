@@ -119,4 +119,19 @@ t_has "two panels: the throughput panel is logarithmic" "$T_DIR/wide/timeseries.
 t_has "two panels: the p99 panel is linear again" "$T_DIR/wide/timeseries.gp" "unset logscale y"
 sig=$(head -c 4 "$T_DIR/wide/timeseries.png" 2>/dev/null | od -An -c | tr -d ' ')
 [ "$sig" = '211PNG' ] && t_ok "two panels: timeseries.png drawn" || t_fail "two panels: timeseries.png drawn" "$sig"
+
+# runs shorter than a quarter of a second (rigor load -n 2000 on loopback): no interval to plot,
+# so no time series chart — and the report is still written (gnuplot refused an empty x range)
+python3 - "$F/short.json" "$T_DIR/tiny.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["runs"]:
+    r["duration_s"] = 0.04
+    r["timeseries"] = {k: v[:1] for k, v in r["timeseries"].items()}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+t_run "runs of 40 ms: report exits 0" 0 "$RIGOR" report "$T_DIR/tiny.json" -o "$T_DIR/tiny" -q
+[ ! -e "$T_DIR/tiny/timeseries.png" ] && t_ok "runs of 40 ms: no time series chart" ||
+    t_fail "runs of 40 ms: no time series chart"
+t_has "runs of 40 ms: the other charts are there" "$T_DIR/tiny/report.md" "throughput.png"
 t_done
