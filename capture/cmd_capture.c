@@ -189,14 +189,7 @@ static int parse_opts(int argc, char **argv, cap_opts *o)
 static int check_dataset_dir(const char *path)
 {
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
+    rg_dirname(path, dir, sizeof dir);
     char err[RG_ERRLEN];
     if (access(dir, W_OK) != 0)
         return rg_usage_error("capture", "cannot write a dataset in '%s': %s", dir,

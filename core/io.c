@@ -171,6 +171,18 @@ int rg_write_atomic(const char *path, const void *data, size_t len, char *err)
     return rg_write_atomic_ex(path, data, len, 0, NULL, err);
 }
 
+void rg_dirname(const char *path, char *dir, size_t len)
+{
+    snprintf(dir, len, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, len, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+}
+
 int rg_make_dirs(const char *dir, char *err)
 {
     char path[4096];

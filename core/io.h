@@ -46,6 +46,9 @@ int rg_write_atomic_ex(const char *path, const void *data, size_t len, int flags
  */
 FILE *rg_open_output(const char *path, char *err);
 
+/* The directory part of path into dir (as dirname(1): "a/b" -> "a", "b" -> ".", "/b" -> "/"). */
+void rg_dirname(const char *path, char *dir, size_t len);
+
 /* mkdir -p: create dir and its missing parents (mode 0777 less the umask). 0 or -1 with err. */
 int rg_make_dirs(const char *dir, char *err);
 

@@ -367,14 +367,7 @@ static int check_output(const char *path, char *err)
     if (path == NULL || strcmp(path, "-") == 0)
         return 0;
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
+    rg_dirname(path, dir, sizeof dir);
     if (access(dir, W_OK | X_OK) < 0)
         return rg_err(err, "cannot write -o %.200s: directory %.200s: %s", path, dir,
                       strerror(errno));

@@ -506,14 +506,7 @@ lg_targets *lg_targets_read(const char *path, char *err)
         rg_err_set(err, "--targets: %s", e);
         return NULL;
     }
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
+    rg_dirname(path, dir, sizeof dir);
     lg_targets *t = lg_targets_parse(text, len, path, dir, err);
     free(text);
     return t;

@@ -191,11 +191,9 @@ static int check_resumable(exec_state *st)
 static int make_parent(const char *path, char *err)
 {
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL || slash == dir)
+    rg_dirname(path, dir, sizeof dir);
+    if (strcmp(dir, ".") == 0 || strcmp(dir, "/") == 0)
         return 0;
-    *slash = '\0';
     return rg_make_dirs(dir, err);
 }
 
