@@ -137,22 +137,23 @@ t_run "analyze reads the merged runs" 0 "$RIGOR" analyze "$D/ds.json"
 
 # Thresholds judge the merged run: one host reaches the slow server (200 ms), two the fast
 # one; in open loop each host sends a third of the requests, so the union's p99 is the slow
-# host's while the mean of the three hosts' p99s stays under the limit.
+# host's (~205 ms) while the mean of the three hosts' p99s stays under the limit of 150 ms
+# as long as the fast hosts' p99s stay under ~120 ms (a busy CI machine stays well below).
 t_bg ip netns exec "${P}s" "$RIGOR" serve --listen 10.77.0.1:8080 -q
 cat >"$D/thr.json" <<EOF
 {"duration": "3s", "warmup": "1s", "runs": 1, "rate": [150], "connections": 60,
  "load_hosts": ["${P}4", "${P}2", "${P}3"], "remote": "sh $D/remote.sh {host}",
  "start_lead": "1s",
  "targets": [{"name": "api", "url": "http://10.77.0.1:8080/"}],
- "thresholds": ["p99 < 100ms"]}
+ "thresholds": ["p99 < 150ms"]}
 EOF
 t_run "threshold on the merged p99" 3 "$RIGOR" run "$D/thr.json" -o "$D/thr-ds.json"
-t_has "the violation is reported" "$T_ERR" 'threshold "p99 < 100ms" violated'
-t_true "only the union exceeds 100 ms: the mean of the hosts' p99s does not" \
-    "(lambda r: r['latency']['p99'] > 100000 > sum(h['latency']['p99'] for h in r['hosts']) / 3)(d['runs'][0])" \
+t_has "the violation is reported" "$T_ERR" 'threshold "p99 < 150ms" violated'
+t_true "only the union exceeds 150 ms: the mean of the hosts' p99s does not" \
+    "(lambda r: r['latency']['p99'] > 150000 > sum(h['latency']['p99'] for h in r['hosts']) / 3)(d['runs'][0])" \
     "$D/thr-ds.json"
 t_true "the fast hosts' own p99s are under the limit" \
-    "all(h['latency']['p99'] < 100000 for h in d['runs'][0]['hosts'][1:])" "$D/thr-ds.json"
+    "all(h['latency']['p99'] < 150000 for h in d['runs'][0]['hosts'][1:])" "$D/thr-ds.json"
 
 # A host killed during the window: the run is incomplete, with its name; --resume redoes it.
 sed 's/"runs": 2/"runs": 1/' "$D/plan.json" >"$D/kill.json"
