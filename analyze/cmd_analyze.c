@@ -194,7 +194,7 @@ int cmd_analyze(int argc, char **argv)
         if (strcmp(path, "-") == 0 && ++stdin_uses > 1)
             rc = rg_usage_error("analyze", "'-' (stdin) given more than once");
         else if ((rc = rg_check_input_file("analyze", path, 1)) == 0 &&
-                 !(ds[i] = rg_dataset_load(path, err)))
+                 !(ds[i] = rg_dataset_load_for(path, RG_LOAD_ANALYSIS, err)))
             rc = rg_fail(RG_EXIT_USAGE, "analyze", "%s", err);
     }
     if (rc == RG_EXIT_OK) {

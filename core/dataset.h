@@ -48,6 +48,16 @@ json_t *rg_dataset_new(const char *title, int argc, char **argv);
 json_t *rg_dataset_load(const char *path, char *err);
 
 /*
+ * rg_dataset_load for a reader that needs only part of each run. RG_LOAD_ALL: the whole
+ * document (rg_dataset_load). RG_LOAD_ANALYSIS: everything analyze and report.md read; each
+ * run is validated whole, then its histograms ("histogram" of every latency object, the
+ * endpoints' included, and "timeseries_histograms") and every per-second series but
+ * "timeseries.requests" are dropped. A lean document must never be saved.
+ */
+enum { RG_LOAD_ALL, RG_LOAD_ANALYSIS };
+json_t *rg_dataset_load_for(const char *path, int what, char *err);
+
+/*
  * What a writer that appends runs knows of its dataset file (core/dataset_lock.c). Zeroed:
  * nothing (a new document). `saved`: the document's first `saved` runs are the file's, the
  * ones after them are this writer's, not yet saved; a caller that removes runs from the

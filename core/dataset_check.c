@@ -185,7 +185,7 @@ static int check_v1_forms(const json_t *run, const char *path, char *err)
     return 0;
 }
 
-static int check_run(const json_t *run, size_t i, int version, char *err)
+int rg_dataset_check_run(const json_t *run, size_t i, int version, char *err)
 {
     static const struct field f[] = {
         {"target", K_STRING_NONEMPTY, 1}, {"url", K_STRING, 0}, {"concurrency", K_INT_POS, 0},
@@ -232,6 +232,11 @@ static int check_run(const json_t *run, size_t i, int version, char *err)
 
 int rg_dataset_validate(const json_t *ds, char *err)
 {
+    return rg_dataset_validate_from(ds, 0, err);
+}
+
+int rg_dataset_validate_from(const json_t *ds, size_t first, char *err)
+{
     if (!json_is_object(ds))
         return rg_err(err, "not a rigor dataset: expected a JSON object, got %s",
                       type_name(ds));
@@ -254,8 +259,8 @@ int rg_dataset_validate(const json_t *ds, char *err)
     const json_t *runs = json_object_get(ds, "runs");
     if (!json_is_array(runs))
         return fail(err, "", "runs", runs ? "an array" : "missing (required)", runs);
-    for (size_t i = 0; i < json_array_size(runs); i++)
-        if (check_run(json_array_get(runs, i), i, (int)json_integer_value(ver), err) != 0)
+    for (size_t i = first; i < json_array_size(runs); i++)
+        if (rg_dataset_check_run(json_array_get(runs, i), i, (int)json_integer_value(ver), err) != 0)
             return -1;
     return 0;
 }

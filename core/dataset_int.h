@@ -24,6 +24,26 @@ int rg_json_locate(const char *text, size_t len, const char *path, int *line, in
 json_t *rg_json_fast_parse(const char *text, size_t len);
 
 /*
+ * rg_json_fast_parse, calling each(top, run, index, consumed, ctx) on every element of the
+ * top-level object's "runs" array as soon as it is read: top is the top-level object with
+ * the keys read so far, consumed the bytes of text read so far. The callback may change the
+ * run (not replace it). When the fast reader gives up, the callbacks already made stand:
+ * the caller then reads the text again with jansson.
+ * series_kept (may be NULL: all kept): in each run's "timeseries", every series but the one
+ * of this name that is an array of numbers and nulls (what validation accepts) is skipped
+ * without being built, its key left holding an empty array, for the caller to drop.
+ */
+typedef void (*rg_json_run_fn)(json_t *top, json_t *run, size_t index, size_t consumed,
+                               void *ctx);
+json_t *rg_json_fast_parse_runs(const char *text, size_t len, rg_json_run_fn each, void *ctx,
+                                const char *series_kept);
+
+/* One run's validation as rg_dataset_validate does it (path "runs[i]"); 0 or -1 with err. */
+int rg_dataset_check_run(const json_t *run, size_t i, int version, char *err);
+/* rg_dataset_validate with runs[0..first) taken as already checked (at that version). */
+int rg_dataset_validate_from(const json_t *ds, size_t first, char *err);
+
+/*
  * Parse and validate dataset text (len bytes; a NUL inside is an error that says so).
  * name is for messages. New reference, or NULL with err "name:line:col: what".
  */

@@ -1,9 +1,13 @@
 /*
  * core/dataset_io.c — reading and writing dataset files (see core/dataset.h).
  *
- * Reading: the whole file, jansson with duplicate keys rejected, then validation; every
- * error names the file, the line and the column (jansson's for syntax errors, the located
- * value's for schema errors) and what is wrong.
+ * Reading: the whole file (mapped when it is a regular file), core/json_fast.c or jansson
+ * with duplicate keys rejected, then validation; every error names the file, the line and
+ * the column (jansson's for syntax errors, the located value's for schema errors) and what
+ * is wrong. A lean load (RG_LOAD_ANALYSIS) drops what analysis never reads from each run as
+ * soon as it is read and validated, and gives back the file's pages behind the reader: at
+ * 25,000 runs that is what keeps the memory, and so the time, of `rigor analyze` down
+ * (docs/benchmarks.md, "Datasets at scale").
  * Writing: the stable pretty-printer below, then rg_write_atomic. The printer writes each
  * histogram in the form of the document's "version" (v1 "buckets", v2 "hdr"), converting
  * those built in the other form.
@@ -11,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "core/dataset.h"
 #include "core/dataset_int.h"
 #include "core/err.h"
@@ -218,7 +225,72 @@ static int check_nul(const char *name, const char *text, size_t len, char *err)
                   (size_t)(nul - text));
 }
 
-json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *err)
+#define SERIES_READ "requests"   /* the one per-second series analysis reads */
+
+/* What a lean load drops from a run (rg_dataset_load_for): histograms, which only charts,
+ * export --hgrm, merge and convert decode, and every per-second series but "requests"
+ * (analyze's drift warning reads it). Idempotent. */
+static void drop_unread(json_t *run)
+{
+    const char *k;
+    json_t *v;
+    void *tmp;
+    json_object_del(run, "timeseries_histograms");
+    json_object_foreach(run, k, v) {
+        if (json_is_object(v))
+            json_object_del(v, "histogram");
+    }
+    json_t *eps = json_object_get(run, "endpoints");
+    for (size_t i = 0; i < json_array_size(eps); i++) {
+        json_t *ep = json_array_get(eps, i);
+        json_object_foreach(ep, k, v) {
+            if (json_is_object(v))
+                json_object_del(v, "histogram");
+        }
+    }
+    json_t *ts = json_object_get(run, "timeseries");
+    json_object_foreach_safe(ts, tmp, k, v) {
+        if (strcmp(k, SERIES_READ) != 0)
+            json_object_del(ts, k);
+    }
+}
+
+/* Loading state for the fast reader's per-run callback. */
+typedef struct lean_load {
+    const char *map;          /* the mapped file, or NULL (text in memory) */
+    size_t released;          /* bytes at the start of map already given back */
+    int drop;                 /* a lean load */
+    size_t checked;           /* runs[0..checked) validated as they were read */
+    json_int_t version;       /* ... at this version */
+} lean_load;
+
+/* Each run as soon as it is read: a lean load validates it and drops what it will not read,
+ * so the whole document is never held; a mapped file gives back the pages already read. A
+ * run that does not validate is kept whole: the validation after the parse names it. */
+static void on_run(json_t *top, json_t *run, size_t index, size_t consumed, void *ctx)
+{
+    lean_load *ll = ctx;
+    const json_t *ver = json_object_get(top, "version");
+    char e[RG_ERRLEN];
+    if (ll->checked == index && json_is_integer(ver) && json_integer_value(ver) >= 1 &&
+        json_integer_value(ver) <= RG_DATASET_VERSION_MAX &&
+        rg_dataset_check_run(run, index, (int)json_integer_value(ver), e) == 0) {
+        ll->checked++;
+        ll->version = json_integer_value(ver);
+        if (ll->drop)
+            drop_unread(run);
+    }
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), upto = consumed / page * page;
+    if (ll->map != NULL && upto >= ll->released + ((size_t)8 << 20)) {
+        /* a private read-only file mapping: the pages come back from the file if the text
+         * is read again (an error's line and column) */
+        madvise((char *)ll->map + ll->released, upto - ll->released, MADV_DONTNEED);
+        ll->released = upto;
+    }
+}
+
+static json_t *parse(const char *name, const char *text, size_t len, lean_load *ll,
+                     char *err)
 {
     if (len == 0 || strspn(text, " \t\r\n") == len) {
         rg_err_set(err, "%.300s: empty file, not a rigor dataset", name);
@@ -228,33 +300,94 @@ json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *e
         return NULL;
     json_error_t je;
     /* the fast reader's document, or jansson's (with its message when the text is bad) */
-    json_t *ds = rg_json_fast_parse(text, len);
-    if (ds == NULL)
+    json_t *ds = rg_json_fast_parse_runs(text, len, on_run, ll,
+                                         ll->drop ? SERIES_READ : NULL);
+    if (ds == NULL) {
+        ll->checked = 0;      /* jansson's document: none of it checked yet */
         ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    }
     if (ds == NULL) {
         rg_err_set(err, "%.200s:%d:%d: invalid JSON: %.200s", name, je.line, je.column,
                    je.text);
         return NULL;
     }
     char verr[RG_ERRLEN];
-    if (rg_dataset_validate(ds, verr) != 0) {
+    /* the runs checked as they were read, if the version they were checked at stands */
+    const json_t *ver = json_object_get(ds, "version");
+    size_t first = json_is_integer(ver) && json_integer_value(ver) == ll->version ? ll->checked : 0;
+    if (rg_dataset_validate_from(ds, first, verr) != 0) {
         located_error(name, text, len, verr, err);
         json_decref(ds);
         ds = NULL;
     }
+    const json_t *runs = json_object_get(ds, "runs");
+    for (size_t i = 0; ll->drop && i < json_array_size(runs); i++)
+        drop_unread(json_array_get(runs, i));  /* those the callback could not (jansson's) */
+    return ds;
+}
+
+json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *err)
+{
+    lean_load ll = {.drop = 0};
+    return parse(name, text, len, &ll, err);
+}
+
+/* A regular file mapped read-only (its pages are the page cache's, and are given back as
+ * they are read: see on_run), or NULL with *fallback set when it should be read instead
+ * (stdin, a pipe, an empty file) or err set. rigor replaces dataset files by renaming a new
+ * one over them, never by writing into them, so the mapped text does not change. */
+static char *map_file(const char *path, size_t *len, int *fallback, char *err)
+{
+    *fallback = 1;
+    if (strcmp(path, "-") == 0)
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;          /* rg_read_file gives the message, or reads what is there */
+    }
+    *fallback = 0;
+    if ((size_t)st.st_size > MAX_DATASET_BYTES) {
+        close(fd);
+        rg_err_set(err, "'%.400s' is larger than %zu bytes", path, MAX_DATASET_BYTES);
+        return NULL;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        *fallback = 1;
+        return NULL;
+    }
+    *len = (size_t)st.st_size;
+    return m;
+}
+
+json_t *rg_dataset_load_for(const char *path, int what, char *err)
+{
+    size_t len = 0;
+    int fallback;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    lean_load ll = {.drop = what == RG_LOAD_ANALYSIS};
+    char *text = map_file(path, &len, &fallback, err);
+    if (text == NULL && !fallback)
+        return NULL;
+    if (text != NULL)
+        ll.map = text;
+    else if ((text = rg_read_file(path, &len, MAX_DATASET_BYTES, err)) == NULL)
+        return NULL;
+    json_t *ds = parse(name, text, len, &ll, err);
+    if (ll.map != NULL)
+        munmap(text, len);
+    else
+        free(text);
     return ds;
 }
 
 json_t *rg_dataset_load(const char *path, char *err)
 {
-    size_t len;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    char *text = rg_read_file(path, &len, MAX_DATASET_BYTES, err);
-    if (text == NULL)
-        return NULL;
-    json_t *ds = rg_dataset_parse(name, text, len, err);
-    free(text);
-    return ds;
+    return rg_dataset_load_for(path, RG_LOAD_ALL, err);
 }
 
 json_t *rg_dataset_open_or_new(const char *path, const char *title, int argc, char **argv,

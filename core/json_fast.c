@@ -17,6 +17,10 @@
  * file never decides what is valid; tests/fuzz/fuzz_dataset.c checks on every input that
  * whatever it returns equals jansson's document.
  *
+ * rg_json_fast_parse_runs also hands each element of the top-level "runs" array to a
+ * callback as soon as it is read, before the next one: a reader that needs only part of
+ * each run can drop the rest then, so the whole document is never held at once.
+ *
  * Expected load: dataset files of up to a few hundred MB, read once per command.
  */
 #include <errno.h>
@@ -28,10 +32,17 @@
 #define FAST_MAX_DEPTH 2048   /* jansson's JSON_PARSER_MAX_DEPTH */
 
 typedef struct fp {
-    const unsigned char *p, *end;
+    const unsigned char *p, *end, *text;
     char *scratch;            /* unescaped strings */
     size_t cap;
     int depth;
+    json_t *top;              /* the top-level object, while it is being read */
+    int runs_next;            /* the next array read is the top-level "runs" */
+    rg_json_run_fn each;      /* called on each element of that array (may be NULL) */
+    void *ctx;
+    int in_runs;              /* reading the elements of the top-level "runs" */
+    const char *series_kept;  /* see rg_json_fast_parse_runs */
+    const char *key_at[5];    /* the key being read in the object at each depth < 5 */
 } fp;
 
 static void skip_ws(fp *f)
@@ -123,14 +134,17 @@ static int is_digit(const unsigned char *p, const unsigned char *end)
     return p < end && *p >= '0' && *p <= '9';
 }
 
-/* A number: json_integer when it has neither fraction nor exponent, else json_real. */
-static json_t *number(fp *f)
+/* A number's value, as jansson reads it: an int64 when it has neither fraction nor
+ * exponent (*real 0, *i), else a double (*real 1, *d). 0, or -1 to give up (bad syntax,
+ * out of range). */
+static int scan_number(fp *f, int *real, json_int_t *i, double *d)
 {
     const unsigned char *s = f->p, *q = s;
-    int neg = q < f->end && *q == '-', real = 0;
+    int neg = q < f->end && *q == '-';
     q += neg;
+    *real = 0;
     if (!is_digit(q, f->end))
-        return NULL;
+        return -1;
     if (*q == '0')
         q++;
     else
@@ -138,41 +152,101 @@ static json_t *number(fp *f)
             q++;
     if (q < f->end && *q == '.') {
         if (!is_digit(++q, f->end))
-            return NULL;
+            return -1;
         while (is_digit(q, f->end))
             q++;
-        real = 1;
+        *real = 1;
     }
     if (q < f->end && (*q == 'e' || *q == 'E')) {
         q++;
         q += q < f->end && (*q == '+' || *q == '-');
         if (!is_digit(q, f->end))
-            return NULL;
+            return -1;
         while (is_digit(q, f->end))
             q++;
-        real = 1;
+        *real = 1;
     }
     f->p = q;
-    if (!real) {
+    if (!*real) {
         /* int64 as strtoll reads it; out of range gives up (jansson says "too big") */
         uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-        for (const unsigned char *d = s + neg; d < q; d++) {
-            if (v > (lim - (uint64_t)(*d - '0')) / 10)
-                return NULL;
-            v = v * 10 + (uint64_t)(*d - '0');
+        for (const unsigned char *c = s + neg; c < q; c++) {
+            if (v > (lim - (uint64_t)(*c - '0')) / 10)
+                return -1;
+            v = v * 10 + (uint64_t)(*c - '0');
         }
-        return json_integer(neg ? (json_int_t)(0 - v) : (json_int_t)v);
+        *i = neg ? (json_int_t)(0 - v) : (json_int_t)v;
+        return 0;
     }
     char buf[128];
     if ((size_t)(q - s) >= sizeof buf)
-        return NULL;
+        return -1;
     memcpy(buf, s, (size_t)(q - s));
     buf[q - s] = '\0';
     errno = 0;
-    double d = strtod(buf, NULL);
-    if (errno == ERANGE && (d > 1 || d < -1))
-        return NULL;          /* overflow: jansson's "real number overflow" */
-    return json_real(d);
+    *d = strtod(buf, NULL);
+    if (errno == ERANGE && (*d > 1 || *d < -1))
+        return -1;            /* overflow: jansson's "real number overflow" */
+    return 0;
+}
+
+static json_t *number(fp *f)
+{
+    int real;
+    json_int_t i;
+    double d;
+    if (scan_number(f, &real, &i, &d) != 0)
+        return NULL;
+    return real ? json_real(d) : json_integer(i);
+}
+
+/*
+ * Past an array of numbers and nulls at f->p (what a dataset's per-second series holds),
+ * building nothing: 1. Anything else (or a number that number() would give up on): 0, with
+ * f->p where it was, so the caller reads the value as usual.
+ */
+static int skip_numbers(fp *f)
+{
+    const unsigned char *at = f->p;
+    int real;
+    json_int_t i;
+    double d;
+    if (f->p >= f->end || *f->p != '[')
+        return 0;
+    f->p++;
+    skip_ws(f);
+    if (f->p < f->end && *f->p == ']') {
+        f->p++;
+        return 1;
+    }
+    for (;;) {
+        skip_ws(f);
+        if (f->p < f->end && *f->p == 'n') {
+            if ((size_t)(f->end - f->p) < 4 || memcmp(f->p, "null", 4) != 0)
+                break;
+            f->p += 4;
+        } else if (scan_number(f, &real, &i, &d) != 0) {
+            break;
+        }
+        skip_ws(f);
+        if (f->p < f->end && *f->p == ']') {
+            f->p++;
+            return 1;
+        }
+        if (f->p >= f->end || *f->p++ != ',')
+            break;
+    }
+    f->p = at;
+    return 0;
+}
+
+/* In a run's "timeseries" (depth 4: top object, runs, run, timeseries), a series other
+ * than the one kept that may be left out unread. */
+static int series_skipped(const fp *f, const char *key, size_t n)
+{
+    return f->series_kept != NULL && f->in_runs && f->depth == 4 && f->key_at[3] != NULL &&
+           strcmp(f->key_at[3], "timeseries") == 0 &&
+           !(strlen(f->series_kept) == n && memcmp(f->series_kept, key, n) == 0);
 }
 
 static json_t *value(fp *f);
@@ -180,6 +254,8 @@ static json_t *value(fp *f);
 static json_t *object(fp *f)
 {
     json_t *o = json_object();
+    if (f->depth == 1)
+        f->top = o;
     f->p++;
     skip_ws(f);
     if (f->p < f->end && *f->p == '}') {
@@ -202,7 +278,16 @@ static json_t *object(fp *f)
         json_t *v = NULL;
         if (f->p < f->end && *f->p == ':') {
             f->p++;
-            v = value(f);
+            skip_ws(f);
+            f->runs_next = f->depth == 1 && n == 4 && memcmp(key, "runs", 4) == 0;
+            if (f->depth < 5)
+                f->key_at[f->depth] = key;
+            /* a series left out keeps its key, holding an empty array: duplicates are
+             * still found, the run still validates, and the caller drops it */
+            v = series_skipped(f, key, n) && skip_numbers(f) ? json_array() : value(f);
+            if (f->depth < 5)
+                f->key_at[f->depth] = NULL;
+            f->runs_next = 0;
         }
         int ok = v != NULL && json_object_getn(o, key, n) == NULL &&
                  json_object_setn_new_nocheck(o, key, n, v) == 0;
@@ -228,6 +313,11 @@ static json_t *object(fp *f)
 static json_t *array(fp *f)
 {
     json_t *a = json_array();
+    int runs = f->runs_next;
+    rg_json_run_fn each = runs ? f->each : NULL;
+    f->runs_next = 0;
+    if (runs)
+        f->in_runs = 1;
     f->p++;
     skip_ws(f);
     if (f->p < f->end && *f->p == ']') {
@@ -236,6 +326,8 @@ static json_t *array(fp *f)
     }
     while (a != NULL) {
         json_t *v = value(f);
+        if (v != NULL && each != NULL)
+            each(f->top, v, json_array_size(a), (size_t)(f->p - f->text), f->ctx);
         if (v == NULL || json_array_append_new(a, v) != 0)
             break;
         skip_ws(f);
@@ -243,11 +335,15 @@ static json_t *array(fp *f)
             break;
         if (*f->p == ']') {
             f->p++;
+            if (runs)
+                f->in_runs = 0;
             return a;
         }
         if (*f->p++ != ',')
             break;
     }
+    if (runs)
+        f->in_runs = 0;
     json_decref(a);
     return NULL;
 }
@@ -288,9 +384,12 @@ static json_t *value(fp *f)
     }
 }
 
-json_t *rg_json_fast_parse(const char *text, size_t len)
+json_t *rg_json_fast_parse_runs(const char *text, size_t len, rg_json_run_fn each, void *ctx,
+                                const char *series_kept)
 {
-    fp f = {(const unsigned char *)text, (const unsigned char *)text + len, NULL, 0, 0};
+    const unsigned char *t = (const unsigned char *)text;
+    fp f = {.p = t, .end = t + len, .text = t, .each = each, .ctx = ctx,
+            .series_kept = series_kept};
     skip_ws(&f);
     if (f.p >= f.end || (*f.p != '{' && *f.p != '['))
         return NULL;
@@ -302,4 +401,9 @@ json_t *rg_json_fast_parse(const char *text, size_t len)
     }
     free(f.scratch);
     return doc;
+}
+
+json_t *rg_json_fast_parse(const char *text, size_t len)
+{
+    return rg_json_fast_parse_runs(text, len, NULL, NULL, NULL);
 }

@@ -244,7 +244,10 @@ int cmd_report(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (rg_check_input_file("report", argv[optind + (int)i], 1) != 0)
             goto out;
-        if ((ds[i] = rg_dataset_load(argv[optind + (int)i], err)) == NULL) {
+        /* without charts, report.md reads what analysis reads: a lean load */
+        if ((ds[i] = rg_dataset_load_for(argv[optind + (int)i],
+                                         a.rp.no_charts ? RG_LOAD_ANALYSIS : RG_LOAD_ALL,
+                                         err)) == NULL) {
             rg_usage_error("report", "%s", err);
             goto out;
         }

@@ -4,7 +4,8 @@
  * point (saved again, the same bytes), and for a v1 document without an encoded histogram
  * anywhere the same document (v2 saves convert "buckets" histograms to "hdr", and v1 saves
  * "hdr" ones to "buckets": the same counts, another form). And the fast reader
- * (rg_json_fast_parse) returns jansson's own document, or NULL.
+ * (rg_json_fast_parse) returns jansson's own document, or NULL; and its lean read
+ * (rg_json_fast_parse_runs skipping series) that document with the skipped series emptied.
  *
  * Replayed over tests/fuzz/corpus/fuzz_dataset/ by `make check`; build with clang and
  * -fsanitize=fuzzer,address for a real fuzzing session (docs/dataset-format.md).
@@ -37,6 +38,36 @@ static int has_hdr(const json_t *j)
     return 0;
 }
 
+/* 1 when a is an array of numbers and nulls only. */
+static int numbers_only(const json_t *a)
+{
+    size_t i;
+    json_t *v;
+    if (!json_is_array(a))
+        return 0;
+    json_array_foreach(a, i, v)
+        if (!json_is_number(v) && !json_is_null(v))
+            return 0;
+    return 1;
+}
+
+/* The document a lean read must give (a naive reference): jansson's, with every series but
+ * "requests" in each run's timeseries that holds only numbers and nulls emptied. */
+static json_t *lean_reference(const json_t *doc)
+{
+    json_t *d = json_deep_copy(doc);
+    json_t *runs = json_is_object(d) ? json_object_get(d, "runs") : NULL, *run, *v;
+    size_t i;
+    const char *k;
+    json_array_foreach(runs, i, run) {
+        json_t *ts = json_object_get(run, "timeseries");
+        json_object_foreach(ts, k, v)
+            if (strcmp(k, "requests") != 0 && numbers_only(v))
+                json_array_clear(v);
+    }
+    return d;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[RG_ERRLEN];
@@ -47,6 +78,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fast != NULL && (ds == NULL || !json_equal(fast, ds)))
         abort();
     json_decref(fast);
+    /* and its lean read (series skipped unread) gives that document, series emptied */
+    json_t *lean = rg_json_fast_parse_runs((const char *)data, size, NULL, NULL, "requests");
+    json_t *want = lean && ds ? lean_reference(ds) : NULL;
+    if (lean != NULL && (want == NULL || !json_equal(lean, want)))
+        abort();
+    json_decref(lean);
+    json_decref(want);
     if (ds == NULL)
         return 0;
     if (rg_dataset_validate(ds, err) == 0) {

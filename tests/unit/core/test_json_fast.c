@@ -123,6 +123,73 @@ static void test_real_datasets(void)
     }
 }
 
+/* Each element of the top-level "runs" handed over, in order, with the bytes read so far. */
+struct calls {
+    size_t n, last_consumed;
+    int in_order;
+};
+
+static void count_run(json_t *top, json_t *run, size_t index, size_t consumed, void *ctx)
+{
+    struct calls *c = ctx;
+    c->in_order = c->in_order && index == c->n && consumed > c->last_consumed &&
+                  json_is_object(top) && run != NULL;
+    c->last_consumed = consumed;
+    c->n++;
+}
+
+/* With series_kept "requests": text must read as the document `expect` (jansson's reading
+ * of it: the skipped series hold []), with `runs` callbacks; expect NULL: it gives up. */
+static void runs_as(const char *text, const char *expect, size_t runs)
+{
+    struct calls c = {0, 0, 1};
+    json_error_t je;
+    json_t *got = rg_json_fast_parse_runs(text, strlen(text), count_run, &c, "requests");
+    json_t *want = expect ? json_loads(expect, JSON_REJECT_DUPLICATES, &je) : NULL;
+    CHECK_MSG(expect == NULL ? got == NULL : got != NULL && json_equal(got, want),
+              "%s read otherwise", text);
+    if (expect != NULL)
+        CHECK_MSG(c.n == runs && c.in_order, "%s: %zu callbacks, %zu expected", text, c.n, runs);
+    json_decref(got);
+    json_decref(want);
+}
+
+static void test_runs_and_skipped_series(void)
+{
+    /* every series but "requests" read as [] when it holds only numbers and nulls */
+    runs_as("{\"runs\": [{\"timeseries\": {\"requests\": [1, 2], \"p99\": [1.5, null, -2e3], "
+            "\"cpu\": []}}, {\"x\": 1}]}",
+            "{\"runs\": [{\"timeseries\": {\"requests\": [1, 2], \"p99\": [], \"cpu\": []}}, "
+            "{\"x\": 1}]}", 2);
+    /* anything else is read as it is (validation judges it) */
+    runs_as("{\"runs\": [{\"timeseries\": {\"p99\": [1, \"x\"], \"p50\": {\"a\": [1]}, "
+            "\"q\": [[1]], \"r\": 5}}]}",
+            "{\"runs\": [{\"timeseries\": {\"p99\": [1, \"x\"], \"p50\": {\"a\": [1]}, "
+            "\"q\": [[1]], \"r\": 5}}]}", 1);
+    /* only in a run's timeseries: not at the top, in meta, or in a nested timeseries */
+    runs_as("{\"timeseries\": {\"p99\": [1]}, \"meta\": {\"timeseries\": {\"p99\": [1]}}, "
+            "\"runs\": [{\"server\": {\"timeseries\": {\"p99\": [1]}}}]}",
+            "{\"timeseries\": {\"p99\": [1]}, \"meta\": {\"timeseries\": {\"p99\": [1]}}, "
+            "\"runs\": [{\"server\": {\"timeseries\": {\"p99\": [1]}}}]}", 1);
+    /* nested arrays inside a run do not end the runs (the second run's series skipped) */
+    runs_as("{\"runs\": [{\"a\": [[1], []], \"timeseries\": {\"p\": [1]}}, "
+            "{\"timeseries\": {\"p\": [2]}}]}",
+            "{\"runs\": [{\"a\": [[1], []], \"timeseries\": {\"p\": []}}, "
+            "{\"timeseries\": {\"p\": []}}]}", 2);
+    /* a nested "runs" is not the runs; an array at the top has none */
+    runs_as("{\"meta\": {\"runs\": [{\"timeseries\": {\"p\": [1]}}]}, \"runs\": []}",
+            "{\"meta\": {\"runs\": [{\"timeseries\": {\"p\": [1]}}]}, \"runs\": []}", 0);
+    runs_as("[{\"runs\": [{\"timeseries\": {\"p\": [1]}}]}]",
+            "[{\"runs\": [{\"timeseries\": {\"p\": [1]}}]}]", 0);
+    /* what the fast reader gives up on, it gives up on in a skipped series too */
+    runs_as("{\"runs\": [{\"timeseries\": {\"p\": [1e400]}}]}", NULL, 0);
+    runs_as("{\"runs\": [{\"timeseries\": {\"p\": [01]}}]}", NULL, 0);
+    runs_as("{\"runs\": [{\"timeseries\": {\"p\": [1,]}}]}", NULL, 0);
+    runs_as("{\"runs\": [{\"timeseries\": {\"p\": [nul]}}]}", NULL, 0);
+    runs_as("{\"runs\": [{\"timeseries\": {\"p\": [1], \"p\": [2]}}]}", NULL, 0);
+    runs_as("{\"runs\": [{\"timeseries\": {\"p\": [1", NULL, 0);
+}
+
 int main(void)
 {
     RUN(test_values);
@@ -130,5 +197,6 @@ int main(void)
     RUN(test_depth);
     RUN(test_truncations);
     RUN(test_real_datasets);
+    RUN(test_runs_and_skipped_series);
     return unit_done();
 }
