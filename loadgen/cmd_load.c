@@ -33,9 +33,11 @@ static const char usage[] =
     "  -c, --connections LIST  connections: 50, a list 10,100,500 or a range 50:1000:50\n"
     "                          (default 10); each value is one cell of the sweep\n"
     "  -t, --threads N         threads, each with its own event loop (default 1)\n"
-    "      --engine E          epoll (default) or io_uring: how the threads wait and do\n"
-    "                          I/O; io_uring (http:// only, Linux 6.1+) makes fewer system\n"
-    "                          calls per request; the run records which ran\n"
+    "      --engine E          auto (default), io_uring or epoll: how the threads wait and\n"
+    "                          do I/O; auto is io_uring (fewer system calls per request) for\n"
+    "                          http:// where the kernel gives it (Linux 6.1+, not disabled\n"
+    "                          by /proc/sys/kernel/io_uring_disabled), else epoll, and\n"
+    "                          epoll for https://; the run records which ran (\"engine\")\n"
     "  -d, --duration D        measured window per run, e.g. 10s, 2m (default 10s)\n"
     "  -n, --requests N        instead of -d: exactly N requests per run (e.g. 100k)\n"
     "  -r, --rate LIST         open loop: requests/s over all connections; a list sweeps;\n"
@@ -105,7 +107,7 @@ static const char usage[] =
     "examples:\n"
     "  rigor load http://127.0.0.1:8080/ -c 50 -d 10s\n"
     "  rigor load http://127.0.0.1:8080/ -c 10,100,500 --runs 5 -o results.json\n"
-    "  rigor load http://127.0.0.1:8080/ -c 50 -d 10s --engine io_uring\n"
+    "  rigor load http://127.0.0.1:8080/ -c 50 -d 10s --engine epoll\n"
     "  rigor load http://127.0.0.1:8080/ -c 100 --rate 5000 -d 30s --pid \"$(pidof nginx)\"\n"
     "  rigor load https://localhost:8443/ -c 50 -d 10s --cacert ca.pem\n"
     "  rigor load --targets mix.txt -c 50 -d 30s -o mix.json   # per-endpoint breakdown\n"
@@ -346,12 +348,14 @@ static int parse_opt(lg_load_opts *o, int opt, const char *arg, int *seen, char 
     case OPT_PROBE: o->clock_probe = true; return 0;
     case OPT_COOLDOWN: return parse_duration_opt("--cooldown", arg, 0, &o->cooldown_s, err);
     case OPT_ENGINE:
-        if (strcmp(arg, "epoll") == 0)
+        if (strcmp(arg, "auto") == 0)
+            c->engine = LG_ENGINE_AUTO;
+        else if (strcmp(arg, "epoll") == 0)
             c->engine = LG_ENGINE_EPOLL;
         else if (strcmp(arg, "io_uring") == 0)
             c->engine = LG_ENGINE_URING;
         else
-            return rg_err(err, "invalid --engine '%s': epoll or io_uring", arg);
+            return rg_err(err, "invalid --engine '%s': auto, io_uring or epoll", arg);
         return 0;
     case 'q':
         o->quiet = true;

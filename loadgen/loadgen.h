@@ -21,7 +21,7 @@
 #define LG_MAX_PIDS 64   /* server processes one run may follow (--pid) */
 
 /* The I/O engine of the load threads (lg_config.engine; the run records which ran). */
-enum { LG_ENGINE_DEFAULT = 0, LG_ENGINE_EPOLL, LG_ENGINE_URING };   /* default: epoll */
+enum { LG_ENGINE_AUTO = 0, LG_ENGINE_EPOLL, LG_ENGINE_URING };   /* default: AUTO */
 /*
  * Request mixes (loadgen/targets.c, docs/load.md "Request mixes"): the entries of a targets
  * file in vegeta's HTTP or JSON-lines format, or of a plan target's inline "requests".
@@ -98,8 +98,9 @@ typedef struct lg_config {
     size_t nserver_pids;        /*   is then ignored. At most LG_MAX_PIDS */
     const char *capture_iface;  /* run the capture sidecar on this interface when non-NULL */
     int sigfigs;                /* histogram precision; 0 = default 3 */
-    /* LG_ENGINE_DEFAULT and EPOLL: epoll. URING: io_uring (http:// only, Linux 6.1+, not
-     * disabled by /proc/sys/kernel/io_uring_disabled; an error where it cannot run). */
+    /* LG_ENGINE_AUTO: io_uring for http:// where the kernel gives it (Linux 6.1+, not
+     * disabled by /proc/sys/kernel/io_uring_disabled), epoll otherwise and for https://.
+     * EPOLL or URING force one (URING where it cannot run is an error). */
     int engine;
     /*
      * Scenarios (docs/load.md). targets: a request mix instead of url/method/headers/body

@@ -86,19 +86,22 @@ static int check_config(const lg_config *cfg, char *err)
 }
 
 /*
- * The I/O engine: epoll unless io_uring (uring.c) is asked for, which runs http:// where the
- * kernel gives it; asking for it where it cannot run (https://, an old or restricted kernel)
- * fails. Not the default yet: in tests/e2e/distributed.sh's open-loop run against a 200 ms
- * server its p99 was 280 ms instead of 203-212 ms in 2 runs of 5 (epoll: 0 of 4), not
- * explained yet (docs/benchmarks.md, "Load generator I/O engines").
+ * The I/O engine, chosen once at the start and recorded in the run ("engine"): by default
+ * io_uring (uring.c, fewer system calls per request) for http:// where this kernel gives it,
+ * epoll otherwise (an older kernel, /proc/sys/kernel/io_uring_disabled) and for https://
+ * (TLS runs on the epoll engine). --engine epoll or io_uring forces one; io_uring where it
+ * cannot run fails. io_uring became the default once its latency tail in an open-loop run
+ * against a 200 ms server (tests/e2e/distributed.sh under `make check`) was traced to the
+ * loaded machine answering late, which epoll's runs showed as often (docs/benchmarks.md,
+ * "Load generator I/O engines").
  */
 static int pick_engine(const lg_config *cfg, const lg_url *u, lg_shared *sh, char *err)
 {
     sh->uring = false;
-    if (cfg->engine != LG_ENGINE_URING)
+    if (cfg->engine == LG_ENGINE_EPOLL)
         return 0;
     bool ok = !u->tls && lg_uring_available();
-    if (!ok)
+    if (cfg->engine == LG_ENGINE_URING && !ok)
         return rg_err(err, u->tls ? "--engine io_uring: https:// runs on the epoll engine"
                                   : "--engine io_uring: io_uring is not available here (Linux "
                                     "6.1+, not disabled by /proc/sys/kernel/io_uring_disabled)");
@@ -124,6 +127,22 @@ static int prepare_mix(lg_runctx *r, const lg_config *cfg, char *err)
     for (size_t i = 0; i < r->nreqs; i++)
         r->cum[i] = sum += cfg->targets->v[i].weight;
     sh->cum = r->cum;
+    return 0;
+}
+
+/* Each thread's state (engine.c), its share of the connections and of the -n budget.
+ * 0, or -1 with err; r->ninit says how many were made. */
+static int init_workers(lg_runctx *r, const lg_config *cfg, char *err)
+{
+    for (int i = 0; i < r->nthreads; i++) {
+        uint64_t n = lg_split(cfg->connections, (uint64_t)r->nthreads, (uint64_t)i);
+        uint64_t base = lg_split_base(cfg->connections, (uint64_t)r->nthreads, (uint64_t)i);
+        uint64_t budget = lg_split(cfg->requests, (uint64_t)r->nthreads, (uint64_t)i);
+        r->workers[i].epfd = -1;
+        if (lg_worker_init(&r->workers[i], i, &r->sh, (size_t)n, base, budget, err) < 0)
+            return -1;
+        r->ninit = i + 1;
+    }
     return 0;
 }
 
@@ -165,16 +184,17 @@ static int prepare(lg_runctx *r, const lg_config *cfg, char *err)
     r->workers = calloc((size_t)r->nthreads, sizeof *r->workers);
     if (r->workers == NULL)
         return rg_err(err, "out of memory");
-    for (int i = 0; i < r->nthreads; i++) {
-        uint64_t n = lg_split(cfg->connections, (uint64_t)r->nthreads, (uint64_t)i);
-        uint64_t base = lg_split_base(cfg->connections, (uint64_t)r->nthreads, (uint64_t)i);
-        uint64_t budget = lg_split(cfg->requests, (uint64_t)r->nthreads, (uint64_t)i);
-        r->workers[i].epfd = -1;
-        if (lg_worker_init(&r->workers[i], i, sh, (size_t)n, base, budget, err) < 0)
-            return -1;
-        r->ninit = i + 1;
-    }
-    return 0;
+    if (init_workers(r, cfg, err) == 0)
+        return 0;
+    if (!sh->uring || cfg->engine == LG_ENGINE_URING)
+        return -1;
+    /* io_uring by default, but a ring could not be made for this many connections (a
+     * memory or locked-memory limit): every thread runs on epoll, so the run has one engine */
+    for (int i = 0; i <= r->ninit && i < r->nthreads; i++)
+        lg_worker_free(&r->workers[i]);   /* the one that failed too: it was half made */
+    r->ninit = 0;
+    sh->uring = false;
+    return init_workers(r, cfg, err);
 }
 
 static void cleanup(lg_runctx *r)

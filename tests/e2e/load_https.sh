@@ -35,6 +35,10 @@ t_true "keep-alive: one handshake per connection, TLS 1.3, ALPN http/1.1, verifi
     "d['runs'][0]['tls_handshakes'] == 6 and d['runs'][0]['tls']['versions'] == {'TLSv1.3': 6} and d['runs'][0]['tls']['alpn'] == 'http/1.1' and d['runs'][0]['tls']['verify'] is True" "$D/ka.json"
 t_true "keep-alive: connect and tls_handshake latency objects, one sample per connection" \
     "d['runs'][0]['connect']['histogram']['count'] == 6 and d['runs'][0]['tls_handshake']['histogram']['count'] == 6 and d['runs'][0]['tls_handshake']['p50'] > 0" "$D/ka.json"
+t_true "https: the default engine is epoll (TLS runs there)" \
+    "d['runs'][0]['engine'] == 'epoll'" "$D/ka.json"
+t_run "https: --engine io_uring refused" 1 "$RIGOR" load "$HURL" -n 1 --engine io_uring --cacert "$D/server.pem" -q
+t_has "https: says why" "$T_ERR" "https:// runs on the epoll engine"
 
 # a connection per request, with and without resumption, TLS 1.2 and 1.3
 t_run "https --no-keepalive -n 300" 0 "$RIGOR" load "$HURL" -n 300 -c 3 --no-keepalive --cacert "$D/server.pem" -q -o "$D/nk.json"
