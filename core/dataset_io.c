@@ -225,8 +225,6 @@ static int check_nul(const char *name, const char *text, size_t len, char *err)
                   (size_t)(nul - text));
 }
 
-#define SERIES_READ "requests"   /* the one per-second series analysis reads */
-
 /* What a lean load drops from a run (rg_dataset_load_for): histograms, which only charts,
  * export --hgrm, merge and convert decode, and every per-second series but "requests"
  * (analyze's drift warning reads it). Idempotent. */
@@ -250,7 +248,7 @@ static void drop_unread(json_t *run)
     }
     json_t *ts = json_object_get(run, "timeseries");
     json_object_foreach_safe(ts, tmp, k, v) {
-        if (strcmp(k, SERIES_READ) != 0)
+        if (strcmp(k, RG_SERIES_READ) != 0)
             json_object_del(ts, k);
     }
 }
@@ -296,13 +294,14 @@ static json_t *parse(const char *name, const char *text, size_t len, lean_load *
         rg_err_set(err, "%.300s: empty file, not a rigor dataset", name);
         return NULL;
     }
-    if (check_nul(name, text, len, err) != 0)
-        return NULL;
     json_error_t je;
     /* the fast reader's document, or jansson's (with its message when the text is bad) */
     json_t *ds = rg_json_fast_parse_runs(text, len, on_run, ll,
-                                         ll->drop ? SERIES_READ : NULL);
+                                         ll->drop);
     if (ds == NULL) {
+        /* a NUL byte anywhere makes the fast reader give up: only then look for one */
+        if (check_nul(name, text, len, err) != 0)
+            return NULL;
         ll->checked = 0;      /* jansson's document: none of it checked yet */
         ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     }
