@@ -353,7 +353,7 @@ static char *map_file(const char *path, size_t *len, int *fallback, char *err)
         rg_err_set(err, "'%.400s' is larger than %zu bytes", path, MAX_DATASET_BYTES);
         return NULL;
     }
-    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED) {
         *fallback = 1;
