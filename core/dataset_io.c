@@ -290,14 +290,17 @@ static void on_run(json_t *top, json_t *run, size_t index, size_t consumed, void
 static json_t *parse(const char *name, const char *text, size_t len, lean_load *ll,
                      char *err)
 {
-    if (len == 0 || strspn(text, " \t\r\n") == len) {
+    size_t blank = 0;         /* bounded: a mapped file's text has no NUL after it */
+    while (blank < len && (text[blank] == ' ' || text[blank] == '\t' || text[blank] == '\r' ||
+                           text[blank] == '\n'))
+        blank++;
+    if (blank == len) {
         rg_err_set(err, "%.300s: empty file, not a rigor dataset", name);
         return NULL;
     }
     json_error_t je;
     /* the fast reader's document, or jansson's (with its message when the text is bad) */
-    json_t *ds = rg_json_fast_parse_runs(text, len, on_run, ll,
-                                         ll->drop);
+    json_t *ds = rg_json_fast_parse_runs(text, len, on_run, ll, ll->drop);
     if (ds == NULL) {
         /* a NUL byte anywhere makes the fast reader give up: only then look for one */
         if (check_nul(name, text, len, err) != 0)
@@ -313,7 +316,8 @@ static json_t *parse(const char *name, const char *text, size_t len, lean_load *
     char verr[RG_ERRLEN];
     /* the runs checked as they were read, if the version they were checked at stands */
     const json_t *ver = json_object_get(ds, "version");
-    size_t first = json_is_integer(ver) && json_integer_value(ver) == ll->version ? ll->checked : 0;
+    size_t first = json_is_integer(ver) && json_integer_value(ver) == ll->version
+                       ? ll->checked : 0;
     if (rg_dataset_validate_from(ds, first, verr) != 0) {
         located_error(name, text, len, verr, err);
         json_decref(ds);
@@ -334,7 +338,9 @@ json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *e
 /* A regular file mapped read-only (its pages are the page cache's, and are given back as
  * they are read: see on_run), or NULL with *fallback set when it should be read instead
  * (stdin, a pipe, an empty file) or err set. rigor replaces dataset files by renaming a new
- * one over them, never by writing into them, so the mapped text does not change. */
+ * one over them, never by writing into them, so the mapped text does not change (another
+ * program truncating the file while it is read would end rigor with SIGBUS, as it would
+ * tcpdump -r or any reader of a mapped file). The text is not NUL-terminated. */
 static char *map_file(const char *path, size_t *len, int *fallback, char *err)
 {
     *fallback = 1;
