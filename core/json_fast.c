@@ -219,17 +219,34 @@ static json_t *number(fp *f)
     return real ? json_real(d) : json_integer(i);
 }
 
+/* One more integer in f->ints; -1 when out of memory. */
+static int keep_int(fp *f, size_t n, json_int_t i)
+{
+    if (n == f->ints_cap) {
+        size_t cap = f->ints_cap ? 2 * f->ints_cap : 4096;
+        json_int_t *g = realloc(f->ints, cap * sizeof *g);
+        if (g == NULL)
+            return -1;
+        f->ints = g;
+        f->ints_cap = cap;
+    }
+    f->ints[n] = i;
+    return 0;
+}
+
 /*
- * Past an array of numbers and nulls at f->p (what a dataset's per-second series holds),
- * building nothing: 1. Anything else (or a number that number() would give up on): 0, with
- * f->p where it was, so the caller reads the value as usual.
+ * Past an array at f->p building nothing, when it holds only numbers and nulls (what a
+ * dataset's per-second series holds) or, with `ints`, only integers, kept in f->ints[0..*n)
+ * (a v1 histogram's buckets): 1. Anything else (or a number that number() would give up
+ * on): 0, with f->p where it was, so the caller reads the value as usual.
  */
-static int skip_numbers(fp *f)
+static int skip_array(fp *f, int ints, size_t *n)
 {
     const unsigned char *at = f->p;
     int real;
     json_int_t i;
     double d;
+    *n = 0;
     if (f->p >= f->end || *f->p != '[')
         return 0;
     f->p++;
@@ -240,11 +257,12 @@ static int skip_numbers(fp *f)
     }
     for (;;) {
         skip_ws(f);
-        if (f->p < f->end && *f->p == 'n') {
+        if (!ints && f->p < f->end && *f->p == 'n') {
             if ((size_t)(f->end - f->p) < 4 || memcmp(f->p, "null", 4) != 0)
                 break;
             f->p += 4;
-        } else if (scan_number(f, &real, &i, &d) != 0) {
+        } else if (scan_number(f, &real, &i, &d) != 0 ||
+                   (ints && (real || keep_int(f, (*n)++, i) != 0))) {
             break;
         }
         skip_ws(f);
@@ -277,40 +295,12 @@ static int series_skipped(const fp *f, const char *key, size_t n)
 static int skip_buckets(fp *f, const json_t *hist)
 {
     const unsigned char *at = f->p;
-    size_t n = 0;
-    int real;
-    double d;
-    if (f->p >= f->end || *f->p != '[')
-        return 0;
-    f->p++;
-    skip_ws(f);
-    int closed = f->p < f->end && *f->p == ']';
-    f->p += closed;
-    while (!closed) {
-        json_int_t i;
+    size_t n;
+    if (skip_array(f, 1, &n)) {
         skip_ws(f);
-        if (scan_number(f, &real, &i, &d) != 0 || real)
-            break;
-        if (n == f->ints_cap) {
-            size_t cap = f->ints_cap ? 2 * f->ints_cap : 4096;
-            json_int_t *g = realloc(f->ints, cap * sizeof *g);
-            if (g == NULL)
-                break;
-            f->ints = g;
-            f->ints_cap = cap;
-        }
-        f->ints[n++] = i;
-        skip_ws(f);
-        if (f->p < f->end && *f->p == ']') {
-            f->p++;
-            closed = 1;
-        } else if (f->p >= f->end || *f->p++ != ',') {
-            break;
-        }
+        if (f->p < f->end && *f->p == '}' && rg_hist_check_pairs_(hist, f->ints, n) == 0)
+            return 1;
     }
-    skip_ws(f);
-    if (closed && f->p < f->end && *f->p == '}' && rg_hist_check_pairs_(hist, f->ints, n) == 0)
-        return 1;
     f->p = at;
     return 0;
 }
@@ -326,6 +316,7 @@ static json_t *value(fp *f);
 static int member(fp *f, json_t *o, const char *key, size_t n, int *hist_checked)
 {
     json_t *v = NULL;
+    size_t skipped;
     f->runs_next = f->depth == 1 && n == 4 && memcmp(key, "runs", 4) == 0;
     if (f->depth < KEY_DEPTH)
         f->key_at[f->depth] = key;
@@ -333,7 +324,7 @@ static int member(fp *f, json_t *o, const char *key, size_t n, int *hist_checked
         skip_buckets(f, o))
         *hist_checked = 1;
     else
-        v = series_skipped(f, key, n) && skip_numbers(f) ? json_array() : value(f);
+        v = series_skipped(f, key, n) && skip_array(f, 0, &skipped) ? json_array() : value(f);
     if (f->depth < KEY_DEPTH)
         f->key_at[f->depth] = NULL;
     f->runs_next = 0;
