@@ -51,7 +51,8 @@ typedef struct fp {
 
 static void skip_ws(fp *f)
 {
-    while (f->p < f->end && (*f->p == ' ' || *f->p == '\n' || *f->p == '\r' || *f->p == '\t'))
+    static const unsigned char ws[256] = {[' '] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1};
+    while (f->p < f->end && ws[*f->p])
         f->p++;
 }
 
@@ -138,16 +139,17 @@ static int is_digit(const unsigned char *p, const unsigned char *end)
     return p < end && *p >= '0' && *p <= '9';
 }
 
+static int scan_number_slow(fp *f, int *real, json_int_t *i, double *d);
+
 /* A number's value, as jansson reads it: an int64 when it has neither fraction nor
  * exponent (*real 0, *i), else a double (*real 1, *d). 0, or -1 to give up (bad syntax,
- * out of range). */
-static int scan_number(fp *f, int *real, json_int_t *i, double *d)
+ * out of range). The common case is inlined (30 million of them in a year of v1
+ * histograms): up to 18 digits, no sign, no leading zero, no fraction or exponent. */
+static inline int scan_number(fp *f, int *real, json_int_t *i, double *d)
 {
-    const unsigned char *s = f->p, *q = s;
-    /* the common case first (30 million of them in a year of v1 histograms): up to 18
-     * digits, no sign, no leading zero, no fraction or exponent */
+    const unsigned char *s = f->p, *q = s, *lim = f->end - s > 18 ? s + 18 : f->end;
     uint64_t u = 0;
-    while (q < f->end && (unsigned)(*q - '0') < 10 && q - s < 18)
+    while (q < lim && (unsigned)(*q - '0') < 10)
         u = u * 10 + (uint64_t)(*q++ - '0');
     if (q > s && (*s != '0' || q - s == 1) &&
         (q == f->end || (*q != '.' && *q != 'e' && *q != 'E' && (unsigned)(*q - '0') >= 10))) {
@@ -156,7 +158,13 @@ static int scan_number(fp *f, int *real, json_int_t *i, double *d)
         *i = (json_int_t)u;
         return 0;
     }
-    q = s;
+    return scan_number_slow(f, real, i, d);
+}
+
+/* scan_number's other cases. */
+static int scan_number_slow(fp *f, int *real, json_int_t *i, double *d)
+{
+    const unsigned char *s = f->p, *q = s;
     int neg = q < f->end && *q == '-';
     q += neg;
     *real = 0;
