@@ -9,9 +9,9 @@
 # `rigor report DS -o DIR --no-charts` (report.md only: charts excluded, as the issue asks;
 # `--scripts-only`, which also writes every chart's .dat and .gp, is timed once on v2 for
 # reference), for the v1 file and the v2 file, with this rigor and, when BASE=path/to/rigor
-# is given, an older build (the "before" column: format v1 only). Wall and CPU seconds and
-# peak RSS from GNU time. Then peak RSS of `rigor analyze` on the first 5,000, 10,000 and
-# 25,000 runs of the v2 file: memory must grow linearly with the number of runs.
+# is given, an older build (the "before" rows: format v1, and v2 when it reads v2). Wall and
+# CPU seconds and peak RSS from GNU time. Then peak RSS of `rigor analyze` on the first 5,000,
+# 10,000 and 25,000 runs of the v2 file: memory must grow linearly with the number of runs.
 # Prints Markdown tables for docs/benchmarks.md. Needs /usr/bin/python3 and /usr/bin/time.
 # Run from the repository root after `make` (make bench does).
 set -eu
@@ -39,6 +39,11 @@ measure() {
 # med NAME COLUMN: the median of a column of NAME's rounds.
 med() { awk -v c="$2" '{ print $c }' "$D/$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+# an older build that reads format v2 is timed on it too
+BASE_V2=
+if [ -n "$BASE" ] && "$BASE" convert --help > /dev/null 2>&1; then
+    BASE_V2=1
+fi
 r=0
 while [ "$r" -lt "$ROUNDS" ]; do
     for v in v1 v2; do
@@ -48,6 +53,10 @@ while [ "$r" -lt "$ROUNDS" ]; do
     if [ -n "$BASE" ]; then
         measure an_base "$BASE" analyze "$D/v1/ds.json"
         measure rp_base "$BASE" report "$D/v1/ds.json" -o "$D/out_base" -q --no-charts
+        if [ -n "$BASE_V2" ]; then
+            measure an_base2 "$BASE" analyze "$D/v2/ds.json"
+            measure rp_base2 "$BASE" report "$D/v2/ds.json" -o "$D/out_base" -q --no-charts
+        fi
     fi
     r=$((r + 1))
 done
@@ -67,6 +76,10 @@ echo "|---|---:|---:|---:|"
 if [ -n "$BASE" ]; then
     row "before: \`rigor analyze\` v1" an_base
     row "before: \`rigor report --no-charts\` v1" rp_base
+    if [ -n "$BASE_V2" ]; then
+        row "before: \`rigor analyze\` v2" an_base2
+        row "before: \`rigor report --no-charts\` v2" rp_base2
+    fi
 fi
 row "\`rigor analyze\` v1" an_v1
 row "\`rigor report --no-charts\` v1" rp_v1

@@ -19,6 +19,9 @@
  * Validation (rg_dataset_validate) checks the envelope, the version, required keys and the
  * type of every known key, including histograms; the message names the file, the JSON path
  * (runs[3].latency.p99) and the line and column where the value sits.
+ *
+ * Readers that need only the analysed figures (analyze, report.md) load lean
+ * (rg_dataset_load_for): the same validation, without holding histograms or most series.
  */
 #ifndef RIGOR_CORE_DATASET_H
 #define RIGOR_CORE_DATASET_H

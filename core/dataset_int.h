@@ -29,14 +29,20 @@ json_t *rg_json_fast_parse(const char *text, size_t len);
  * the keys read so far, consumed the bytes of text read so far. The callback may change the
  * run (not replace it). When the fast reader gives up, the callbacks already made stand:
  * the caller then reads the text again with jansson.
- * series_kept (may be NULL: all kept): in each run's "timeseries", every series but the one
- * of this name that is an array of numbers and nulls (what validation accepts) is skipped
- * without being built, its key left holding an empty array, for the caller to drop.
+ * lean: what a lean load drops is not built, where it can be checked while read: in each
+ * run's "timeseries", a series other than RG_SERIES_READ holding only numbers and nulls
+ * (what validation accepts) reads as an empty array; a v1 histogram (inside a run) whose
+ * "buckets" come last and pass rg_hist_check_json reads as null (no histogram). Anything
+ * else is read whole, for validation to judge.
  */
 typedef void (*rg_json_run_fn)(json_t *top, json_t *run, size_t index, size_t consumed,
                                void *ctx);
 json_t *rg_json_fast_parse_runs(const char *text, size_t len, rg_json_run_fn each, void *ctx,
-                                const char *series_kept);
+                                int lean);
+
+/* The one per-second series analysis reads (analyze's drift warning); a lean load drops
+ * the others. */
+#define RG_SERIES_READ "requests"
 
 /* One run's validation as rg_dataset_validate does it (path "runs[i]"); 0 or -1 with err. */
 int rg_dataset_check_run(const json_t *run, size_t i, int version, char *err);

@@ -225,8 +225,6 @@ static int check_nul(const char *name, const char *text, size_t len, char *err)
                   (size_t)(nul - text));
 }
 
-#define SERIES_READ "requests"   /* the one per-second series analysis reads */
-
 /* What a lean load drops from a run (rg_dataset_load_for): histograms, which only charts,
  * export --hgrm, merge and convert decode, and every per-second series but "requests"
  * (analyze's drift warning reads it). Idempotent. */
@@ -250,7 +248,7 @@ static void drop_unread(json_t *run)
     }
     json_t *ts = json_object_get(run, "timeseries");
     json_object_foreach_safe(ts, tmp, k, v) {
-        if (strcmp(k, SERIES_READ) != 0)
+        if (strcmp(k, RG_SERIES_READ) != 0)
             json_object_del(ts, k);
     }
 }
@@ -292,17 +290,21 @@ static void on_run(json_t *top, json_t *run, size_t index, size_t consumed, void
 static json_t *parse(const char *name, const char *text, size_t len, lean_load *ll,
                      char *err)
 {
-    if (len == 0 || strspn(text, " \t\r\n") == len) {
+    size_t blank = 0;         /* bounded: a mapped file's text has no NUL after it */
+    while (blank < len && (text[blank] == ' ' || text[blank] == '\t' || text[blank] == '\r' ||
+                           text[blank] == '\n'))
+        blank++;
+    if (blank == len) {
         rg_err_set(err, "%.300s: empty file, not a rigor dataset", name);
         return NULL;
     }
-    if (check_nul(name, text, len, err) != 0)
-        return NULL;
     json_error_t je;
     /* the fast reader's document, or jansson's (with its message when the text is bad) */
-    json_t *ds = rg_json_fast_parse_runs(text, len, on_run, ll,
-                                         ll->drop ? SERIES_READ : NULL);
+    json_t *ds = rg_json_fast_parse_runs(text, len, on_run, ll, ll->drop);
     if (ds == NULL) {
+        /* a NUL byte anywhere makes the fast reader give up: only then look for one */
+        if (check_nul(name, text, len, err) != 0)
+            return NULL;
         ll->checked = 0;      /* jansson's document: none of it checked yet */
         ds = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     }
@@ -314,7 +316,8 @@ static json_t *parse(const char *name, const char *text, size_t len, lean_load *
     char verr[RG_ERRLEN];
     /* the runs checked as they were read, if the version they were checked at stands */
     const json_t *ver = json_object_get(ds, "version");
-    size_t first = json_is_integer(ver) && json_integer_value(ver) == ll->version ? ll->checked : 0;
+    size_t first = json_is_integer(ver) && json_integer_value(ver) == ll->version
+                       ? ll->checked : 0;
     if (rg_dataset_validate_from(ds, first, verr) != 0) {
         located_error(name, text, len, verr, err);
         json_decref(ds);
@@ -335,7 +338,9 @@ json_t *rg_dataset_parse(const char *name, const char *text, size_t len, char *e
 /* A regular file mapped read-only (its pages are the page cache's, and are given back as
  * they are read: see on_run), or NULL with *fallback set when it should be read instead
  * (stdin, a pipe, an empty file) or err set. rigor replaces dataset files by renaming a new
- * one over them, never by writing into them, so the mapped text does not change. */
+ * one over them, never by writing into them, so the mapped text does not change (another
+ * program truncating the file while it is read would end rigor with SIGBUS, as it would
+ * tcpdump -r or any reader of a mapped file). The text is not NUL-terminated. */
 static char *map_file(const char *path, size_t *len, int *fallback, char *err)
 {
     *fallback = 1;
@@ -354,7 +359,7 @@ static char *map_file(const char *path, size_t *len, int *fallback, char *err)
         rg_err_set(err, "'%.400s' is larger than %zu bytes", path, MAX_DATASET_BYTES);
         return NULL;
     }
-    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED) {
         *fallback = 1;

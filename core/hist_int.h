@@ -1,6 +1,7 @@
 /*
- * core/hist_int.h — private to core/hist*.c: the door hist_json.c uses to restore the exact
- * totals of a deserialized histogram. Never include from another module.
+ * core/hist_int.h — private to core/hist*.c (and core/json_fast.c's lean read): the door
+ * hist_json.c uses to restore the exact totals of a deserialized histogram. Never include
+ * from another module.
  */
 #ifndef RIGOR_CORE_HIST_INT_H
 #define RIGOR_CORE_HIST_INT_H
@@ -28,6 +29,15 @@ int rg_hist_layout_(rg_hist_layout *l, int64_t highest, int sigfigs, char *err);
 int64_t rg_hist_layout_value_(const rg_hist_layout *l, size_t i);
 /* Index of the bucket holding v (0 <= v <= highest). */
 size_t rg_hist_layout_index_(const rg_hist_layout *l, int64_t v);
+
+/*
+ * rg_hist_check_json of the object j with "buckets": pairs (n integers, read elsewhere) in
+ * place of a key it must not have yet: what core/json_fast.c checks while reading a v1
+ * histogram for a lean load, without building the buckets. 0 when rg_hist_check_json
+ * would take it; -1 otherwise (no message: the caller then reads it whole, and validation
+ * says what is wrong).
+ */
+int rg_hist_check_pairs_(const json_t *j, const json_int_t *pairs, size_t n);
 
 /*
  * Walk HdrHistogram's compressed V2 encoding (base64 text, len bytes; core/hist_hdr.c):

@@ -119,6 +119,18 @@ static int take(void *ctx, size_t index, uint64_t count, char *err)
     return 0;
 }
 
+/* Format v1: pair i (value, count) of the buckets; checks range and order. */
+static int take_pair(struct walk *w, size_t i, json_int_t v, json_int_t c, char *err)
+{
+    if (v < 0 || v > w->hd->highest || c <= 0)
+        return rg_err(err, "histogram.buckets[%zu]: value %lld or count %lld out of "
+                      "range", i, (long long)v, (long long)c);
+    size_t idx = rg_hist_layout_index_(&w->hd->l, v);
+    if (w->any && idx <= w->last)
+        return rg_err(err, "histogram.buckets[%zu]: values must ascend, one per bucket", i);
+    return take(w, idx, (uint64_t)c, err);
+}
+
 /* Format v1: the (value, count) pairs; checks order, ranges. */
 static int walk_buckets(struct walk *w, const json_t *b, char *err)
 {
@@ -129,14 +141,8 @@ static int walk_buckets(struct walk *w, const json_t *b, char *err)
         const json_t *jv = json_array_get(b, i), *jc = json_array_get(b, i + 1);
         if (!json_is_integer(jv) || !json_is_integer(jc))
             return rg_err(err, "histogram.buckets[%zu]: expected integers", i);
-        json_int_t v = json_integer_value(jv), c = json_integer_value(jc);
-        if (v < 0 || v > w->hd->highest || c <= 0)
-            return rg_err(err, "histogram.buckets[%zu]: value %lld or count %lld out of "
-                          "range", i, (long long)v, (long long)c);
-        size_t idx = rg_hist_layout_index_(&w->hd->l, v);
-        if (w->any && idx <= w->last)
-            return rg_err(err, "histogram.buckets[%zu]: values must ascend, one per bucket", i);
-        take(w, idx, (uint64_t)c, err);
+        if (take_pair(w, i, json_integer_value(jv), json_integer_value(jc), err) != 0)
+            return -1;
     }
     return 0;
 }
@@ -157,14 +163,9 @@ static int walk_hdr(struct walk *w, const json_t *t, char *err)
     return 0;
 }
 
-/* Walk either form, then check the totals against the object. */
-static int walk(struct walk *w, const json_t *j, char *err)
+/* The walk's totals against the object's. */
+static int check_totals(const struct walk *w, char *err)
 {
-    const json_t *b = json_object_get(j, "buckets"), *t = json_object_get(j, "hdr");
-    if (b != NULL && t != NULL)
-        return rg_err(err, "histogram: both \"buckets\" and \"hdr\" (one or the other)");
-    if ((t != NULL ? walk_hdr(w, t, err) : walk_buckets(w, b, err)) != 0)
-        return -1;
     const struct head *hd = w->hd;
     if (w->total != (uint64_t)hd->count)
         return rg_err(err, "histogram: bucket counts add up to %llu, \"count\" says %lld",
@@ -173,6 +174,31 @@ static int walk(struct walk *w, const json_t *j, char *err)
                           rg_hist_layout_index_(&hd->l, hd->max) != w->last))
         return rg_err(err, "histogram: min/max do not fall in the first/last bucket");
     return 0;
+}
+
+/* Walk either form, then check the totals against the object. */
+static int walk(struct walk *w, const json_t *j, char *err)
+{
+    const json_t *b = json_object_get(j, "buckets"), *t = json_object_get(j, "hdr");
+    if (b != NULL && t != NULL)
+        return rg_err(err, "histogram: both \"buckets\" and \"hdr\" (one or the other)");
+    if ((t != NULL ? walk_hdr(w, t, err) : walk_buckets(w, b, err)) != 0)
+        return -1;
+    return check_totals(w, err);
+}
+
+int rg_hist_check_pairs_(const json_t *j, const json_int_t *pairs, size_t n)
+{
+    char err[RG_ERRLEN];
+    struct head hd;
+    if (read_head(j, &hd, err) != 0 || json_object_get(j, "buckets") != NULL ||
+        json_object_get(j, "hdr") != NULL || n % 2 != 0)
+        return -1;
+    struct walk w = {&hd, NULL, 0, 0, 0, 0};
+    for (size_t i = 0; i < n; i += 2)
+        if (take_pair(&w, i, pairs[i], pairs[i + 1], err) != 0)
+            return -1;
+    return check_totals(&w, err);
 }
 
 /*

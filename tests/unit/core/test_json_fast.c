@@ -144,7 +144,7 @@ static void runs_as(const char *text, const char *expect, size_t runs)
 {
     struct calls c = {0, 0, 1};
     json_error_t je;
-    json_t *got = rg_json_fast_parse_runs(text, strlen(text), count_run, &c, "requests");
+    json_t *got = rg_json_fast_parse_runs(text, strlen(text), count_run, &c, 1);
     json_t *want = expect ? json_loads(expect, JSON_REJECT_DUPLICATES, &je) : NULL;
     CHECK_MSG(expect == NULL ? got == NULL : got != NULL && json_equal(got, want),
               "%s read otherwise", text);
@@ -190,6 +190,43 @@ static void test_runs_and_skipped_series(void)
     runs_as("{\"runs\": [{\"timeseries\": {\"p\": [1", NULL, 0);
 }
 
+#define H3(count, buckets) "{\"sigfigs\": 3, \"highest\": 1000, \"count\": " count \
+    ", \"min\": 5, \"max\": 7, \"sum\": 17.0, \"buckets\": " buckets "}"
+
+static void test_lean_histograms(void)
+{
+    /* a v1 histogram in a run, its buckets last and valid: checked unbuilt, read as null */
+    runs_as("{\"runs\": [{\"latency\": {\"p50\": 5, \"histogram\": " H3("3", "[5, 2, 7, 1]") "}}]}",
+            "{\"runs\": [{\"latency\": {\"p50\": 5, \"histogram\": null}}]}", 1);
+    /* ... at any depth in a run: the endpoints', and per-second ones in an array */
+    runs_as("{\"runs\": [{\"endpoints\": [{\"latency\": {\"histogram\": " H3("3", "[5, 2, 7, 1]")
+            "}}], \"timeseries_histograms\": [null, " H3("2", "[5, 1, 7, 1]") "]}]}",
+            "{\"runs\": [{\"endpoints\": [{\"latency\": {\"histogram\": null}}], "
+            "\"timeseries_histograms\": [null, null]}]}", 1);
+    /* what does not check is read whole, for validation to name: counts that do not add up,
+     * values out of order, a real count, a bad number, buckets not last, hdr beside them */
+    const char *whole[] = {
+        "{\"runs\": [{\"latency\": {\"histogram\": " H3("4", "[5, 2, 7, 1]") "}}]}",
+        "{\"runs\": [{\"latency\": {\"histogram\": " H3("3", "[7, 1, 5, 2]") "}}]}",
+        "{\"runs\": [{\"latency\": {\"histogram\": " H3("3", "[5, 2.0, 7, 1]") "}}]}",
+        "{\"runs\": [{\"latency\": {\"histogram\": " H3("3", "[5, 2, 7]") "}}]}",
+        "{\"runs\": [{\"latency\": {\"histogram\": " H3("3", "[5, 2, 7, \"1\"]") "}}]}",
+        "{\"runs\": [{\"latency\": {\"histogram\": {\"buckets\": [5, 3], \"sigfigs\": 3, "
+        "\"highest\": 1000, \"count\": 3, \"min\": 5, \"max\": 5, \"sum\": 15.0}}}]}",
+        "{\"runs\": [{\"latency\": {\"histogram\": {\"hdr\": \"x\", \"sigfigs\": 3, "
+        "\"highest\": 1000, \"count\": 1, \"min\": 5, \"max\": 5, \"sum\": 5.0, "
+        "\"buckets\": [5, 1]}}}]}",
+        /* not in a run (meta), or a run's own keys (depth 3) */
+        "{\"meta\": {\"a\": {\"b\": {\"histogram\": " H3("3", "[5, 2, 7, 1]") "}}}, \"runs\": []}",
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
+        runs_as(whole[i], whole[i], strstr(whole[i], "\"runs\": []") ? 0 : 1);
+    /* a number the fast reader gives up on gives up in buckets too */
+    runs_as("{\"runs\": [{\"latency\": {\"histogram\": " H3("3", "[5, 2, 7, 01]") "}}]}", NULL, 0);
+    runs_as("{\"runs\": [{\"latency\": {\"histogram\": " H3("3", "[5, 2, 7, 99999999999999999999]")
+            "}}]}", NULL, 0);
+}
+
 int main(void)
 {
     RUN(test_values);
@@ -198,5 +235,6 @@ int main(void)
     RUN(test_truncations);
     RUN(test_real_datasets);
     RUN(test_runs_and_skipped_series);
+    RUN(test_lean_histograms);
     return unit_done();
 }

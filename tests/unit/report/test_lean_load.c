@@ -160,6 +160,11 @@ static void test_damage_still_refused(void)
                  "\"timeseries\": {\"p50\": [1, 2]}}], \"version\": 1}", 1);
     /* a duplicate key inside a skipped series' object is still jansson's error */
     same_outcome(HEAD RUN_A "\"timeseries\": {\"p50\": [1], \"p50\": [2]}}]}", 0);
+    /* a mapped file is not NUL-terminated: a page of blanks ends at the page */
+    char blanks[8193];
+    memset(blanks, ' ', 8192);
+    blanks[8192] = '\0';
+    same_outcome(blanks, 0);
     /* text the fast reader leaves to jansson (a \u escape): the lean load drops the same */
     same_outcome(HEAD RUN_A "\"url\": \"\\u00b5\", \"timeseries\": {\"p50\": [1]}}]}", 1);
 }
