@@ -19,7 +19,10 @@
  *
  * rg_json_fast_parse_runs also hands each element of the top-level "runs" array to a
  * callback as soon as it is read, before the next one: a reader that needs only part of
- * each run can drop the rest then, so the whole document is never held at once.
+ * each run can drop the rest then, so the whole document is never held at once. In a lean
+ * read it does not even build what will be dropped where that can be checked while read
+ * (a run's other per-second series, a v1 histogram's buckets, checked by core/hist_json.c's
+ * own walk); fuzz_dataset checks that document against a naive reference.
  *
  * Expected load: dataset files of up to a few hundred MB, read once per command.
  */
